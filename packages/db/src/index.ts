@@ -1,0 +1,6 @@
+export { openSql, type SqlHandle, type OpenSqlOptions } from './sql.handle.js';
+export { createKysely } from './kysely.factory.js';
+export { migrateToLatest, type Migration, type Migrations } from './migrate.js';
+export { newId } from './ids.js';
+export { isUniqueViolation } from './pg.errors.js';
+export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Updateable, type Generated, type ColumnType } from 'kysely';

@@ -1,0 +1,2 @@
+export { AppError, type ErrorKind, type FieldViolation } from './app.error.js';
+export { Violations } from './violations.js';

@@ -1,0 +1,59 @@
+// The one mapping from typed application errors to gRPC status. Unknown errors are logged with their
+// stack and answered as INTERNAL with no detail.
+import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
+import { BadRequest, ErrorInfo, RetryInfo, RichServerError } from 'nice-grpc-error-details';
+import { AppError, type ErrorKind } from '@family/errors';
+import type { Logger } from '@family/logger';
+import { isAbortError } from 'abort-controller-x';
+
+export const ERROR_DOMAIN = 'family.app';
+
+const statusByKind: Record<ErrorKind, Status> = {
+  INVALID_ARGUMENT: Status.INVALID_ARGUMENT,
+  UNAUTHENTICATED: Status.UNAUTHENTICATED,
+  PERMISSION_DENIED: Status.PERMISSION_DENIED,
+  NOT_FOUND: Status.NOT_FOUND,
+  ALREADY_EXISTS: Status.ALREADY_EXISTS,
+  ABORTED: Status.ABORTED,
+  FAILED_PRECONDITION: Status.FAILED_PRECONDITION,
+  VERSION_MISMATCH: Status.FAILED_PRECONDITION,
+  RESOURCE_EXHAUSTED: Status.RESOURCE_EXHAUSTED,
+  UNAVAILABLE: Status.UNAVAILABLE,
+};
+
+export function toServerError(err: AppError): RichServerError {
+  const details = [
+    ErrorInfo.fromPartial({ reason: err.code, domain: ERROR_DOMAIN, metadata: err.metadata }),
+  ] as Parameters<typeof RichServerError>[2] & object[];
+  if (err.violations.length > 0) {
+    details.push(
+      BadRequest.fromPartial({
+        fieldViolations: err.violations.map((v) => ({ field: v.field, description: v.message })),
+      }),
+    );
+  }
+  if (err.retryAfterSeconds !== undefined) {
+    details.push(RetryInfo.fromPartial({ retryDelay: { seconds: err.retryAfterSeconds, nanos: 0 } }));
+  }
+  return new RichServerError(statusByKind[err.kind], err.message, details);
+}
+
+export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
+  return async function* mapErrors(call, context) {
+    const started = performance.now();
+    try {
+      const result = yield* call.next(call.request, context);
+      logger.debug({ method: call.method.path, ms: Math.round(performance.now() - started) }, 'grpc call');
+      return result;
+    } catch (err) {
+      const ms = Math.round(performance.now() - started);
+      if (err instanceof AppError) {
+        logger.info({ method: call.method.path, ms, code: err.code }, 'grpc call refused');
+        throw toServerError(err);
+      }
+      if (err instanceof ServerError || isAbortError(err)) throw err;
+      logger.error({ err, method: call.method.path, ms }, 'grpc call failed');
+      throw new ServerError(Status.INTERNAL, 'Internal error');
+    }
+  };
+}

@@ -1,0 +1,38 @@
+// SIGTERM/SIGINT handling for main.ts: run the steps in order (stop serving, drain, close stores),
+// then exit. A second signal, or a step that hangs past the deadline, exits at once.
+import type { Logger } from '@family/logger';
+
+export interface ShutdownStep {
+  name: string;
+  run(): Promise<void>;
+}
+
+export function installShutdown(logger: Logger, steps: ShutdownStep[], deadlineMs = 20_000): void {
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) {
+      logger.warn({ signal }, 'second signal, exiting now');
+      process.exit(1);
+    }
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, deadlineMs);
+    timer.unref();
+    let code = 0;
+    for (const step of steps) {
+      try {
+        await step.run();
+      } catch (err) {
+        code = 1;
+        logger.error({ err, step: step.name }, 'shutdown step failed');
+      }
+    }
+    logger.info('stopped');
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

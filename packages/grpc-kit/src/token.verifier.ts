@@ -1,0 +1,89 @@
+// Verifies access tokens against a cached JWKS. Keys are fetched once, refreshed when they age, and
+// re-fetched early only when a token names an unknown key id (at most once per cooldown), so a flood
+// of forged key ids cannot turn into a flood of JWKS fetches.
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWK, type JWTHeaderParameters } from 'jose';
+import { AppError } from '@family/errors';
+import { ACCESS_TOKEN_TYPE, TOKEN_ALG, callerFromClaims } from './token.claims.js';
+import type { Caller } from './caller.js';
+
+export type KeySource = () => Promise<JWK[]>;
+
+export interface TokenVerifierOptions {
+  keys: KeySource;
+  issuer: string;
+  audience: string;
+  cacheTtlMs?: number;
+  refreshCooldownMs?: number;
+  clockToleranceSec?: number;
+}
+
+export class TokenVerifier {
+  /** How many times keys were fetched (exposed so tests can show verification is cached). */
+  fetchCount = 0;
+  private resolver: ReturnType<typeof createLocalJWKSet> | undefined;
+  private fetchedAt = 0;
+  private inflight: Promise<void> | undefined;
+
+  constructor(private readonly options: TokenVerifierOptions) {}
+
+  async verify(token: string): Promise<Caller> {
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+        algorithms: [TOKEN_ALG],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        typ: ACCESS_TOKEN_TYPE,
+        clockTolerance: this.options.clockToleranceSec ?? 5,
+        requiredClaims: ['exp', 'sub'],
+      });
+      const caller = callerFromClaims(payload, token);
+      if (!caller) throw AppError.unauthenticated('The access token is malformed', 'INVALID_TOKEN');
+      return caller;
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (err instanceof errors.JWTExpired) throw AppError.unauthenticated('The access token has expired', 'TOKEN_EXPIRED');
+      if (err instanceof errors.JOSEError || err instanceof TypeError) {
+        throw AppError.unauthenticated('The access token is invalid', 'INVALID_TOKEN');
+      }
+      throw err;
+    }
+  }
+
+  /** Drops the cache so the next verification fetches keys (after a rotation, say). */
+  invalidate(): void {
+    this.resolver = undefined;
+  }
+
+  private async keyFor(header: JWTHeaderParameters) {
+    const ttl = this.options.cacheTtlMs ?? 10 * 60_000;
+    if (!this.resolver || Date.now() - this.fetchedAt > ttl) await this.refresh();
+    try {
+      return await this.resolver!(header);
+    } catch (err) {
+      const cooldown = this.options.refreshCooldownMs ?? 30_000;
+      if (err instanceof errors.JWKSNoMatchingKey && Date.now() - this.fetchedAt > cooldown) {
+        await this.refresh();
+        return this.resolver!(header);
+      }
+      throw err;
+    }
+  }
+
+  private refresh(): Promise<void> {
+    this.inflight ??= (async () => {
+      try {
+        const keys = await this.options.keys();
+        this.fetchCount++;
+        this.resolver = createLocalJWKSet({ keys } as JSONWebKeySet);
+        this.fetchedAt = Date.now();
+      } catch (err) {
+        // Keep verifying with the keys we have; without any, the caller cannot be authenticated now.
+        if (!this.resolver) throw new AppError('UNAVAILABLE', 'JWKS_UNAVAILABLE', 'Signing keys are unavailable', {});
+        void err;
+      } finally {
+        this.inflight = undefined;
+      }
+    })();
+    return this.inflight;
+  }
+}

@@ -1,0 +1,2 @@
+export { testDatabaseUrl, testRedisUrl, uniqueName, openTestSql, dropSchema } from './test.stores.js';
+export { waitFor } from './wait.for.js';
