@@ -15,10 +15,10 @@ export const env = {
   requiredUrl: () => z.url(),
   string: (fallback?: string) =>
     fallback === undefined ? z.preprocess(emptyToUndefined, z.string().optional()) : z.string().default(fallback),
-  list: () =>
+  list: (fallback = '') =>
     z
       .string()
-      .default('')
+      .default(fallback)
       .transform((v) =>
         v
           .split(',')

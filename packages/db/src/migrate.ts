@@ -4,12 +4,12 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 
 export interface Migration {
-  up(db: Kysely<unknown>): Promise<void>;
+  up(db: Kysely<any>): Promise<void>;
 }
 
 export type Migrations = Record<string, Migration>;
 
-export async function migrateToLatest(db: Kysely<unknown>, schema: string, migrations: Migrations): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>, schema: string, migrations: Migrations): Promise<void> {
   // Creating the schema itself is serialized on a lock of its own: IF NOT EXISTS alone still races.
   await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${'schema:' + schema}))`.execute(trx);

@@ -1,2 +1,3 @@
 export { AppError, type ErrorKind, type FieldViolation } from './app.error.js';
 export { Violations } from './violations.js';
+export { requireUuid, isUuid } from './uuid.js';

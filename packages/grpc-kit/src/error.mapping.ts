@@ -1,7 +1,7 @@
 // The one mapping from typed application errors to gRPC status. Unknown errors are logged with their
 // stack and answered as INTERNAL with no detail.
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
-import { BadRequest, ErrorInfo, RetryInfo, RichServerError } from 'nice-grpc-error-details';
+import { BadRequest, ErrorInfo, RetryInfo, RichServerError, type ErrorDetails } from 'nice-grpc-error-details';
 import { AppError, type ErrorKind } from '@family/errors';
 import type { Logger } from '@family/logger';
 import { isAbortError } from 'abort-controller-x';
@@ -22,9 +22,9 @@ const statusByKind: Record<ErrorKind, Status> = {
 };
 
 export function toServerError(err: AppError): RichServerError {
-  const details = [
+  const details: ErrorDetails[] = [
     ErrorInfo.fromPartial({ reason: err.code, domain: ERROR_DOMAIN, metadata: err.metadata }),
-  ] as Parameters<typeof RichServerError>[2] & object[];
+  ];
   if (err.violations.length > 0) {
     details.push(
       BadRequest.fromPartial({

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 import { DomainEvent } from '@family/contracts/events/v1/events';
 import { newId } from '@family/db';
 
@@ -8,11 +8,11 @@ export interface OutboxTable {
   subscriber: string;
   event_type: string;
   payload: Uint8Array;
-  attempts: number;
-  available_at: Date;
-  delivered_at: Date | null;
-  last_error: string | null;
-  created_at: Date;
+  attempts: Generated<number>;
+  available_at: ColumnType<Date, Date | undefined, Date>;
+  delivered_at: ColumnType<Date | null, never, Date | null>;
+  last_error: ColumnType<string | null, never, string | null>;
+  created_at: ColumnType<Date, never, never>;
 }
 
 export interface OutboxDatabase {

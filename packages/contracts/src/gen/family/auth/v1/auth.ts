@@ -5,35 +5,35 @@
 // source: family/auth/v1/auth.proto
 
 /* eslint-disable */
-import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { CallContext, CallOptions } from "nice-grpc-common";
-import { Timestamp } from "../../../google/protobuf/timestamp.js";
-import { PageRequest, PageResponse, Role, roleFromJSON, roleToNumber } from "../../common/v1/common.js";
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import type { CallContext, CallOptions } from 'nice-grpc-common';
+import { Timestamp } from '../../../google/protobuf/timestamp.js';
+import { PageRequest, PageResponse, Role, roleFromJSON, roleToNumber } from '../../common/v1/common.js';
 
-export const protobufPackage = "family.auth.v1";
+export const protobufPackage = 'family.auth.v1';
 
-export const protobufFileName = "family/auth/v1/auth.proto";
+export const protobufFileName = 'family/auth/v1/auth.proto';
 
 export enum SocialProvider {
-  SOCIAL_PROVIDER_UNSPECIFIED = "SOCIAL_PROVIDER_UNSPECIFIED",
-  SOCIAL_PROVIDER_GOOGLE = "SOCIAL_PROVIDER_GOOGLE",
-  SOCIAL_PROVIDER_APPLE = "SOCIAL_PROVIDER_APPLE",
-  UNRECOGNIZED = "UNRECOGNIZED",
+  SOCIAL_PROVIDER_UNSPECIFIED = 'SOCIAL_PROVIDER_UNSPECIFIED',
+  SOCIAL_PROVIDER_GOOGLE = 'SOCIAL_PROVIDER_GOOGLE',
+  SOCIAL_PROVIDER_APPLE = 'SOCIAL_PROVIDER_APPLE',
+  UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
 export function socialProviderFromJSON(object: any): SocialProvider {
   switch (object) {
     case 0:
-    case "SOCIAL_PROVIDER_UNSPECIFIED":
+    case 'SOCIAL_PROVIDER_UNSPECIFIED':
       return SocialProvider.SOCIAL_PROVIDER_UNSPECIFIED;
     case 1:
-    case "SOCIAL_PROVIDER_GOOGLE":
+    case 'SOCIAL_PROVIDER_GOOGLE':
       return SocialProvider.SOCIAL_PROVIDER_GOOGLE;
     case 2:
-    case "SOCIAL_PROVIDER_APPLE":
+    case 'SOCIAL_PROVIDER_APPLE':
       return SocialProvider.SOCIAL_PROVIDER_APPLE;
     case -1:
-    case "UNRECOGNIZED":
+    case 'UNRECOGNIZED':
     default:
       return SocialProvider.UNRECOGNIZED;
   }
@@ -156,8 +156,7 @@ export interface LogoutRequest {
   refreshToken: string;
 }
 
-export interface LogoutResponse {
-}
+export interface LogoutResponse {}
 
 export interface SocialLoginRequest {
   provider: SocialProvider;
@@ -169,15 +168,12 @@ export interface SocialLoginRequest {
 
 export interface SocialLoginResponse {
   user: User | undefined;
-  tokens:
-    | TokenPair
-    | undefined;
+  tokens: TokenPair | undefined;
   /** True when this login created the account. */
   created: boolean;
 }
 
-export interface GetJwksRequest {
-}
+export interface GetJwksRequest {}
 
 export interface GetJwksResponse {
   keys: Jwk[];
@@ -197,19 +193,16 @@ export interface IssueServiceTokenResponse {
   scopes: string[];
 }
 
-export interface GetMeRequest {
-}
+export interface GetMeRequest {}
 
 export interface GetMeResponse {
   user: User | undefined;
   memberships: Membership[];
 }
 
-export interface LogoutAllRequest {
-}
+export interface LogoutAllRequest {}
 
-export interface LogoutAllResponse {
-}
+export interface LogoutAllResponse {}
 
 export interface ChangePasswordRequest {
   currentPassword: string;
@@ -231,9 +224,7 @@ export interface CreateFamilyRequest {
 
 export interface CreateFamilyResponse {
   family: Family | undefined;
-  member:
-    | Member
-    | undefined;
+  member: Member | undefined;
   /**
    * A fresh access token for the caller's current session that carries the new membership;
    * the refresh token is unchanged.
@@ -287,8 +278,7 @@ export interface RemoveMemberRequest {
   memberId: string;
 }
 
-export interface RemoveMemberResponse {
-}
+export interface RemoveMemberResponse {}
 
 export interface CreateInviteRequest {
   familyId: string;
@@ -307,9 +297,7 @@ export interface AcceptInviteRequest {
 
 export interface AcceptInviteResponse {
   family: Family | undefined;
-  member:
-    | Member
-    | undefined;
+  member: Member | undefined;
   /** As in CreateFamilyResponse. */
   accessToken: string;
   expiresIn: number;
@@ -331,26 +319,25 @@ export interface BatchGetFamiliesResponse {
   families: Family[];
 }
 
-export interface RotateSigningKeyRequest {
-}
+export interface RotateSigningKeyRequest {}
 
 export interface RotateSigningKeyResponse {
   kid: string;
 }
 
 function createBaseTokenPair(): TokenPair {
-  return { accessToken: "", refreshToken: "", tokenType: "", expiresIn: 0 };
+  return { accessToken: '', refreshToken: '', tokenType: '', expiresIn: 0 };
 }
 
 export const TokenPair: MessageFns<TokenPair> = {
   encode(message: TokenPair, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.accessToken !== "") {
+    if (message.accessToken !== '') {
       writer.uint32(10).string(message.accessToken);
     }
-    if (message.refreshToken !== "") {
+    if (message.refreshToken !== '') {
       writer.uint32(18).string(message.refreshToken);
     }
-    if (message.tokenType !== "") {
+    if (message.tokenType !== '') {
       writer.uint32(26).string(message.tokenType);
     }
     if (message.expiresIn !== 0) {
@@ -363,7 +350,7 @@ export const TokenPair: MessageFns<TokenPair> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -421,30 +408,30 @@ export const TokenPair: MessageFns<TokenPair> = {
   },
   fromPartial(object: DeepPartial<TokenPair>): TokenPair {
     const message = createBaseTokenPair();
-    message.accessToken = object.accessToken ?? "";
-    message.refreshToken = object.refreshToken ?? "";
-    message.tokenType = object.tokenType ?? "";
+    message.accessToken = object.accessToken ?? '';
+    message.refreshToken = object.refreshToken ?? '';
+    message.tokenType = object.tokenType ?? '';
     message.expiresIn = object.expiresIn ?? 0;
     return message;
   },
 };
 
 function createBaseUser(): User {
-  return { id: "", email: "", username: "", displayName: "", emailVerified: false, createdAt: undefined, phone: "" };
+  return { id: '', email: '', username: '', displayName: '', emailVerified: false, createdAt: undefined, phone: '' };
 }
 
 export const User: MessageFns<User> = {
   encode(message: User, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.id !== "") {
+    if (message.id !== '') {
       writer.uint32(10).string(message.id);
     }
-    if (message.email !== "") {
+    if (message.email !== '') {
       writer.uint32(18).string(message.email);
     }
-    if (message.username !== "") {
+    if (message.username !== '') {
       writer.uint32(26).string(message.username);
     }
-    if (message.displayName !== "") {
+    if (message.displayName !== '') {
       writer.uint32(34).string(message.displayName);
     }
     if (message.emailVerified !== false) {
@@ -453,7 +440,7 @@ export const User: MessageFns<User> = {
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
     }
-    if (message.phone !== "") {
+    if (message.phone !== '') {
       writer.uint32(58).string(message.phone);
     }
     return writer;
@@ -463,7 +450,7 @@ export const User: MessageFns<User> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -545,36 +532,36 @@ export const User: MessageFns<User> = {
   },
   fromPartial(object: DeepPartial<User>): User {
     const message = createBaseUser();
-    message.id = object.id ?? "";
-    message.email = object.email ?? "";
-    message.username = object.username ?? "";
-    message.displayName = object.displayName ?? "";
+    message.id = object.id ?? '';
+    message.email = object.email ?? '';
+    message.username = object.username ?? '';
+    message.displayName = object.displayName ?? '';
     message.emailVerified = object.emailVerified ?? false;
     message.createdAt = object.createdAt ?? undefined;
-    message.phone = object.phone ?? "";
+    message.phone = object.phone ?? '';
     return message;
   },
 };
 
 function createBaseFamily(): Family {
-  return { id: "", name: "", currency: "", timezone: "", ownerUserId: "", createdAt: undefined };
+  return { id: '', name: '', currency: '', timezone: '', ownerUserId: '', createdAt: undefined };
 }
 
 export const Family: MessageFns<Family> = {
   encode(message: Family, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.id !== "") {
+    if (message.id !== '') {
       writer.uint32(10).string(message.id);
     }
-    if (message.name !== "") {
+    if (message.name !== '') {
       writer.uint32(18).string(message.name);
     }
-    if (message.currency !== "") {
+    if (message.currency !== '') {
       writer.uint32(26).string(message.currency);
     }
-    if (message.timezone !== "") {
+    if (message.timezone !== '') {
       writer.uint32(34).string(message.timezone);
     }
-    if (message.ownerUserId !== "") {
+    if (message.ownerUserId !== '') {
       writer.uint32(42).string(message.ownerUserId);
     }
     if (message.createdAt !== undefined) {
@@ -587,7 +574,7 @@ export const Family: MessageFns<Family> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -661,11 +648,11 @@ export const Family: MessageFns<Family> = {
   },
   fromPartial(object: DeepPartial<Family>): Family {
     const message = createBaseFamily();
-    message.id = object.id ?? "";
-    message.name = object.name ?? "";
-    message.currency = object.currency ?? "";
-    message.timezone = object.timezone ?? "";
-    message.ownerUserId = object.ownerUserId ?? "";
+    message.id = object.id ?? '';
+    message.name = object.name ?? '';
+    message.currency = object.currency ?? '';
+    message.timezone = object.timezone ?? '';
+    message.ownerUserId = object.ownerUserId ?? '';
     message.createdAt = object.createdAt ?? undefined;
     return message;
   },
@@ -673,34 +660,34 @@ export const Family: MessageFns<Family> = {
 
 function createBaseMember(): Member {
   return {
-    id: "",
-    familyId: "",
-    userId: "",
-    displayName: "",
+    id: '',
+    familyId: '',
+    userId: '',
+    displayName: '',
     role: Role.ROLE_UNSPECIFIED,
-    username: "",
+    username: '',
     joinedAt: undefined,
   };
 }
 
 export const Member: MessageFns<Member> = {
   encode(message: Member, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.id !== "") {
+    if (message.id !== '') {
       writer.uint32(10).string(message.id);
     }
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(18).string(message.familyId);
     }
-    if (message.userId !== "") {
+    if (message.userId !== '') {
       writer.uint32(26).string(message.userId);
     }
-    if (message.displayName !== "") {
+    if (message.displayName !== '') {
       writer.uint32(34).string(message.displayName);
     }
     if (message.role !== Role.ROLE_UNSPECIFIED) {
       writer.uint32(40).int32(roleToNumber(message.role));
     }
-    if (message.username !== "") {
+    if (message.username !== '') {
       writer.uint32(50).string(message.username);
     }
     if (message.joinedAt !== undefined) {
@@ -713,7 +700,7 @@ export const Member: MessageFns<Member> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -795,12 +782,12 @@ export const Member: MessageFns<Member> = {
   },
   fromPartial(object: DeepPartial<Member>): Member {
     const message = createBaseMember();
-    message.id = object.id ?? "";
-    message.familyId = object.familyId ?? "";
-    message.userId = object.userId ?? "";
-    message.displayName = object.displayName ?? "";
+    message.id = object.id ?? '';
+    message.familyId = object.familyId ?? '';
+    message.userId = object.userId ?? '';
+    message.displayName = object.displayName ?? '';
     message.role = object.role ?? Role.ROLE_UNSPECIFIED;
-    message.username = object.username ?? "";
+    message.username = object.username ?? '';
     message.joinedAt = object.joinedAt ?? undefined;
     return message;
   },
@@ -825,7 +812,7 @@ export const Membership: MessageFns<Membership> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -867,26 +854,24 @@ export const Membership: MessageFns<Membership> = {
   },
   fromPartial(object: DeepPartial<Membership>): Membership {
     const message = createBaseMembership();
-    message.family = (object.family !== undefined && object.family !== null)
-      ? Family.fromPartial(object.family)
-      : undefined;
-    message.member = (object.member !== undefined && object.member !== null)
-      ? Member.fromPartial(object.member)
-      : undefined;
+    message.family =
+      object.family !== undefined && object.family !== null ? Family.fromPartial(object.family) : undefined;
+    message.member =
+      object.member !== undefined && object.member !== null ? Member.fromPartial(object.member) : undefined;
     return message;
   },
 };
 
 function createBaseInvite(): Invite {
-  return { code: "", familyId: "", role: Role.ROLE_UNSPECIFIED, expiresAt: undefined };
+  return { code: '', familyId: '', role: Role.ROLE_UNSPECIFIED, expiresAt: undefined };
 }
 
 export const Invite: MessageFns<Invite> = {
   encode(message: Invite, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.code !== "") {
+    if (message.code !== '') {
       writer.uint32(10).string(message.code);
     }
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(18).string(message.familyId);
     }
     if (message.role !== Role.ROLE_UNSPECIFIED) {
@@ -902,7 +887,7 @@ export const Invite: MessageFns<Invite> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -960,8 +945,8 @@ export const Invite: MessageFns<Invite> = {
   },
   fromPartial(object: DeepPartial<Invite>): Invite {
     const message = createBaseInvite();
-    message.code = object.code ?? "";
-    message.familyId = object.familyId ?? "";
+    message.code = object.code ?? '';
+    message.familyId = object.familyId ?? '';
     message.role = object.role ?? Role.ROLE_UNSPECIFIED;
     message.expiresAt = object.expiresAt ?? undefined;
     return message;
@@ -969,15 +954,15 @@ export const Invite: MessageFns<Invite> = {
 };
 
 function createBaseClientInfo(): ClientInfo {
-  return { address: "", userAgent: "" };
+  return { address: '', userAgent: '' };
 }
 
 export const ClientInfo: MessageFns<ClientInfo> = {
   encode(message: ClientInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.address !== "") {
+    if (message.address !== '') {
       writer.uint32(10).string(message.address);
     }
-    if (message.userAgent !== "") {
+    if (message.userAgent !== '') {
       writer.uint32(18).string(message.userAgent);
     }
     return writer;
@@ -987,7 +972,7 @@ export const ClientInfo: MessageFns<ClientInfo> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1029,37 +1014,37 @@ export const ClientInfo: MessageFns<ClientInfo> = {
   },
   fromPartial(object: DeepPartial<ClientInfo>): ClientInfo {
     const message = createBaseClientInfo();
-    message.address = object.address ?? "";
-    message.userAgent = object.userAgent ?? "";
+    message.address = object.address ?? '';
+    message.userAgent = object.userAgent ?? '';
     return message;
   },
 };
 
 function createBaseJwk(): Jwk {
-  return { kty: "", crv: "", x: "", y: "", kid: "", alg: "", use: "" };
+  return { kty: '', crv: '', x: '', y: '', kid: '', alg: '', use: '' };
 }
 
 export const Jwk: MessageFns<Jwk> = {
   encode(message: Jwk, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.kty !== "") {
+    if (message.kty !== '') {
       writer.uint32(10).string(message.kty);
     }
-    if (message.crv !== "") {
+    if (message.crv !== '') {
       writer.uint32(18).string(message.crv);
     }
-    if (message.x !== "") {
+    if (message.x !== '') {
       writer.uint32(26).string(message.x);
     }
-    if (message.y !== "") {
+    if (message.y !== '') {
       writer.uint32(34).string(message.y);
     }
-    if (message.kid !== "") {
+    if (message.kid !== '') {
       writer.uint32(42).string(message.kid);
     }
-    if (message.alg !== "") {
+    if (message.alg !== '') {
       writer.uint32(50).string(message.alg);
     }
-    if (message.use !== "") {
+    if (message.use !== '') {
       writer.uint32(58).string(message.use);
     }
     return writer;
@@ -1069,7 +1054,7 @@ export const Jwk: MessageFns<Jwk> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1151,30 +1136,30 @@ export const Jwk: MessageFns<Jwk> = {
   },
   fromPartial(object: DeepPartial<Jwk>): Jwk {
     const message = createBaseJwk();
-    message.kty = object.kty ?? "";
-    message.crv = object.crv ?? "";
-    message.x = object.x ?? "";
-    message.y = object.y ?? "";
-    message.kid = object.kid ?? "";
-    message.alg = object.alg ?? "";
-    message.use = object.use ?? "";
+    message.kty = object.kty ?? '';
+    message.crv = object.crv ?? '';
+    message.x = object.x ?? '';
+    message.y = object.y ?? '';
+    message.kid = object.kid ?? '';
+    message.alg = object.alg ?? '';
+    message.use = object.use ?? '';
     return message;
   },
 };
 
 function createBaseRegisterRequest(): RegisterRequest {
-  return { email: "", password: "", displayName: "", client: undefined };
+  return { email: '', password: '', displayName: '', client: undefined };
 }
 
 export const RegisterRequest: MessageFns<RegisterRequest> = {
   encode(message: RegisterRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.email !== "") {
+    if (message.email !== '') {
       writer.uint32(10).string(message.email);
     }
-    if (message.password !== "") {
+    if (message.password !== '') {
       writer.uint32(18).string(message.password);
     }
-    if (message.displayName !== "") {
+    if (message.displayName !== '') {
       writer.uint32(26).string(message.displayName);
     }
     if (message.client !== undefined) {
@@ -1187,7 +1172,7 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1245,12 +1230,11 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
   },
   fromPartial(object: DeepPartial<RegisterRequest>): RegisterRequest {
     const message = createBaseRegisterRequest();
-    message.email = object.email ?? "";
-    message.password = object.password ?? "";
-    message.displayName = object.displayName ?? "";
-    message.client = (object.client !== undefined && object.client !== null)
-      ? ClientInfo.fromPartial(object.client)
-      : undefined;
+    message.email = object.email ?? '';
+    message.password = object.password ?? '';
+    message.displayName = object.displayName ?? '';
+    message.client =
+      object.client !== undefined && object.client !== null ? ClientInfo.fromPartial(object.client) : undefined;
     return message;
   },
 };
@@ -1274,7 +1258,7 @@ export const RegisterResponse: MessageFns<RegisterResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1316,24 +1300,23 @@ export const RegisterResponse: MessageFns<RegisterResponse> = {
   },
   fromPartial(object: DeepPartial<RegisterResponse>): RegisterResponse {
     const message = createBaseRegisterResponse();
-    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
-    message.tokens = (object.tokens !== undefined && object.tokens !== null)
-      ? TokenPair.fromPartial(object.tokens)
-      : undefined;
+    message.user = object.user !== undefined && object.user !== null ? User.fromPartial(object.user) : undefined;
+    message.tokens =
+      object.tokens !== undefined && object.tokens !== null ? TokenPair.fromPartial(object.tokens) : undefined;
     return message;
   },
 };
 
 function createBaseLoginRequest(): LoginRequest {
-  return { login: "", password: "", client: undefined };
+  return { login: '', password: '', client: undefined };
 }
 
 export const LoginRequest: MessageFns<LoginRequest> = {
   encode(message: LoginRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.login !== "") {
+    if (message.login !== '') {
       writer.uint32(10).string(message.login);
     }
-    if (message.password !== "") {
+    if (message.password !== '') {
       writer.uint32(18).string(message.password);
     }
     if (message.client !== undefined) {
@@ -1346,7 +1329,7 @@ export const LoginRequest: MessageFns<LoginRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1396,11 +1379,10 @@ export const LoginRequest: MessageFns<LoginRequest> = {
   },
   fromPartial(object: DeepPartial<LoginRequest>): LoginRequest {
     const message = createBaseLoginRequest();
-    message.login = object.login ?? "";
-    message.password = object.password ?? "";
-    message.client = (object.client !== undefined && object.client !== null)
-      ? ClientInfo.fromPartial(object.client)
-      : undefined;
+    message.login = object.login ?? '';
+    message.password = object.password ?? '';
+    message.client =
+      object.client !== undefined && object.client !== null ? ClientInfo.fromPartial(object.client) : undefined;
     return message;
   },
 };
@@ -1424,7 +1406,7 @@ export const LoginResponse: MessageFns<LoginResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1466,21 +1448,20 @@ export const LoginResponse: MessageFns<LoginResponse> = {
   },
   fromPartial(object: DeepPartial<LoginResponse>): LoginResponse {
     const message = createBaseLoginResponse();
-    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
-    message.tokens = (object.tokens !== undefined && object.tokens !== null)
-      ? TokenPair.fromPartial(object.tokens)
-      : undefined;
+    message.user = object.user !== undefined && object.user !== null ? User.fromPartial(object.user) : undefined;
+    message.tokens =
+      object.tokens !== undefined && object.tokens !== null ? TokenPair.fromPartial(object.tokens) : undefined;
     return message;
   },
 };
 
 function createBaseRefreshRequest(): RefreshRequest {
-  return { refreshToken: "", client: undefined };
+  return { refreshToken: '', client: undefined };
 }
 
 export const RefreshRequest: MessageFns<RefreshRequest> = {
   encode(message: RefreshRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.refreshToken !== "") {
+    if (message.refreshToken !== '') {
       writer.uint32(10).string(message.refreshToken);
     }
     if (message.client !== undefined) {
@@ -1493,7 +1474,7 @@ export const RefreshRequest: MessageFns<RefreshRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1535,10 +1516,9 @@ export const RefreshRequest: MessageFns<RefreshRequest> = {
   },
   fromPartial(object: DeepPartial<RefreshRequest>): RefreshRequest {
     const message = createBaseRefreshRequest();
-    message.refreshToken = object.refreshToken ?? "";
-    message.client = (object.client !== undefined && object.client !== null)
-      ? ClientInfo.fromPartial(object.client)
-      : undefined;
+    message.refreshToken = object.refreshToken ?? '';
+    message.client =
+      object.client !== undefined && object.client !== null ? ClientInfo.fromPartial(object.client) : undefined;
     return message;
   },
 };
@@ -1559,7 +1539,7 @@ export const RefreshResponse: MessageFns<RefreshResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1593,20 +1573,19 @@ export const RefreshResponse: MessageFns<RefreshResponse> = {
   },
   fromPartial(object: DeepPartial<RefreshResponse>): RefreshResponse {
     const message = createBaseRefreshResponse();
-    message.tokens = (object.tokens !== undefined && object.tokens !== null)
-      ? TokenPair.fromPartial(object.tokens)
-      : undefined;
+    message.tokens =
+      object.tokens !== undefined && object.tokens !== null ? TokenPair.fromPartial(object.tokens) : undefined;
     return message;
   },
 };
 
 function createBaseLogoutRequest(): LogoutRequest {
-  return { refreshToken: "" };
+  return { refreshToken: '' };
 }
 
 export const LogoutRequest: MessageFns<LogoutRequest> = {
   encode(message: LogoutRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.refreshToken !== "") {
+    if (message.refreshToken !== '') {
       writer.uint32(10).string(message.refreshToken);
     }
     return writer;
@@ -1616,7 +1595,7 @@ export const LogoutRequest: MessageFns<LogoutRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1650,7 +1629,7 @@ export const LogoutRequest: MessageFns<LogoutRequest> = {
   },
   fromPartial(object: DeepPartial<LogoutRequest>): LogoutRequest {
     const message = createBaseLogoutRequest();
-    message.refreshToken = object.refreshToken ?? "";
+    message.refreshToken = object.refreshToken ?? '';
     return message;
   },
 };
@@ -1668,7 +1647,7 @@ export const LogoutResponse: MessageFns<LogoutResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1699,7 +1678,7 @@ export const LogoutResponse: MessageFns<LogoutResponse> = {
 };
 
 function createBaseSocialLoginRequest(): SocialLoginRequest {
-  return { provider: SocialProvider.SOCIAL_PROVIDER_UNSPECIFIED, idToken: "", displayName: "", client: undefined };
+  return { provider: SocialProvider.SOCIAL_PROVIDER_UNSPECIFIED, idToken: '', displayName: '', client: undefined };
 }
 
 export const SocialLoginRequest: MessageFns<SocialLoginRequest> = {
@@ -1707,10 +1686,10 @@ export const SocialLoginRequest: MessageFns<SocialLoginRequest> = {
     if (message.provider !== SocialProvider.SOCIAL_PROVIDER_UNSPECIFIED) {
       writer.uint32(8).int32(socialProviderToNumber(message.provider));
     }
-    if (message.idToken !== "") {
+    if (message.idToken !== '') {
       writer.uint32(18).string(message.idToken);
     }
-    if (message.displayName !== "") {
+    if (message.displayName !== '') {
       writer.uint32(26).string(message.displayName);
     }
     if (message.client !== undefined) {
@@ -1723,7 +1702,7 @@ export const SocialLoginRequest: MessageFns<SocialLoginRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1782,11 +1761,10 @@ export const SocialLoginRequest: MessageFns<SocialLoginRequest> = {
   fromPartial(object: DeepPartial<SocialLoginRequest>): SocialLoginRequest {
     const message = createBaseSocialLoginRequest();
     message.provider = object.provider ?? SocialProvider.SOCIAL_PROVIDER_UNSPECIFIED;
-    message.idToken = object.idToken ?? "";
-    message.displayName = object.displayName ?? "";
-    message.client = (object.client !== undefined && object.client !== null)
-      ? ClientInfo.fromPartial(object.client)
-      : undefined;
+    message.idToken = object.idToken ?? '';
+    message.displayName = object.displayName ?? '';
+    message.client =
+      object.client !== undefined && object.client !== null ? ClientInfo.fromPartial(object.client) : undefined;
     return message;
   },
 };
@@ -1813,7 +1791,7 @@ export const SocialLoginResponse: MessageFns<SocialLoginResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1863,10 +1841,9 @@ export const SocialLoginResponse: MessageFns<SocialLoginResponse> = {
   },
   fromPartial(object: DeepPartial<SocialLoginResponse>): SocialLoginResponse {
     const message = createBaseSocialLoginResponse();
-    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
-    message.tokens = (object.tokens !== undefined && object.tokens !== null)
-      ? TokenPair.fromPartial(object.tokens)
-      : undefined;
+    message.user = object.user !== undefined && object.user !== null ? User.fromPartial(object.user) : undefined;
+    message.tokens =
+      object.tokens !== undefined && object.tokens !== null ? TokenPair.fromPartial(object.tokens) : undefined;
     message.created = object.created ?? false;
     return message;
   },
@@ -1885,7 +1862,7 @@ export const GetJwksRequest: MessageFns<GetJwksRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1931,7 +1908,7 @@ export const GetJwksResponse: MessageFns<GetJwksResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1971,15 +1948,15 @@ export const GetJwksResponse: MessageFns<GetJwksResponse> = {
 };
 
 function createBaseIssueServiceTokenRequest(): IssueServiceTokenRequest {
-  return { clientId: "", clientSecret: "", scopes: [] };
+  return { clientId: '', clientSecret: '', scopes: [] };
 }
 
 export const IssueServiceTokenRequest: MessageFns<IssueServiceTokenRequest> = {
   encode(message: IssueServiceTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.clientId !== "") {
+    if (message.clientId !== '') {
       writer.uint32(10).string(message.clientId);
     }
-    if (message.clientSecret !== "") {
+    if (message.clientSecret !== '') {
       writer.uint32(18).string(message.clientSecret);
     }
     for (const v of message.scopes) {
@@ -1992,7 +1969,7 @@ export const IssueServiceTokenRequest: MessageFns<IssueServiceTokenRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2042,23 +2019,23 @@ export const IssueServiceTokenRequest: MessageFns<IssueServiceTokenRequest> = {
   },
   fromPartial(object: DeepPartial<IssueServiceTokenRequest>): IssueServiceTokenRequest {
     const message = createBaseIssueServiceTokenRequest();
-    message.clientId = object.clientId ?? "";
-    message.clientSecret = object.clientSecret ?? "";
+    message.clientId = object.clientId ?? '';
+    message.clientSecret = object.clientSecret ?? '';
     message.scopes = object.scopes?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseIssueServiceTokenResponse(): IssueServiceTokenResponse {
-  return { accessToken: "", tokenType: "", expiresIn: 0, scopes: [] };
+  return { accessToken: '', tokenType: '', expiresIn: 0, scopes: [] };
 }
 
 export const IssueServiceTokenResponse: MessageFns<IssueServiceTokenResponse> = {
   encode(message: IssueServiceTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.accessToken !== "") {
+    if (message.accessToken !== '') {
       writer.uint32(10).string(message.accessToken);
     }
-    if (message.tokenType !== "") {
+    if (message.tokenType !== '') {
       writer.uint32(18).string(message.tokenType);
     }
     if (message.expiresIn !== 0) {
@@ -2074,7 +2051,7 @@ export const IssueServiceTokenResponse: MessageFns<IssueServiceTokenResponse> = 
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2132,8 +2109,8 @@ export const IssueServiceTokenResponse: MessageFns<IssueServiceTokenResponse> = 
   },
   fromPartial(object: DeepPartial<IssueServiceTokenResponse>): IssueServiceTokenResponse {
     const message = createBaseIssueServiceTokenResponse();
-    message.accessToken = object.accessToken ?? "";
-    message.tokenType = object.tokenType ?? "";
+    message.accessToken = object.accessToken ?? '';
+    message.tokenType = object.tokenType ?? '';
     message.expiresIn = object.expiresIn ?? 0;
     message.scopes = object.scopes?.map((e) => e) || [];
     return message;
@@ -2153,7 +2130,7 @@ export const GetMeRequest: MessageFns<GetMeRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2202,7 +2179,7 @@ export const GetMeResponse: MessageFns<GetMeResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2244,7 +2221,7 @@ export const GetMeResponse: MessageFns<GetMeResponse> = {
   },
   fromPartial(object: DeepPartial<GetMeResponse>): GetMeResponse {
     const message = createBaseGetMeResponse();
-    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    message.user = object.user !== undefined && object.user !== null ? User.fromPartial(object.user) : undefined;
     message.memberships = object.memberships?.map((e) => Membership.fromPartial(e)) || [];
     return message;
   },
@@ -2263,7 +2240,7 @@ export const LogoutAllRequest: MessageFns<LogoutAllRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2306,7 +2283,7 @@ export const LogoutAllResponse: MessageFns<LogoutAllResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2337,15 +2314,15 @@ export const LogoutAllResponse: MessageFns<LogoutAllResponse> = {
 };
 
 function createBaseChangePasswordRequest(): ChangePasswordRequest {
-  return { currentPassword: "", newPassword: "", client: undefined };
+  return { currentPassword: '', newPassword: '', client: undefined };
 }
 
 export const ChangePasswordRequest: MessageFns<ChangePasswordRequest> = {
   encode(message: ChangePasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.currentPassword !== "") {
+    if (message.currentPassword !== '') {
       writer.uint32(10).string(message.currentPassword);
     }
-    if (message.newPassword !== "") {
+    if (message.newPassword !== '') {
       writer.uint32(18).string(message.newPassword);
     }
     if (message.client !== undefined) {
@@ -2358,7 +2335,7 @@ export const ChangePasswordRequest: MessageFns<ChangePasswordRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2408,11 +2385,10 @@ export const ChangePasswordRequest: MessageFns<ChangePasswordRequest> = {
   },
   fromPartial(object: DeepPartial<ChangePasswordRequest>): ChangePasswordRequest {
     const message = createBaseChangePasswordRequest();
-    message.currentPassword = object.currentPassword ?? "";
-    message.newPassword = object.newPassword ?? "";
-    message.client = (object.client !== undefined && object.client !== null)
-      ? ClientInfo.fromPartial(object.client)
-      : undefined;
+    message.currentPassword = object.currentPassword ?? '';
+    message.newPassword = object.newPassword ?? '';
+    message.client =
+      object.client !== undefined && object.client !== null ? ClientInfo.fromPartial(object.client) : undefined;
     return message;
   },
 };
@@ -2433,7 +2409,7 @@ export const ChangePasswordResponse: MessageFns<ChangePasswordResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2467,26 +2443,25 @@ export const ChangePasswordResponse: MessageFns<ChangePasswordResponse> = {
   },
   fromPartial(object: DeepPartial<ChangePasswordResponse>): ChangePasswordResponse {
     const message = createBaseChangePasswordResponse();
-    message.tokens = (object.tokens !== undefined && object.tokens !== null)
-      ? TokenPair.fromPartial(object.tokens)
-      : undefined;
+    message.tokens =
+      object.tokens !== undefined && object.tokens !== null ? TokenPair.fromPartial(object.tokens) : undefined;
     return message;
   },
 };
 
 function createBaseCreateFamilyRequest(): CreateFamilyRequest {
-  return { name: "", currency: "", timezone: "" };
+  return { name: '', currency: '', timezone: '' };
 }
 
 export const CreateFamilyRequest: MessageFns<CreateFamilyRequest> = {
   encode(message: CreateFamilyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.name !== "") {
+    if (message.name !== '') {
       writer.uint32(10).string(message.name);
     }
-    if (message.currency !== "") {
+    if (message.currency !== '') {
       writer.uint32(18).string(message.currency);
     }
-    if (message.timezone !== "") {
+    if (message.timezone !== '') {
       writer.uint32(26).string(message.timezone);
     }
     return writer;
@@ -2496,7 +2471,7 @@ export const CreateFamilyRequest: MessageFns<CreateFamilyRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2546,15 +2521,15 @@ export const CreateFamilyRequest: MessageFns<CreateFamilyRequest> = {
   },
   fromPartial(object: DeepPartial<CreateFamilyRequest>): CreateFamilyRequest {
     const message = createBaseCreateFamilyRequest();
-    message.name = object.name ?? "";
-    message.currency = object.currency ?? "";
-    message.timezone = object.timezone ?? "";
+    message.name = object.name ?? '';
+    message.currency = object.currency ?? '';
+    message.timezone = object.timezone ?? '';
     return message;
   },
 };
 
 function createBaseCreateFamilyResponse(): CreateFamilyResponse {
-  return { family: undefined, member: undefined, accessToken: "", expiresIn: 0 };
+  return { family: undefined, member: undefined, accessToken: '', expiresIn: 0 };
 }
 
 export const CreateFamilyResponse: MessageFns<CreateFamilyResponse> = {
@@ -2565,7 +2540,7 @@ export const CreateFamilyResponse: MessageFns<CreateFamilyResponse> = {
     if (message.member !== undefined) {
       Member.encode(message.member, writer.uint32(18).fork()).join();
     }
-    if (message.accessToken !== "") {
+    if (message.accessToken !== '') {
       writer.uint32(26).string(message.accessToken);
     }
     if (message.expiresIn !== 0) {
@@ -2578,7 +2553,7 @@ export const CreateFamilyResponse: MessageFns<CreateFamilyResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2636,25 +2611,23 @@ export const CreateFamilyResponse: MessageFns<CreateFamilyResponse> = {
   },
   fromPartial(object: DeepPartial<CreateFamilyResponse>): CreateFamilyResponse {
     const message = createBaseCreateFamilyResponse();
-    message.family = (object.family !== undefined && object.family !== null)
-      ? Family.fromPartial(object.family)
-      : undefined;
-    message.member = (object.member !== undefined && object.member !== null)
-      ? Member.fromPartial(object.member)
-      : undefined;
-    message.accessToken = object.accessToken ?? "";
+    message.family =
+      object.family !== undefined && object.family !== null ? Family.fromPartial(object.family) : undefined;
+    message.member =
+      object.member !== undefined && object.member !== null ? Member.fromPartial(object.member) : undefined;
+    message.accessToken = object.accessToken ?? '';
     message.expiresIn = object.expiresIn ?? 0;
     return message;
   },
 };
 
 function createBaseGetFamilyRequest(): GetFamilyRequest {
-  return { familyId: "" };
+  return { familyId: '' };
 }
 
 export const GetFamilyRequest: MessageFns<GetFamilyRequest> = {
   encode(message: GetFamilyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(10).string(message.familyId);
     }
     return writer;
@@ -2664,7 +2637,7 @@ export const GetFamilyRequest: MessageFns<GetFamilyRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2698,7 +2671,7 @@ export const GetFamilyRequest: MessageFns<GetFamilyRequest> = {
   },
   fromPartial(object: DeepPartial<GetFamilyRequest>): GetFamilyRequest {
     const message = createBaseGetFamilyRequest();
-    message.familyId = object.familyId ?? "";
+    message.familyId = object.familyId ?? '';
     return message;
   },
 };
@@ -2719,7 +2692,7 @@ export const GetFamilyResponse: MessageFns<GetFamilyResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2753,20 +2726,19 @@ export const GetFamilyResponse: MessageFns<GetFamilyResponse> = {
   },
   fromPartial(object: DeepPartial<GetFamilyResponse>): GetFamilyResponse {
     const message = createBaseGetFamilyResponse();
-    message.family = (object.family !== undefined && object.family !== null)
-      ? Family.fromPartial(object.family)
-      : undefined;
+    message.family =
+      object.family !== undefined && object.family !== null ? Family.fromPartial(object.family) : undefined;
     return message;
   },
 };
 
 function createBaseListMembersRequest(): ListMembersRequest {
-  return { familyId: "", page: undefined };
+  return { familyId: '', page: undefined };
 }
 
 export const ListMembersRequest: MessageFns<ListMembersRequest> = {
   encode(message: ListMembersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(10).string(message.familyId);
     }
     if (message.page !== undefined) {
@@ -2779,7 +2751,7 @@ export const ListMembersRequest: MessageFns<ListMembersRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2821,10 +2793,8 @@ export const ListMembersRequest: MessageFns<ListMembersRequest> = {
   },
   fromPartial(object: DeepPartial<ListMembersRequest>): ListMembersRequest {
     const message = createBaseListMembersRequest();
-    message.familyId = object.familyId ?? "";
-    message.page = (object.page !== undefined && object.page !== null)
-      ? PageRequest.fromPartial(object.page)
-      : undefined;
+    message.familyId = object.familyId ?? '';
+    message.page = object.page !== undefined && object.page !== null ? PageRequest.fromPartial(object.page) : undefined;
     return message;
   },
 };
@@ -2848,7 +2818,7 @@ export const ListMembersResponse: MessageFns<ListMembersResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2891,29 +2861,28 @@ export const ListMembersResponse: MessageFns<ListMembersResponse> = {
   fromPartial(object: DeepPartial<ListMembersResponse>): ListMembersResponse {
     const message = createBaseListMembersResponse();
     message.members = object.members?.map((e) => Member.fromPartial(e)) || [];
-    message.page = (object.page !== undefined && object.page !== null)
-      ? PageResponse.fromPartial(object.page)
-      : undefined;
+    message.page =
+      object.page !== undefined && object.page !== null ? PageResponse.fromPartial(object.page) : undefined;
     return message;
   },
 };
 
 function createBaseCreateChildRequest(): CreateChildRequest {
-  return { familyId: "", displayName: "", username: "", password: "" };
+  return { familyId: '', displayName: '', username: '', password: '' };
 }
 
 export const CreateChildRequest: MessageFns<CreateChildRequest> = {
   encode(message: CreateChildRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(10).string(message.familyId);
     }
-    if (message.displayName !== "") {
+    if (message.displayName !== '') {
       writer.uint32(18).string(message.displayName);
     }
-    if (message.username !== "") {
+    if (message.username !== '') {
       writer.uint32(26).string(message.username);
     }
-    if (message.password !== "") {
+    if (message.password !== '') {
       writer.uint32(34).string(message.password);
     }
     return writer;
@@ -2923,7 +2892,7 @@ export const CreateChildRequest: MessageFns<CreateChildRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2981,10 +2950,10 @@ export const CreateChildRequest: MessageFns<CreateChildRequest> = {
   },
   fromPartial(object: DeepPartial<CreateChildRequest>): CreateChildRequest {
     const message = createBaseCreateChildRequest();
-    message.familyId = object.familyId ?? "";
-    message.displayName = object.displayName ?? "";
-    message.username = object.username ?? "";
-    message.password = object.password ?? "";
+    message.familyId = object.familyId ?? '';
+    message.displayName = object.displayName ?? '';
+    message.username = object.username ?? '';
+    message.password = object.password ?? '';
     return message;
   },
 };
@@ -3005,7 +2974,7 @@ export const CreateChildResponse: MessageFns<CreateChildResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3039,23 +3008,22 @@ export const CreateChildResponse: MessageFns<CreateChildResponse> = {
   },
   fromPartial(object: DeepPartial<CreateChildResponse>): CreateChildResponse {
     const message = createBaseCreateChildResponse();
-    message.member = (object.member !== undefined && object.member !== null)
-      ? Member.fromPartial(object.member)
-      : undefined;
+    message.member =
+      object.member !== undefined && object.member !== null ? Member.fromPartial(object.member) : undefined;
     return message;
   },
 };
 
 function createBaseUpdateMemberRequest(): UpdateMemberRequest {
-  return { familyId: "", memberId: "", role: undefined, displayName: undefined };
+  return { familyId: '', memberId: '', role: undefined, displayName: undefined };
 }
 
 export const UpdateMemberRequest: MessageFns<UpdateMemberRequest> = {
   encode(message: UpdateMemberRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(10).string(message.familyId);
     }
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(18).string(message.memberId);
     }
     if (message.role !== undefined) {
@@ -3071,7 +3039,7 @@ export const UpdateMemberRequest: MessageFns<UpdateMemberRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3129,8 +3097,8 @@ export const UpdateMemberRequest: MessageFns<UpdateMemberRequest> = {
   },
   fromPartial(object: DeepPartial<UpdateMemberRequest>): UpdateMemberRequest {
     const message = createBaseUpdateMemberRequest();
-    message.familyId = object.familyId ?? "";
-    message.memberId = object.memberId ?? "";
+    message.familyId = object.familyId ?? '';
+    message.memberId = object.memberId ?? '';
     message.role = object.role ?? undefined;
     message.displayName = object.displayName ?? undefined;
     return message;
@@ -3153,7 +3121,7 @@ export const UpdateMemberResponse: MessageFns<UpdateMemberResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3187,23 +3155,22 @@ export const UpdateMemberResponse: MessageFns<UpdateMemberResponse> = {
   },
   fromPartial(object: DeepPartial<UpdateMemberResponse>): UpdateMemberResponse {
     const message = createBaseUpdateMemberResponse();
-    message.member = (object.member !== undefined && object.member !== null)
-      ? Member.fromPartial(object.member)
-      : undefined;
+    message.member =
+      object.member !== undefined && object.member !== null ? Member.fromPartial(object.member) : undefined;
     return message;
   },
 };
 
 function createBaseRemoveMemberRequest(): RemoveMemberRequest {
-  return { familyId: "", memberId: "" };
+  return { familyId: '', memberId: '' };
 }
 
 export const RemoveMemberRequest: MessageFns<RemoveMemberRequest> = {
   encode(message: RemoveMemberRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(10).string(message.familyId);
     }
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(18).string(message.memberId);
     }
     return writer;
@@ -3213,7 +3180,7 @@ export const RemoveMemberRequest: MessageFns<RemoveMemberRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3255,8 +3222,8 @@ export const RemoveMemberRequest: MessageFns<RemoveMemberRequest> = {
   },
   fromPartial(object: DeepPartial<RemoveMemberRequest>): RemoveMemberRequest {
     const message = createBaseRemoveMemberRequest();
-    message.familyId = object.familyId ?? "";
-    message.memberId = object.memberId ?? "";
+    message.familyId = object.familyId ?? '';
+    message.memberId = object.memberId ?? '';
     return message;
   },
 };
@@ -3274,7 +3241,7 @@ export const RemoveMemberResponse: MessageFns<RemoveMemberResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3305,12 +3272,12 @@ export const RemoveMemberResponse: MessageFns<RemoveMemberResponse> = {
 };
 
 function createBaseCreateInviteRequest(): CreateInviteRequest {
-  return { familyId: "", role: Role.ROLE_UNSPECIFIED, ttlSeconds: 0 };
+  return { familyId: '', role: Role.ROLE_UNSPECIFIED, ttlSeconds: 0 };
 }
 
 export const CreateInviteRequest: MessageFns<CreateInviteRequest> = {
   encode(message: CreateInviteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(10).string(message.familyId);
     }
     if (message.role !== Role.ROLE_UNSPECIFIED) {
@@ -3326,7 +3293,7 @@ export const CreateInviteRequest: MessageFns<CreateInviteRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3376,7 +3343,7 @@ export const CreateInviteRequest: MessageFns<CreateInviteRequest> = {
   },
   fromPartial(object: DeepPartial<CreateInviteRequest>): CreateInviteRequest {
     const message = createBaseCreateInviteRequest();
-    message.familyId = object.familyId ?? "";
+    message.familyId = object.familyId ?? '';
     message.role = object.role ?? Role.ROLE_UNSPECIFIED;
     message.ttlSeconds = object.ttlSeconds ?? 0;
     return message;
@@ -3399,7 +3366,7 @@ export const CreateInviteResponse: MessageFns<CreateInviteResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3433,20 +3400,19 @@ export const CreateInviteResponse: MessageFns<CreateInviteResponse> = {
   },
   fromPartial(object: DeepPartial<CreateInviteResponse>): CreateInviteResponse {
     const message = createBaseCreateInviteResponse();
-    message.invite = (object.invite !== undefined && object.invite !== null)
-      ? Invite.fromPartial(object.invite)
-      : undefined;
+    message.invite =
+      object.invite !== undefined && object.invite !== null ? Invite.fromPartial(object.invite) : undefined;
     return message;
   },
 };
 
 function createBaseAcceptInviteRequest(): AcceptInviteRequest {
-  return { code: "" };
+  return { code: '' };
 }
 
 export const AcceptInviteRequest: MessageFns<AcceptInviteRequest> = {
   encode(message: AcceptInviteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.code !== "") {
+    if (message.code !== '') {
       writer.uint32(10).string(message.code);
     }
     return writer;
@@ -3456,7 +3422,7 @@ export const AcceptInviteRequest: MessageFns<AcceptInviteRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3490,13 +3456,13 @@ export const AcceptInviteRequest: MessageFns<AcceptInviteRequest> = {
   },
   fromPartial(object: DeepPartial<AcceptInviteRequest>): AcceptInviteRequest {
     const message = createBaseAcceptInviteRequest();
-    message.code = object.code ?? "";
+    message.code = object.code ?? '';
     return message;
   },
 };
 
 function createBaseAcceptInviteResponse(): AcceptInviteResponse {
-  return { family: undefined, member: undefined, accessToken: "", expiresIn: 0 };
+  return { family: undefined, member: undefined, accessToken: '', expiresIn: 0 };
 }
 
 export const AcceptInviteResponse: MessageFns<AcceptInviteResponse> = {
@@ -3507,7 +3473,7 @@ export const AcceptInviteResponse: MessageFns<AcceptInviteResponse> = {
     if (message.member !== undefined) {
       Member.encode(message.member, writer.uint32(18).fork()).join();
     }
-    if (message.accessToken !== "") {
+    if (message.accessToken !== '') {
       writer.uint32(26).string(message.accessToken);
     }
     if (message.expiresIn !== 0) {
@@ -3520,7 +3486,7 @@ export const AcceptInviteResponse: MessageFns<AcceptInviteResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3578,13 +3544,11 @@ export const AcceptInviteResponse: MessageFns<AcceptInviteResponse> = {
   },
   fromPartial(object: DeepPartial<AcceptInviteResponse>): AcceptInviteResponse {
     const message = createBaseAcceptInviteResponse();
-    message.family = (object.family !== undefined && object.family !== null)
-      ? Family.fromPartial(object.family)
-      : undefined;
-    message.member = (object.member !== undefined && object.member !== null)
-      ? Member.fromPartial(object.member)
-      : undefined;
-    message.accessToken = object.accessToken ?? "";
+    message.family =
+      object.family !== undefined && object.family !== null ? Family.fromPartial(object.family) : undefined;
+    message.member =
+      object.member !== undefined && object.member !== null ? Member.fromPartial(object.member) : undefined;
+    message.accessToken = object.accessToken ?? '';
     message.expiresIn = object.expiresIn ?? 0;
     return message;
   },
@@ -3606,7 +3570,7 @@ export const BatchGetUsersRequest: MessageFns<BatchGetUsersRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3661,7 +3625,7 @@ export const BatchGetUsersResponse: MessageFns<BatchGetUsersResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3716,7 +3680,7 @@ export const BatchGetFamiliesRequest: MessageFns<BatchGetFamiliesRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3771,7 +3735,7 @@ export const BatchGetFamiliesResponse: MessageFns<BatchGetFamiliesResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3823,7 +3787,7 @@ export const RotateSigningKeyRequest: MessageFns<RotateSigningKeyRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3854,12 +3818,12 @@ export const RotateSigningKeyRequest: MessageFns<RotateSigningKeyRequest> = {
 };
 
 function createBaseRotateSigningKeyResponse(): RotateSigningKeyResponse {
-  return { kid: "" };
+  return { kid: '' };
 }
 
 export const RotateSigningKeyResponse: MessageFns<RotateSigningKeyResponse> = {
   encode(message: RotateSigningKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.kid !== "") {
+    if (message.kid !== '') {
       writer.uint32(10).string(message.kid);
     }
     return writer;
@@ -3869,7 +3833,7 @@ export const RotateSigningKeyResponse: MessageFns<RotateSigningKeyResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3903,7 +3867,7 @@ export const RotateSigningKeyResponse: MessageFns<RotateSigningKeyResponse> = {
   },
   fromPartial(object: DeepPartial<RotateSigningKeyResponse>): RotateSigningKeyResponse {
     const message = createBaseRotateSigningKeyResponse();
-    message.kid = object.kid ?? "";
+    message.kid = object.kid ?? '';
     return message;
   },
 };
@@ -3914,12 +3878,12 @@ export const RotateSigningKeyResponse: MessageFns<RotateSigningKeyResponse> = {
  */
 export type AuthServiceDefinition = typeof AuthServiceDefinition;
 export const AuthServiceDefinition = {
-  name: "AuthService",
-  fullName: "family.auth.v1.AuthService",
+  name: 'AuthService',
+  fullName: 'family.auth.v1.AuthService',
   methods: {
     /** Public: create an account with email and password. */
     register: {
-      name: "Register",
+      name: 'Register',
       requestType: RegisterRequest as typeof RegisterRequest,
       requestStream: false,
       responseType: RegisterResponse as typeof RegisterResponse,
@@ -3928,7 +3892,7 @@ export const AuthServiceDefinition = {
     },
     /** Public: log in by email or (for children) username. */
     login: {
-      name: "Login",
+      name: 'Login',
       requestType: LoginRequest as typeof LoginRequest,
       requestStream: false,
       responseType: LoginResponse as typeof LoginResponse,
@@ -3937,7 +3901,7 @@ export const AuthServiceDefinition = {
     },
     /** Public: exchange a refresh token for a new pair; a reused token revokes its whole chain. */
     refresh: {
-      name: "Refresh",
+      name: 'Refresh',
       requestType: RefreshRequest as typeof RefreshRequest,
       requestStream: false,
       responseType: RefreshResponse as typeof RefreshResponse,
@@ -3946,7 +3910,7 @@ export const AuthServiceDefinition = {
     },
     /** Public: end the session that the refresh token belongs to. */
     logout: {
-      name: "Logout",
+      name: 'Logout',
       requestType: LogoutRequest as typeof LogoutRequest,
       requestStream: false,
       responseType: LogoutResponse as typeof LogoutResponse,
@@ -3955,7 +3919,7 @@ export const AuthServiceDefinition = {
     },
     /** Public: log in with a Google or Apple ID token. */
     socialLogin: {
-      name: "SocialLogin",
+      name: 'SocialLogin',
       requestType: SocialLoginRequest as typeof SocialLoginRequest,
       requestStream: false,
       responseType: SocialLoginResponse as typeof SocialLoginResponse,
@@ -3964,16 +3928,16 @@ export const AuthServiceDefinition = {
     },
     /** Public: the signing keys, for verifying access tokens. */
     getJwks: {
-      name: "GetJwks",
+      name: 'GetJwks',
       requestType: GetJwksRequest as typeof GetJwksRequest,
       requestStream: false,
       responseType: GetJwksResponse as typeof GetJwksResponse,
       responseStream: false,
-      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
     /** Public: client-credentials grant for background callers. */
     issueServiceToken: {
-      name: "IssueServiceToken",
+      name: 'IssueServiceToken',
       requestType: IssueServiceTokenRequest as typeof IssueServiceTokenRequest,
       requestStream: false,
       responseType: IssueServiceTokenResponse as typeof IssueServiceTokenResponse,
@@ -3982,16 +3946,16 @@ export const AuthServiceDefinition = {
     },
     /** The caller's user and memberships. */
     getMe: {
-      name: "GetMe",
+      name: 'GetMe',
       requestType: GetMeRequest as typeof GetMeRequest,
       requestStream: false,
       responseType: GetMeResponse as typeof GetMeResponse,
       responseStream: false,
-      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
     /** Revoke every session of the caller. */
     logoutAll: {
-      name: "LogoutAll",
+      name: 'LogoutAll',
       requestType: LogoutAllRequest as typeof LogoutAllRequest,
       requestStream: false,
       responseType: LogoutAllResponse as typeof LogoutAllResponse,
@@ -4000,7 +3964,7 @@ export const AuthServiceDefinition = {
     },
     /** Change the caller's password; every session is revoked and a new one started. */
     changePassword: {
-      name: "ChangePassword",
+      name: 'ChangePassword',
       requestType: ChangePasswordRequest as typeof ChangePasswordRequest,
       requestStream: false,
       responseType: ChangePasswordResponse as typeof ChangePasswordResponse,
@@ -4008,7 +3972,7 @@ export const AuthServiceDefinition = {
       options: {},
     },
     createFamily: {
-      name: "CreateFamily",
+      name: 'CreateFamily',
       requestType: CreateFamilyRequest as typeof CreateFamilyRequest,
       requestStream: false,
       responseType: CreateFamilyResponse as typeof CreateFamilyResponse,
@@ -4016,24 +3980,24 @@ export const AuthServiceDefinition = {
       options: {},
     },
     getFamily: {
-      name: "GetFamily",
+      name: 'GetFamily',
       requestType: GetFamilyRequest as typeof GetFamilyRequest,
       requestStream: false,
       responseType: GetFamilyResponse as typeof GetFamilyResponse,
       responseStream: false,
-      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
     listMembers: {
-      name: "ListMembers",
+      name: 'ListMembers',
       requestType: ListMembersRequest as typeof ListMembersRequest,
       requestStream: false,
       responseType: ListMembersResponse as typeof ListMembersResponse,
       responseStream: false,
-      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
     /** A parent creates a child account (username + password) in the family. */
     createChild: {
-      name: "CreateChild",
+      name: 'CreateChild',
       requestType: CreateChildRequest as typeof CreateChildRequest,
       requestStream: false,
       responseType: CreateChildResponse as typeof CreateChildResponse,
@@ -4042,7 +4006,7 @@ export const AuthServiceDefinition = {
     },
     /** Change a member's role or display name (OWNER/PARENT; the owner cannot be demoted by others). */
     updateMember: {
-      name: "UpdateMember",
+      name: 'UpdateMember',
       requestType: UpdateMemberRequest as typeof UpdateMemberRequest,
       requestStream: false,
       responseType: UpdateMemberResponse as typeof UpdateMemberResponse,
@@ -4051,7 +4015,7 @@ export const AuthServiceDefinition = {
     },
     /** Remove a member (OWNER/PARENT; the owner cannot be removed). */
     removeMember: {
-      name: "RemoveMember",
+      name: 'RemoveMember',
       requestType: RemoveMemberRequest as typeof RemoveMemberRequest,
       requestStream: false,
       responseType: RemoveMemberResponse as typeof RemoveMemberResponse,
@@ -4059,7 +4023,7 @@ export const AuthServiceDefinition = {
       options: {},
     },
     createInvite: {
-      name: "CreateInvite",
+      name: 'CreateInvite',
       requestType: CreateInviteRequest as typeof CreateInviteRequest,
       requestStream: false,
       responseType: CreateInviteResponse as typeof CreateInviteResponse,
@@ -4067,7 +4031,7 @@ export const AuthServiceDefinition = {
       options: {},
     },
     acceptInvite: {
-      name: "AcceptInvite",
+      name: 'AcceptInvite',
       requestType: AcceptInviteRequest as typeof AcceptInviteRequest,
       requestStream: false,
       responseType: AcceptInviteResponse as typeof AcceptInviteResponse,
@@ -4076,25 +4040,25 @@ export const AuthServiceDefinition = {
     },
     /** Internal (service token with scope "auth:read"): users' contact details by id. */
     batchGetUsers: {
-      name: "BatchGetUsers",
+      name: 'BatchGetUsers',
       requestType: BatchGetUsersRequest as typeof BatchGetUsersRequest,
       requestStream: false,
       responseType: BatchGetUsersResponse as typeof BatchGetUsersResponse,
       responseStream: false,
-      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
     /** Internal (service token with scope "auth:read"): families by id (time zones for schedulers). */
     batchGetFamilies: {
-      name: "BatchGetFamilies",
+      name: 'BatchGetFamilies',
       requestType: BatchGetFamiliesRequest as typeof BatchGetFamiliesRequest,
       requestStream: false,
       responseType: BatchGetFamiliesResponse as typeof BatchGetFamiliesResponse,
       responseStream: false,
-      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
     /** Internal (service token with scope "auth:admin"): start a new signing key now. */
     rotateSigningKey: {
-      name: "RotateSigningKey",
+      name: 'RotateSigningKey',
       requestType: RotateSigningKeyRequest as typeof RotateSigningKeyRequest,
       requestStream: false,
       responseType: RotateSigningKeyResponse as typeof RotateSigningKeyResponse,
@@ -4264,12 +4228,17 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin ? T
-  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
-  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
-  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
-  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
-  : Partial<T>;
+export type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);

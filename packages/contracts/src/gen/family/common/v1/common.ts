@@ -5,37 +5,37 @@
 // source: family/common/v1/common.proto
 
 /* eslint-disable */
-import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 
-export const protobufPackage = "family.common.v1";
+export const protobufPackage = 'family.common.v1';
 
-export const protobufFileName = "family/common/v1/common.proto";
+export const protobufFileName = 'family/common/v1/common.proto';
 
 /** Membership role inside one family. */
 export enum Role {
-  ROLE_UNSPECIFIED = "ROLE_UNSPECIFIED",
-  ROLE_OWNER = "ROLE_OWNER",
-  ROLE_PARENT = "ROLE_PARENT",
-  ROLE_CHILD = "ROLE_CHILD",
-  UNRECOGNIZED = "UNRECOGNIZED",
+  ROLE_UNSPECIFIED = 'ROLE_UNSPECIFIED',
+  ROLE_OWNER = 'ROLE_OWNER',
+  ROLE_PARENT = 'ROLE_PARENT',
+  ROLE_CHILD = 'ROLE_CHILD',
+  UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
 export function roleFromJSON(object: any): Role {
   switch (object) {
     case 0:
-    case "ROLE_UNSPECIFIED":
+    case 'ROLE_UNSPECIFIED':
       return Role.ROLE_UNSPECIFIED;
     case 1:
-    case "ROLE_OWNER":
+    case 'ROLE_OWNER':
       return Role.ROLE_OWNER;
     case 2:
-    case "ROLE_PARENT":
+    case 'ROLE_PARENT':
       return Role.ROLE_PARENT;
     case 3:
-    case "ROLE_CHILD":
+    case 'ROLE_CHILD':
       return Role.ROLE_CHILD;
     case -1:
-    case "UNRECOGNIZED":
+    case 'UNRECOGNIZED':
     default:
       return Role.UNRECOGNIZED;
   }
@@ -59,29 +59,29 @@ export function roleToNumber(object: Role): number {
 
 /** A child's money jars. */
 export enum Jar {
-  JAR_UNSPECIFIED = "JAR_UNSPECIFIED",
-  JAR_SPEND = "JAR_SPEND",
-  JAR_SAVE = "JAR_SAVE",
-  JAR_GIVE = "JAR_GIVE",
-  UNRECOGNIZED = "UNRECOGNIZED",
+  JAR_UNSPECIFIED = 'JAR_UNSPECIFIED',
+  JAR_SPEND = 'JAR_SPEND',
+  JAR_SAVE = 'JAR_SAVE',
+  JAR_GIVE = 'JAR_GIVE',
+  UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
 export function jarFromJSON(object: any): Jar {
   switch (object) {
     case 0:
-    case "JAR_UNSPECIFIED":
+    case 'JAR_UNSPECIFIED':
       return Jar.JAR_UNSPECIFIED;
     case 1:
-    case "JAR_SPEND":
+    case 'JAR_SPEND':
       return Jar.JAR_SPEND;
     case 2:
-    case "JAR_SAVE":
+    case 'JAR_SAVE':
       return Jar.JAR_SAVE;
     case 3:
-    case "JAR_GIVE":
+    case 'JAR_GIVE':
       return Jar.JAR_GIVE;
     case -1:
-    case "UNRECOGNIZED":
+    case 'UNRECOGNIZED':
     default:
       return Jar.UNRECOGNIZED;
   }
@@ -105,33 +105,33 @@ export function jarToNumber(object: Jar): number {
 
 /** Where an expense came from. */
 export enum ExpenseSource {
-  EXPENSE_SOURCE_UNSPECIFIED = "EXPENSE_SOURCE_UNSPECIFIED",
-  EXPENSE_SOURCE_MANUAL = "EXPENSE_SOURCE_MANUAL",
-  EXPENSE_SOURCE_RECURRING = "EXPENSE_SOURCE_RECURRING",
-  EXPENSE_SOURCE_BANK = "EXPENSE_SOURCE_BANK",
-  EXPENSE_SOURCE_JAR = "EXPENSE_SOURCE_JAR",
-  UNRECOGNIZED = "UNRECOGNIZED",
+  EXPENSE_SOURCE_UNSPECIFIED = 'EXPENSE_SOURCE_UNSPECIFIED',
+  EXPENSE_SOURCE_MANUAL = 'EXPENSE_SOURCE_MANUAL',
+  EXPENSE_SOURCE_RECURRING = 'EXPENSE_SOURCE_RECURRING',
+  EXPENSE_SOURCE_BANK = 'EXPENSE_SOURCE_BANK',
+  EXPENSE_SOURCE_JAR = 'EXPENSE_SOURCE_JAR',
+  UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
 export function expenseSourceFromJSON(object: any): ExpenseSource {
   switch (object) {
     case 0:
-    case "EXPENSE_SOURCE_UNSPECIFIED":
+    case 'EXPENSE_SOURCE_UNSPECIFIED':
       return ExpenseSource.EXPENSE_SOURCE_UNSPECIFIED;
     case 1:
-    case "EXPENSE_SOURCE_MANUAL":
+    case 'EXPENSE_SOURCE_MANUAL':
       return ExpenseSource.EXPENSE_SOURCE_MANUAL;
     case 2:
-    case "EXPENSE_SOURCE_RECURRING":
+    case 'EXPENSE_SOURCE_RECURRING':
       return ExpenseSource.EXPENSE_SOURCE_RECURRING;
     case 3:
-    case "EXPENSE_SOURCE_BANK":
+    case 'EXPENSE_SOURCE_BANK':
       return ExpenseSource.EXPENSE_SOURCE_BANK;
     case 4:
-    case "EXPENSE_SOURCE_JAR":
+    case 'EXPENSE_SOURCE_JAR':
       return ExpenseSource.EXPENSE_SOURCE_JAR;
     case -1:
-    case "UNRECOGNIZED":
+    case 'UNRECOGNIZED':
     default:
       return ExpenseSource.UNRECOGNIZED;
   }
@@ -157,37 +157,37 @@ export function expenseSourceToNumber(object: ExpenseSource): number {
 
 /** Supported bank data providers. */
 export enum BankProvider {
-  BANK_PROVIDER_UNSPECIFIED = "BANK_PROVIDER_UNSPECIFIED",
-  BANK_PROVIDER_PLAID = "BANK_PROVIDER_PLAID",
-  BANK_PROVIDER_TRUELAYER = "BANK_PROVIDER_TRUELAYER",
-  BANK_PROVIDER_TINK = "BANK_PROVIDER_TINK",
-  BANK_PROVIDER_FINICITY = "BANK_PROVIDER_FINICITY",
-  BANK_PROVIDER_SALTEDGE = "BANK_PROVIDER_SALTEDGE",
-  UNRECOGNIZED = "UNRECOGNIZED",
+  BANK_PROVIDER_UNSPECIFIED = 'BANK_PROVIDER_UNSPECIFIED',
+  BANK_PROVIDER_PLAID = 'BANK_PROVIDER_PLAID',
+  BANK_PROVIDER_TRUELAYER = 'BANK_PROVIDER_TRUELAYER',
+  BANK_PROVIDER_TINK = 'BANK_PROVIDER_TINK',
+  BANK_PROVIDER_FINICITY = 'BANK_PROVIDER_FINICITY',
+  BANK_PROVIDER_SALTEDGE = 'BANK_PROVIDER_SALTEDGE',
+  UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
 export function bankProviderFromJSON(object: any): BankProvider {
   switch (object) {
     case 0:
-    case "BANK_PROVIDER_UNSPECIFIED":
+    case 'BANK_PROVIDER_UNSPECIFIED':
       return BankProvider.BANK_PROVIDER_UNSPECIFIED;
     case 1:
-    case "BANK_PROVIDER_PLAID":
+    case 'BANK_PROVIDER_PLAID':
       return BankProvider.BANK_PROVIDER_PLAID;
     case 2:
-    case "BANK_PROVIDER_TRUELAYER":
+    case 'BANK_PROVIDER_TRUELAYER':
       return BankProvider.BANK_PROVIDER_TRUELAYER;
     case 3:
-    case "BANK_PROVIDER_TINK":
+    case 'BANK_PROVIDER_TINK':
       return BankProvider.BANK_PROVIDER_TINK;
     case 4:
-    case "BANK_PROVIDER_FINICITY":
+    case 'BANK_PROVIDER_FINICITY':
       return BankProvider.BANK_PROVIDER_FINICITY;
     case 5:
-    case "BANK_PROVIDER_SALTEDGE":
+    case 'BANK_PROVIDER_SALTEDGE':
       return BankProvider.BANK_PROVIDER_SALTEDGE;
     case -1:
-    case "UNRECOGNIZED":
+    case 'UNRECOGNIZED':
     default:
       return BankProvider.UNRECOGNIZED;
   }
@@ -215,53 +215,53 @@ export function bankProviderToNumber(object: BankProvider): number {
 
 /** Notification categories shared by preferences, templates and events. */
 export enum NotificationCategory {
-  NOTIFICATION_CATEGORY_UNSPECIFIED = "NOTIFICATION_CATEGORY_UNSPECIFIED",
-  NOTIFICATION_CATEGORY_BUDGET = "NOTIFICATION_CATEGORY_BUDGET",
-  NOTIFICATION_CATEGORY_SPENDING_LIMIT = "NOTIFICATION_CATEGORY_SPENDING_LIMIT",
-  NOTIFICATION_CATEGORY_CHORES = "NOTIFICATION_CATEGORY_CHORES",
-  NOTIFICATION_CATEGORY_GOALS = "NOTIFICATION_CATEGORY_GOALS",
-  NOTIFICATION_CATEGORY_ALLOWANCE = "NOTIFICATION_CATEGORY_ALLOWANCE",
-  NOTIFICATION_CATEGORY_ACHIEVEMENTS = "NOTIFICATION_CATEGORY_ACHIEVEMENTS",
-  NOTIFICATION_CATEGORY_BANK = "NOTIFICATION_CATEGORY_BANK",
-  NOTIFICATION_CATEGORY_FAMILY = "NOTIFICATION_CATEGORY_FAMILY",
-  NOTIFICATION_CATEGORY_SECURITY = "NOTIFICATION_CATEGORY_SECURITY",
-  UNRECOGNIZED = "UNRECOGNIZED",
+  NOTIFICATION_CATEGORY_UNSPECIFIED = 'NOTIFICATION_CATEGORY_UNSPECIFIED',
+  NOTIFICATION_CATEGORY_BUDGET = 'NOTIFICATION_CATEGORY_BUDGET',
+  NOTIFICATION_CATEGORY_SPENDING_LIMIT = 'NOTIFICATION_CATEGORY_SPENDING_LIMIT',
+  NOTIFICATION_CATEGORY_CHORES = 'NOTIFICATION_CATEGORY_CHORES',
+  NOTIFICATION_CATEGORY_GOALS = 'NOTIFICATION_CATEGORY_GOALS',
+  NOTIFICATION_CATEGORY_ALLOWANCE = 'NOTIFICATION_CATEGORY_ALLOWANCE',
+  NOTIFICATION_CATEGORY_ACHIEVEMENTS = 'NOTIFICATION_CATEGORY_ACHIEVEMENTS',
+  NOTIFICATION_CATEGORY_BANK = 'NOTIFICATION_CATEGORY_BANK',
+  NOTIFICATION_CATEGORY_FAMILY = 'NOTIFICATION_CATEGORY_FAMILY',
+  NOTIFICATION_CATEGORY_SECURITY = 'NOTIFICATION_CATEGORY_SECURITY',
+  UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
 export function notificationCategoryFromJSON(object: any): NotificationCategory {
   switch (object) {
     case 0:
-    case "NOTIFICATION_CATEGORY_UNSPECIFIED":
+    case 'NOTIFICATION_CATEGORY_UNSPECIFIED':
       return NotificationCategory.NOTIFICATION_CATEGORY_UNSPECIFIED;
     case 1:
-    case "NOTIFICATION_CATEGORY_BUDGET":
+    case 'NOTIFICATION_CATEGORY_BUDGET':
       return NotificationCategory.NOTIFICATION_CATEGORY_BUDGET;
     case 2:
-    case "NOTIFICATION_CATEGORY_SPENDING_LIMIT":
+    case 'NOTIFICATION_CATEGORY_SPENDING_LIMIT':
       return NotificationCategory.NOTIFICATION_CATEGORY_SPENDING_LIMIT;
     case 3:
-    case "NOTIFICATION_CATEGORY_CHORES":
+    case 'NOTIFICATION_CATEGORY_CHORES':
       return NotificationCategory.NOTIFICATION_CATEGORY_CHORES;
     case 4:
-    case "NOTIFICATION_CATEGORY_GOALS":
+    case 'NOTIFICATION_CATEGORY_GOALS':
       return NotificationCategory.NOTIFICATION_CATEGORY_GOALS;
     case 5:
-    case "NOTIFICATION_CATEGORY_ALLOWANCE":
+    case 'NOTIFICATION_CATEGORY_ALLOWANCE':
       return NotificationCategory.NOTIFICATION_CATEGORY_ALLOWANCE;
     case 6:
-    case "NOTIFICATION_CATEGORY_ACHIEVEMENTS":
+    case 'NOTIFICATION_CATEGORY_ACHIEVEMENTS':
       return NotificationCategory.NOTIFICATION_CATEGORY_ACHIEVEMENTS;
     case 7:
-    case "NOTIFICATION_CATEGORY_BANK":
+    case 'NOTIFICATION_CATEGORY_BANK':
       return NotificationCategory.NOTIFICATION_CATEGORY_BANK;
     case 8:
-    case "NOTIFICATION_CATEGORY_FAMILY":
+    case 'NOTIFICATION_CATEGORY_FAMILY':
       return NotificationCategory.NOTIFICATION_CATEGORY_FAMILY;
     case 9:
-    case "NOTIFICATION_CATEGORY_SECURITY":
+    case 'NOTIFICATION_CATEGORY_SECURITY':
       return NotificationCategory.NOTIFICATION_CATEGORY_SECURITY;
     case -1:
-    case "UNRECOGNIZED":
+    case 'UNRECOGNIZED':
     default:
       return NotificationCategory.UNRECOGNIZED;
   }
@@ -297,33 +297,33 @@ export function notificationCategoryToNumber(object: NotificationCategory): numb
 
 /** Delivery channels. */
 export enum Channel {
-  CHANNEL_UNSPECIFIED = "CHANNEL_UNSPECIFIED",
-  CHANNEL_IN_APP = "CHANNEL_IN_APP",
-  CHANNEL_PUSH = "CHANNEL_PUSH",
-  CHANNEL_EMAIL = "CHANNEL_EMAIL",
-  CHANNEL_SMS = "CHANNEL_SMS",
-  UNRECOGNIZED = "UNRECOGNIZED",
+  CHANNEL_UNSPECIFIED = 'CHANNEL_UNSPECIFIED',
+  CHANNEL_IN_APP = 'CHANNEL_IN_APP',
+  CHANNEL_PUSH = 'CHANNEL_PUSH',
+  CHANNEL_EMAIL = 'CHANNEL_EMAIL',
+  CHANNEL_SMS = 'CHANNEL_SMS',
+  UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
 export function channelFromJSON(object: any): Channel {
   switch (object) {
     case 0:
-    case "CHANNEL_UNSPECIFIED":
+    case 'CHANNEL_UNSPECIFIED':
       return Channel.CHANNEL_UNSPECIFIED;
     case 1:
-    case "CHANNEL_IN_APP":
+    case 'CHANNEL_IN_APP':
       return Channel.CHANNEL_IN_APP;
     case 2:
-    case "CHANNEL_PUSH":
+    case 'CHANNEL_PUSH':
       return Channel.CHANNEL_PUSH;
     case 3:
-    case "CHANNEL_EMAIL":
+    case 'CHANNEL_EMAIL':
       return Channel.CHANNEL_EMAIL;
     case 4:
-    case "CHANNEL_SMS":
+    case 'CHANNEL_SMS':
       return Channel.CHANNEL_SMS;
     case -1:
-    case "UNRECOGNIZED":
+    case 'UNRECOGNIZED':
     default:
       return Channel.UNRECOGNIZED;
   }
@@ -372,7 +372,7 @@ export interface PageResponse {
 }
 
 function createBaseMoney(): Money {
-  return { amountMinor: 0, currency: "" };
+  return { amountMinor: 0, currency: '' };
 }
 
 export const Money: MessageFns<Money> = {
@@ -380,7 +380,7 @@ export const Money: MessageFns<Money> = {
     if (message.amountMinor !== 0) {
       writer.uint32(8).int64(message.amountMinor);
     }
-    if (message.currency !== "") {
+    if (message.currency !== '') {
       writer.uint32(18).string(message.currency);
     }
     return writer;
@@ -390,7 +390,7 @@ export const Money: MessageFns<Money> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -433,7 +433,7 @@ export const Money: MessageFns<Money> = {
   fromPartial(object: DeepPartial<Money>): Money {
     const message = createBaseMoney();
     message.amountMinor = object.amountMinor ?? 0;
-    message.currency = object.currency ?? "";
+    message.currency = object.currency ?? '';
     return message;
   },
 };
@@ -460,7 +460,7 @@ export const DateMessage: MessageFns<DateMessage> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -518,7 +518,7 @@ export const DateMessage: MessageFns<DateMessage> = {
 };
 
 function createBasePageRequest(): PageRequest {
-  return { limit: 0, cursor: "" };
+  return { limit: 0, cursor: '' };
 }
 
 export const PageRequest: MessageFns<PageRequest> = {
@@ -526,7 +526,7 @@ export const PageRequest: MessageFns<PageRequest> = {
     if (message.limit !== 0) {
       writer.uint32(8).int32(message.limit);
     }
-    if (message.cursor !== "") {
+    if (message.cursor !== '') {
       writer.uint32(18).string(message.cursor);
     }
     return writer;
@@ -536,7 +536,7 @@ export const PageRequest: MessageFns<PageRequest> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -579,18 +579,18 @@ export const PageRequest: MessageFns<PageRequest> = {
   fromPartial(object: DeepPartial<PageRequest>): PageRequest {
     const message = createBasePageRequest();
     message.limit = object.limit ?? 0;
-    message.cursor = object.cursor ?? "";
+    message.cursor = object.cursor ?? '';
     return message;
   },
 };
 
 function createBasePageResponse(): PageResponse {
-  return { nextCursor: "" };
+  return { nextCursor: '' };
 }
 
 export const PageResponse: MessageFns<PageResponse> = {
   encode(message: PageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.nextCursor !== "") {
+    if (message.nextCursor !== '') {
       writer.uint32(10).string(message.nextCursor);
     }
     return writer;
@@ -600,7 +600,7 @@ export const PageResponse: MessageFns<PageResponse> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -634,27 +634,32 @@ export const PageResponse: MessageFns<PageResponse> = {
   },
   fromPartial(object: DeepPartial<PageResponse>): PageResponse {
     const message = createBasePageResponse();
-    message.nextCursor = object.nextCursor ?? "";
+    message.nextCursor = object.nextCursor ?? '';
     return message;
   },
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin ? T
-  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
-  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
-  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
-  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
-  : Partial<T>;
+export type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
   if (num > globalThis.Number.MAX_SAFE_INTEGER) {
-    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+    throw new globalThis.Error('Value is larger than Number.MAX_SAFE_INTEGER');
   }
   if (num < globalThis.Number.MIN_SAFE_INTEGER) {
-    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+    throw new globalThis.Error('Value is smaller than Number.MIN_SAFE_INTEGER');
   }
   return num;
 }

@@ -5,8 +5,8 @@
 // source: family/events/v1/events.proto
 
 /* eslint-disable */
-import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import { Timestamp } from '../../../google/protobuf/timestamp.js';
 import {
   BankProvider,
   bankProviderFromJSON,
@@ -19,11 +19,11 @@ import {
   Role,
   roleFromJSON,
   roleToNumber,
-} from "../../common/v1/common.js";
+} from '../../common/v1/common.js';
 
-export const protobufPackage = "family.events.v1";
+export const protobufPackage = 'family.events.v1';
 
-export const protobufFileName = "family/events/v1/events.proto";
+export const protobufFileName = 'family/events/v1/events.proto';
 
 /**
  * One domain change, as written to a producer's outbox and delivered to subscribers.
@@ -34,36 +34,34 @@ export interface DomainEvent {
   id: string;
   type: string;
   familyId: string;
-  occurredAt:
-    | Date
-    | undefined;
+  occurredAt: Date | undefined;
   /** The user who caused the change; empty for scheduled work. */
   actorUserId: string;
   /** The producing service ("auth", "expense", ...). */
   source: string;
   payload:
-    | { $case: "memberJoined"; value: MemberJoined }
-    | { $case: "memberRemoved"; value: MemberRemoved }
-    | { $case: "memberRoleChanged"; value: MemberRoleChanged }
-    | { $case: "sessionsRevoked"; value: SessionsRevoked }
-    | { $case: "expenseCreated"; value: ExpenseCreated }
-    | { $case: "expenseUpdated"; value: ExpenseUpdated }
-    | { $case: "expenseDeleted"; value: ExpenseDeleted }
-    | { $case: "budgetThresholdCrossed"; value: BudgetThresholdCrossed }
-    | { $case: "spendingLimitExceeded"; value: SpendingLimitExceeded }
-    | { $case: "jarSpent"; value: JarSpent }
-    | { $case: "goalContributed"; value: GoalContributed }
-    | { $case: "goalAchieved"; value: GoalAchieved }
-    | { $case: "choreSubmitted"; value: ChoreSubmitted }
-    | { $case: "choreApproved"; value: ChoreApproved }
-    | { $case: "choreRejected"; value: ChoreRejected }
-    | { $case: "choreOverdue"; value: ChoreOverdue }
-    | { $case: "allowancePaid"; value: AllowancePaid }
-    | { $case: "interestPaid"; value: InterestPaid }
-    | { $case: "bankConnectionNeedsReauth"; value: BankConnectionNeedsReauth }
-    | { $case: "bankSyncCompleted"; value: BankSyncCompleted }
-    | { $case: "achievementUnlocked"; value: AchievementUnlocked }
-    | { $case: "levelReached"; value: LevelReached }
+    | { $case: 'memberJoined'; value: MemberJoined }
+    | { $case: 'memberRemoved'; value: MemberRemoved }
+    | { $case: 'memberRoleChanged'; value: MemberRoleChanged }
+    | { $case: 'sessionsRevoked'; value: SessionsRevoked }
+    | { $case: 'expenseCreated'; value: ExpenseCreated }
+    | { $case: 'expenseUpdated'; value: ExpenseUpdated }
+    | { $case: 'expenseDeleted'; value: ExpenseDeleted }
+    | { $case: 'budgetThresholdCrossed'; value: BudgetThresholdCrossed }
+    | { $case: 'spendingLimitExceeded'; value: SpendingLimitExceeded }
+    | { $case: 'jarSpent'; value: JarSpent }
+    | { $case: 'goalContributed'; value: GoalContributed }
+    | { $case: 'goalAchieved'; value: GoalAchieved }
+    | { $case: 'choreSubmitted'; value: ChoreSubmitted }
+    | { $case: 'choreApproved'; value: ChoreApproved }
+    | { $case: 'choreRejected'; value: ChoreRejected }
+    | { $case: 'choreOverdue'; value: ChoreOverdue }
+    | { $case: 'allowancePaid'; value: AllowancePaid }
+    | { $case: 'interestPaid'; value: InterestPaid }
+    | { $case: 'bankConnectionNeedsReauth'; value: BankConnectionNeedsReauth }
+    | { $case: 'bankSyncCompleted'; value: BankSyncCompleted }
+    | { $case: 'achievementUnlocked'; value: AchievementUnlocked }
+    | { $case: 'levelReached'; value: LevelReached }
     | undefined;
 }
 
@@ -261,94 +259,94 @@ export interface LevelReached {
 }
 
 function createBaseDomainEvent(): DomainEvent {
-  return { id: "", type: "", familyId: "", occurredAt: undefined, actorUserId: "", source: "", payload: undefined };
+  return { id: '', type: '', familyId: '', occurredAt: undefined, actorUserId: '', source: '', payload: undefined };
 }
 
 export const DomainEvent: MessageFns<DomainEvent> = {
   encode(message: DomainEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.id !== "") {
+    if (message.id !== '') {
       writer.uint32(10).string(message.id);
     }
-    if (message.type !== "") {
+    if (message.type !== '') {
       writer.uint32(18).string(message.type);
     }
-    if (message.familyId !== "") {
+    if (message.familyId !== '') {
       writer.uint32(26).string(message.familyId);
     }
     if (message.occurredAt !== undefined) {
       Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(34).fork()).join();
     }
-    if (message.actorUserId !== "") {
+    if (message.actorUserId !== '') {
       writer.uint32(42).string(message.actorUserId);
     }
-    if (message.source !== "") {
+    if (message.source !== '') {
       writer.uint32(50).string(message.source);
     }
     switch (message.payload?.$case) {
-      case "memberJoined":
+      case 'memberJoined':
         MemberJoined.encode(message.payload.value, writer.uint32(82).fork()).join();
         break;
-      case "memberRemoved":
+      case 'memberRemoved':
         MemberRemoved.encode(message.payload.value, writer.uint32(90).fork()).join();
         break;
-      case "memberRoleChanged":
+      case 'memberRoleChanged':
         MemberRoleChanged.encode(message.payload.value, writer.uint32(98).fork()).join();
         break;
-      case "sessionsRevoked":
+      case 'sessionsRevoked':
         SessionsRevoked.encode(message.payload.value, writer.uint32(106).fork()).join();
         break;
-      case "expenseCreated":
+      case 'expenseCreated':
         ExpenseCreated.encode(message.payload.value, writer.uint32(162).fork()).join();
         break;
-      case "expenseUpdated":
+      case 'expenseUpdated':
         ExpenseUpdated.encode(message.payload.value, writer.uint32(170).fork()).join();
         break;
-      case "expenseDeleted":
+      case 'expenseDeleted':
         ExpenseDeleted.encode(message.payload.value, writer.uint32(178).fork()).join();
         break;
-      case "budgetThresholdCrossed":
+      case 'budgetThresholdCrossed':
         BudgetThresholdCrossed.encode(message.payload.value, writer.uint32(186).fork()).join();
         break;
-      case "spendingLimitExceeded":
+      case 'spendingLimitExceeded':
         SpendingLimitExceeded.encode(message.payload.value, writer.uint32(194).fork()).join();
         break;
-      case "jarSpent":
+      case 'jarSpent':
         JarSpent.encode(message.payload.value, writer.uint32(242).fork()).join();
         break;
-      case "goalContributed":
+      case 'goalContributed':
         GoalContributed.encode(message.payload.value, writer.uint32(250).fork()).join();
         break;
-      case "goalAchieved":
+      case 'goalAchieved':
         GoalAchieved.encode(message.payload.value, writer.uint32(258).fork()).join();
         break;
-      case "choreSubmitted":
+      case 'choreSubmitted':
         ChoreSubmitted.encode(message.payload.value, writer.uint32(266).fork()).join();
         break;
-      case "choreApproved":
+      case 'choreApproved':
         ChoreApproved.encode(message.payload.value, writer.uint32(274).fork()).join();
         break;
-      case "choreRejected":
+      case 'choreRejected':
         ChoreRejected.encode(message.payload.value, writer.uint32(282).fork()).join();
         break;
-      case "choreOverdue":
+      case 'choreOverdue':
         ChoreOverdue.encode(message.payload.value, writer.uint32(290).fork()).join();
         break;
-      case "allowancePaid":
+      case 'allowancePaid':
         AllowancePaid.encode(message.payload.value, writer.uint32(298).fork()).join();
         break;
-      case "interestPaid":
+      case 'interestPaid':
         InterestPaid.encode(message.payload.value, writer.uint32(306).fork()).join();
         break;
-      case "bankConnectionNeedsReauth":
+      case 'bankConnectionNeedsReauth':
         BankConnectionNeedsReauth.encode(message.payload.value, writer.uint32(322).fork()).join();
         break;
-      case "bankSyncCompleted":
+      case 'bankSyncCompleted':
         BankSyncCompleted.encode(message.payload.value, writer.uint32(330).fork()).join();
         break;
-      case "achievementUnlocked":
+      case 'achievementUnlocked':
         AchievementUnlocked.encode(message.payload.value, writer.uint32(402).fork()).join();
         break;
-      case "levelReached":
+      case 'levelReached':
         LevelReached.encode(message.payload.value, writer.uint32(410).fork()).join();
         break;
     }
@@ -359,7 +357,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -421,7 +419,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "memberJoined", value: MemberJoined.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'memberJoined', value: MemberJoined.decode(reader, reader.uint32()) };
             continue;
           }
           case 11: {
@@ -429,7 +427,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "memberRemoved", value: MemberRemoved.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'memberRemoved', value: MemberRemoved.decode(reader, reader.uint32()) };
             continue;
           }
           case 12: {
@@ -437,7 +435,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "memberRoleChanged", value: MemberRoleChanged.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'memberRoleChanged', value: MemberRoleChanged.decode(reader, reader.uint32()) };
             continue;
           }
           case 13: {
@@ -445,7 +443,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "sessionsRevoked", value: SessionsRevoked.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'sessionsRevoked', value: SessionsRevoked.decode(reader, reader.uint32()) };
             continue;
           }
           case 20: {
@@ -453,7 +451,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "expenseCreated", value: ExpenseCreated.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'expenseCreated', value: ExpenseCreated.decode(reader, reader.uint32()) };
             continue;
           }
           case 21: {
@@ -461,7 +459,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "expenseUpdated", value: ExpenseUpdated.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'expenseUpdated', value: ExpenseUpdated.decode(reader, reader.uint32()) };
             continue;
           }
           case 22: {
@@ -469,7 +467,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "expenseDeleted", value: ExpenseDeleted.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'expenseDeleted', value: ExpenseDeleted.decode(reader, reader.uint32()) };
             continue;
           }
           case 23: {
@@ -478,7 +476,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
             }
 
             message.payload = {
-              $case: "budgetThresholdCrossed",
+              $case: 'budgetThresholdCrossed',
               value: BudgetThresholdCrossed.decode(reader, reader.uint32()),
             };
             continue;
@@ -489,7 +487,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
             }
 
             message.payload = {
-              $case: "spendingLimitExceeded",
+              $case: 'spendingLimitExceeded',
               value: SpendingLimitExceeded.decode(reader, reader.uint32()),
             };
             continue;
@@ -499,7 +497,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "jarSpent", value: JarSpent.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'jarSpent', value: JarSpent.decode(reader, reader.uint32()) };
             continue;
           }
           case 31: {
@@ -507,7 +505,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "goalContributed", value: GoalContributed.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'goalContributed', value: GoalContributed.decode(reader, reader.uint32()) };
             continue;
           }
           case 32: {
@@ -515,7 +513,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "goalAchieved", value: GoalAchieved.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'goalAchieved', value: GoalAchieved.decode(reader, reader.uint32()) };
             continue;
           }
           case 33: {
@@ -523,7 +521,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "choreSubmitted", value: ChoreSubmitted.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'choreSubmitted', value: ChoreSubmitted.decode(reader, reader.uint32()) };
             continue;
           }
           case 34: {
@@ -531,7 +529,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "choreApproved", value: ChoreApproved.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'choreApproved', value: ChoreApproved.decode(reader, reader.uint32()) };
             continue;
           }
           case 35: {
@@ -539,7 +537,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "choreRejected", value: ChoreRejected.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'choreRejected', value: ChoreRejected.decode(reader, reader.uint32()) };
             continue;
           }
           case 36: {
@@ -547,7 +545,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "choreOverdue", value: ChoreOverdue.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'choreOverdue', value: ChoreOverdue.decode(reader, reader.uint32()) };
             continue;
           }
           case 37: {
@@ -555,7 +553,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "allowancePaid", value: AllowancePaid.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'allowancePaid', value: AllowancePaid.decode(reader, reader.uint32()) };
             continue;
           }
           case 38: {
@@ -563,7 +561,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "interestPaid", value: InterestPaid.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'interestPaid', value: InterestPaid.decode(reader, reader.uint32()) };
             continue;
           }
           case 40: {
@@ -572,7 +570,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
             }
 
             message.payload = {
-              $case: "bankConnectionNeedsReauth",
+              $case: 'bankConnectionNeedsReauth',
               value: BankConnectionNeedsReauth.decode(reader, reader.uint32()),
             };
             continue;
@@ -582,7 +580,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "bankSyncCompleted", value: BankSyncCompleted.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'bankSyncCompleted', value: BankSyncCompleted.decode(reader, reader.uint32()) };
             continue;
           }
           case 50: {
@@ -591,7 +589,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
             }
 
             message.payload = {
-              $case: "achievementUnlocked",
+              $case: 'achievementUnlocked',
               value: AchievementUnlocked.decode(reader, reader.uint32()),
             };
             continue;
@@ -601,7 +599,7 @@ export const DomainEvent: MessageFns<DomainEvent> = {
               break;
             }
 
-            message.payload = { $case: "levelReached", value: LevelReached.decode(reader, reader.uint32()) };
+            message.payload = { $case: 'levelReached', value: LevelReached.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -621,154 +619,154 @@ export const DomainEvent: MessageFns<DomainEvent> = {
   },
   fromPartial(object: DeepPartial<DomainEvent>): DomainEvent {
     const message = createBaseDomainEvent();
-    message.id = object.id ?? "";
-    message.type = object.type ?? "";
-    message.familyId = object.familyId ?? "";
+    message.id = object.id ?? '';
+    message.type = object.type ?? '';
+    message.familyId = object.familyId ?? '';
     message.occurredAt = object.occurredAt ?? undefined;
-    message.actorUserId = object.actorUserId ?? "";
-    message.source = object.source ?? "";
+    message.actorUserId = object.actorUserId ?? '';
+    message.source = object.source ?? '';
     switch (object.payload?.$case) {
-      case "memberJoined": {
+      case 'memberJoined': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "memberJoined", value: MemberJoined.fromPartial(object.payload.value) };
+          message.payload = { $case: 'memberJoined', value: MemberJoined.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "memberRemoved": {
+      case 'memberRemoved': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "memberRemoved", value: MemberRemoved.fromPartial(object.payload.value) };
+          message.payload = { $case: 'memberRemoved', value: MemberRemoved.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "memberRoleChanged": {
+      case 'memberRoleChanged': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "memberRoleChanged", value: MemberRoleChanged.fromPartial(object.payload.value) };
+          message.payload = { $case: 'memberRoleChanged', value: MemberRoleChanged.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "sessionsRevoked": {
+      case 'sessionsRevoked': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "sessionsRevoked", value: SessionsRevoked.fromPartial(object.payload.value) };
+          message.payload = { $case: 'sessionsRevoked', value: SessionsRevoked.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "expenseCreated": {
+      case 'expenseCreated': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "expenseCreated", value: ExpenseCreated.fromPartial(object.payload.value) };
+          message.payload = { $case: 'expenseCreated', value: ExpenseCreated.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "expenseUpdated": {
+      case 'expenseUpdated': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "expenseUpdated", value: ExpenseUpdated.fromPartial(object.payload.value) };
+          message.payload = { $case: 'expenseUpdated', value: ExpenseUpdated.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "expenseDeleted": {
+      case 'expenseDeleted': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "expenseDeleted", value: ExpenseDeleted.fromPartial(object.payload.value) };
+          message.payload = { $case: 'expenseDeleted', value: ExpenseDeleted.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "budgetThresholdCrossed": {
+      case 'budgetThresholdCrossed': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = {
-            $case: "budgetThresholdCrossed",
+            $case: 'budgetThresholdCrossed',
             value: BudgetThresholdCrossed.fromPartial(object.payload.value),
           };
         }
         break;
       }
-      case "spendingLimitExceeded": {
+      case 'spendingLimitExceeded': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = {
-            $case: "spendingLimitExceeded",
+            $case: 'spendingLimitExceeded',
             value: SpendingLimitExceeded.fromPartial(object.payload.value),
           };
         }
         break;
       }
-      case "jarSpent": {
+      case 'jarSpent': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "jarSpent", value: JarSpent.fromPartial(object.payload.value) };
+          message.payload = { $case: 'jarSpent', value: JarSpent.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "goalContributed": {
+      case 'goalContributed': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "goalContributed", value: GoalContributed.fromPartial(object.payload.value) };
+          message.payload = { $case: 'goalContributed', value: GoalContributed.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "goalAchieved": {
+      case 'goalAchieved': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "goalAchieved", value: GoalAchieved.fromPartial(object.payload.value) };
+          message.payload = { $case: 'goalAchieved', value: GoalAchieved.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "choreSubmitted": {
+      case 'choreSubmitted': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "choreSubmitted", value: ChoreSubmitted.fromPartial(object.payload.value) };
+          message.payload = { $case: 'choreSubmitted', value: ChoreSubmitted.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "choreApproved": {
+      case 'choreApproved': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "choreApproved", value: ChoreApproved.fromPartial(object.payload.value) };
+          message.payload = { $case: 'choreApproved', value: ChoreApproved.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "choreRejected": {
+      case 'choreRejected': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "choreRejected", value: ChoreRejected.fromPartial(object.payload.value) };
+          message.payload = { $case: 'choreRejected', value: ChoreRejected.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "choreOverdue": {
+      case 'choreOverdue': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "choreOverdue", value: ChoreOverdue.fromPartial(object.payload.value) };
+          message.payload = { $case: 'choreOverdue', value: ChoreOverdue.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "allowancePaid": {
+      case 'allowancePaid': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "allowancePaid", value: AllowancePaid.fromPartial(object.payload.value) };
+          message.payload = { $case: 'allowancePaid', value: AllowancePaid.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "interestPaid": {
+      case 'interestPaid': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "interestPaid", value: InterestPaid.fromPartial(object.payload.value) };
+          message.payload = { $case: 'interestPaid', value: InterestPaid.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "bankConnectionNeedsReauth": {
+      case 'bankConnectionNeedsReauth': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = {
-            $case: "bankConnectionNeedsReauth",
+            $case: 'bankConnectionNeedsReauth',
             value: BankConnectionNeedsReauth.fromPartial(object.payload.value),
           };
         }
         break;
       }
-      case "bankSyncCompleted": {
+      case 'bankSyncCompleted': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "bankSyncCompleted", value: BankSyncCompleted.fromPartial(object.payload.value) };
+          message.payload = { $case: 'bankSyncCompleted', value: BankSyncCompleted.fromPartial(object.payload.value) };
         }
         break;
       }
-      case "achievementUnlocked": {
+      case 'achievementUnlocked': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = {
-            $case: "achievementUnlocked",
+            $case: 'achievementUnlocked',
             value: AchievementUnlocked.fromPartial(object.payload.value),
           };
         }
         break;
       }
-      case "levelReached": {
+      case 'levelReached': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
-          message.payload = { $case: "levelReached", value: LevelReached.fromPartial(object.payload.value) };
+          message.payload = { $case: 'levelReached', value: LevelReached.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -778,24 +776,24 @@ export const DomainEvent: MessageFns<DomainEvent> = {
 };
 
 function createBaseMemberJoined(): MemberJoined {
-  return { memberId: "", userId: "", displayName: "", role: Role.ROLE_UNSPECIFIED, via: "" };
+  return { memberId: '', userId: '', displayName: '', role: Role.ROLE_UNSPECIFIED, via: '' };
 }
 
 export const MemberJoined: MessageFns<MemberJoined> = {
   encode(message: MemberJoined, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(10).string(message.memberId);
     }
-    if (message.userId !== "") {
+    if (message.userId !== '') {
       writer.uint32(18).string(message.userId);
     }
-    if (message.displayName !== "") {
+    if (message.displayName !== '') {
       writer.uint32(26).string(message.displayName);
     }
     if (message.role !== Role.ROLE_UNSPECIFIED) {
       writer.uint32(32).int32(roleToNumber(message.role));
     }
-    if (message.via !== "") {
+    if (message.via !== '') {
       writer.uint32(42).string(message.via);
     }
     return writer;
@@ -805,7 +803,7 @@ export const MemberJoined: MessageFns<MemberJoined> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -871,25 +869,25 @@ export const MemberJoined: MessageFns<MemberJoined> = {
   },
   fromPartial(object: DeepPartial<MemberJoined>): MemberJoined {
     const message = createBaseMemberJoined();
-    message.memberId = object.memberId ?? "";
-    message.userId = object.userId ?? "";
-    message.displayName = object.displayName ?? "";
+    message.memberId = object.memberId ?? '';
+    message.userId = object.userId ?? '';
+    message.displayName = object.displayName ?? '';
     message.role = object.role ?? Role.ROLE_UNSPECIFIED;
-    message.via = object.via ?? "";
+    message.via = object.via ?? '';
     return message;
   },
 };
 
 function createBaseMemberRemoved(): MemberRemoved {
-  return { memberId: "", userId: "" };
+  return { memberId: '', userId: '' };
 }
 
 export const MemberRemoved: MessageFns<MemberRemoved> = {
   encode(message: MemberRemoved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(10).string(message.memberId);
     }
-    if (message.userId !== "") {
+    if (message.userId !== '') {
       writer.uint32(18).string(message.userId);
     }
     return writer;
@@ -899,7 +897,7 @@ export const MemberRemoved: MessageFns<MemberRemoved> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -941,22 +939,22 @@ export const MemberRemoved: MessageFns<MemberRemoved> = {
   },
   fromPartial(object: DeepPartial<MemberRemoved>): MemberRemoved {
     const message = createBaseMemberRemoved();
-    message.memberId = object.memberId ?? "";
-    message.userId = object.userId ?? "";
+    message.memberId = object.memberId ?? '';
+    message.userId = object.userId ?? '';
     return message;
   },
 };
 
 function createBaseMemberRoleChanged(): MemberRoleChanged {
-  return { memberId: "", userId: "", previousRole: Role.ROLE_UNSPECIFIED, role: Role.ROLE_UNSPECIFIED };
+  return { memberId: '', userId: '', previousRole: Role.ROLE_UNSPECIFIED, role: Role.ROLE_UNSPECIFIED };
 }
 
 export const MemberRoleChanged: MessageFns<MemberRoleChanged> = {
   encode(message: MemberRoleChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(10).string(message.memberId);
     }
-    if (message.userId !== "") {
+    if (message.userId !== '') {
       writer.uint32(18).string(message.userId);
     }
     if (message.previousRole !== Role.ROLE_UNSPECIFIED) {
@@ -972,7 +970,7 @@ export const MemberRoleChanged: MessageFns<MemberRoleChanged> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1030,8 +1028,8 @@ export const MemberRoleChanged: MessageFns<MemberRoleChanged> = {
   },
   fromPartial(object: DeepPartial<MemberRoleChanged>): MemberRoleChanged {
     const message = createBaseMemberRoleChanged();
-    message.memberId = object.memberId ?? "";
-    message.userId = object.userId ?? "";
+    message.memberId = object.memberId ?? '';
+    message.userId = object.userId ?? '';
     message.previousRole = object.previousRole ?? Role.ROLE_UNSPECIFIED;
     message.role = object.role ?? Role.ROLE_UNSPECIFIED;
     return message;
@@ -1039,15 +1037,15 @@ export const MemberRoleChanged: MessageFns<MemberRoleChanged> = {
 };
 
 function createBaseSessionsRevoked(): SessionsRevoked {
-  return { userId: "", reason: "" };
+  return { userId: '', reason: '' };
 }
 
 export const SessionsRevoked: MessageFns<SessionsRevoked> = {
   encode(message: SessionsRevoked, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.userId !== "") {
+    if (message.userId !== '') {
       writer.uint32(10).string(message.userId);
     }
-    if (message.reason !== "") {
+    if (message.reason !== '') {
       writer.uint32(18).string(message.reason);
     }
     return writer;
@@ -1057,7 +1055,7 @@ export const SessionsRevoked: MessageFns<SessionsRevoked> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1099,32 +1097,32 @@ export const SessionsRevoked: MessageFns<SessionsRevoked> = {
   },
   fromPartial(object: DeepPartial<SessionsRevoked>): SessionsRevoked {
     const message = createBaseSessionsRevoked();
-    message.userId = object.userId ?? "";
-    message.reason = object.reason ?? "";
+    message.userId = object.userId ?? '';
+    message.reason = object.reason ?? '';
     return message;
   },
 };
 
 function createBaseExpenseCreated(): ExpenseCreated {
   return {
-    expenseId: "",
-    memberId: "",
+    expenseId: '',
+    memberId: '',
     amount: undefined,
     baseAmountMinor: 0,
     occurredOn: undefined,
-    categoryId: "",
+    categoryId: '',
     source: ExpenseSource.EXPENSE_SOURCE_UNSPECIFIED,
-    merchant: "",
-    description: "",
+    merchant: '',
+    description: '',
   };
 }
 
 export const ExpenseCreated: MessageFns<ExpenseCreated> = {
   encode(message: ExpenseCreated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.expenseId !== "") {
+    if (message.expenseId !== '') {
       writer.uint32(10).string(message.expenseId);
     }
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(18).string(message.memberId);
     }
     if (message.amount !== undefined) {
@@ -1136,16 +1134,16 @@ export const ExpenseCreated: MessageFns<ExpenseCreated> = {
     if (message.occurredOn !== undefined) {
       DateMessage.encode(message.occurredOn, writer.uint32(42).fork()).join();
     }
-    if (message.categoryId !== "") {
+    if (message.categoryId !== '') {
       writer.uint32(50).string(message.categoryId);
     }
     if (message.source !== ExpenseSource.EXPENSE_SOURCE_UNSPECIFIED) {
       writer.uint32(56).int32(expenseSourceToNumber(message.source));
     }
-    if (message.merchant !== "") {
+    if (message.merchant !== '') {
       writer.uint32(66).string(message.merchant);
     }
-    if (message.description !== "") {
+    if (message.description !== '') {
       writer.uint32(74).string(message.description);
     }
     return writer;
@@ -1155,7 +1153,7 @@ export const ExpenseCreated: MessageFns<ExpenseCreated> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1253,39 +1251,39 @@ export const ExpenseCreated: MessageFns<ExpenseCreated> = {
   },
   fromPartial(object: DeepPartial<ExpenseCreated>): ExpenseCreated {
     const message = createBaseExpenseCreated();
-    message.expenseId = object.expenseId ?? "";
-    message.memberId = object.memberId ?? "";
-    message.amount = (object.amount !== undefined && object.amount !== null)
-      ? Money.fromPartial(object.amount)
-      : undefined;
+    message.expenseId = object.expenseId ?? '';
+    message.memberId = object.memberId ?? '';
+    message.amount =
+      object.amount !== undefined && object.amount !== null ? Money.fromPartial(object.amount) : undefined;
     message.baseAmountMinor = object.baseAmountMinor ?? 0;
-    message.occurredOn = (object.occurredOn !== undefined && object.occurredOn !== null)
-      ? DateMessage.fromPartial(object.occurredOn)
-      : undefined;
-    message.categoryId = object.categoryId ?? "";
+    message.occurredOn =
+      object.occurredOn !== undefined && object.occurredOn !== null
+        ? DateMessage.fromPartial(object.occurredOn)
+        : undefined;
+    message.categoryId = object.categoryId ?? '';
     message.source = object.source ?? ExpenseSource.EXPENSE_SOURCE_UNSPECIFIED;
-    message.merchant = object.merchant ?? "";
-    message.description = object.description ?? "";
+    message.merchant = object.merchant ?? '';
+    message.description = object.description ?? '';
     return message;
   },
 };
 
 function createBaseExpenseUpdated(): ExpenseUpdated {
-  return { expenseId: "", memberId: "", baseAmountMinor: 0, categoryId: "", version: 0 };
+  return { expenseId: '', memberId: '', baseAmountMinor: 0, categoryId: '', version: 0 };
 }
 
 export const ExpenseUpdated: MessageFns<ExpenseUpdated> = {
   encode(message: ExpenseUpdated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.expenseId !== "") {
+    if (message.expenseId !== '') {
       writer.uint32(10).string(message.expenseId);
     }
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(18).string(message.memberId);
     }
     if (message.baseAmountMinor !== 0) {
       writer.uint32(24).int64(message.baseAmountMinor);
     }
-    if (message.categoryId !== "") {
+    if (message.categoryId !== '') {
       writer.uint32(34).string(message.categoryId);
     }
     if (message.version !== 0) {
@@ -1298,7 +1296,7 @@ export const ExpenseUpdated: MessageFns<ExpenseUpdated> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1364,25 +1362,25 @@ export const ExpenseUpdated: MessageFns<ExpenseUpdated> = {
   },
   fromPartial(object: DeepPartial<ExpenseUpdated>): ExpenseUpdated {
     const message = createBaseExpenseUpdated();
-    message.expenseId = object.expenseId ?? "";
-    message.memberId = object.memberId ?? "";
+    message.expenseId = object.expenseId ?? '';
+    message.memberId = object.memberId ?? '';
     message.baseAmountMinor = object.baseAmountMinor ?? 0;
-    message.categoryId = object.categoryId ?? "";
+    message.categoryId = object.categoryId ?? '';
     message.version = object.version ?? 0;
     return message;
   },
 };
 
 function createBaseExpenseDeleted(): ExpenseDeleted {
-  return { expenseId: "", memberId: "" };
+  return { expenseId: '', memberId: '' };
 }
 
 export const ExpenseDeleted: MessageFns<ExpenseDeleted> = {
   encode(message: ExpenseDeleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.expenseId !== "") {
+    if (message.expenseId !== '') {
       writer.uint32(10).string(message.expenseId);
     }
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(18).string(message.memberId);
     }
     return writer;
@@ -1392,7 +1390,7 @@ export const ExpenseDeleted: MessageFns<ExpenseDeleted> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1434,31 +1432,31 @@ export const ExpenseDeleted: MessageFns<ExpenseDeleted> = {
   },
   fromPartial(object: DeepPartial<ExpenseDeleted>): ExpenseDeleted {
     const message = createBaseExpenseDeleted();
-    message.expenseId = object.expenseId ?? "";
-    message.memberId = object.memberId ?? "";
+    message.expenseId = object.expenseId ?? '';
+    message.memberId = object.memberId ?? '';
     return message;
   },
 };
 
 function createBaseBudgetThresholdCrossed(): BudgetThresholdCrossed {
   return {
-    budgetId: "",
-    budgetName: "",
+    budgetId: '',
+    budgetName: '',
     thresholdPercent: 0,
     periodStart: undefined,
     spentMinor: 0,
     limitMinor: 0,
-    currency: "",
-    memberId: "",
+    currency: '',
+    memberId: '',
   };
 }
 
 export const BudgetThresholdCrossed: MessageFns<BudgetThresholdCrossed> = {
   encode(message: BudgetThresholdCrossed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.budgetId !== "") {
+    if (message.budgetId !== '') {
       writer.uint32(10).string(message.budgetId);
     }
-    if (message.budgetName !== "") {
+    if (message.budgetName !== '') {
       writer.uint32(18).string(message.budgetName);
     }
     if (message.thresholdPercent !== 0) {
@@ -1473,10 +1471,10 @@ export const BudgetThresholdCrossed: MessageFns<BudgetThresholdCrossed> = {
     if (message.limitMinor !== 0) {
       writer.uint32(48).int64(message.limitMinor);
     }
-    if (message.currency !== "") {
+    if (message.currency !== '') {
       writer.uint32(58).string(message.currency);
     }
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(66).string(message.memberId);
     }
     return writer;
@@ -1486,7 +1484,7 @@ export const BudgetThresholdCrossed: MessageFns<BudgetThresholdCrossed> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1576,33 +1574,34 @@ export const BudgetThresholdCrossed: MessageFns<BudgetThresholdCrossed> = {
   },
   fromPartial(object: DeepPartial<BudgetThresholdCrossed>): BudgetThresholdCrossed {
     const message = createBaseBudgetThresholdCrossed();
-    message.budgetId = object.budgetId ?? "";
-    message.budgetName = object.budgetName ?? "";
+    message.budgetId = object.budgetId ?? '';
+    message.budgetName = object.budgetName ?? '';
     message.thresholdPercent = object.thresholdPercent ?? 0;
-    message.periodStart = (object.periodStart !== undefined && object.periodStart !== null)
-      ? DateMessage.fromPartial(object.periodStart)
-      : undefined;
+    message.periodStart =
+      object.periodStart !== undefined && object.periodStart !== null
+        ? DateMessage.fromPartial(object.periodStart)
+        : undefined;
     message.spentMinor = object.spentMinor ?? 0;
     message.limitMinor = object.limitMinor ?? 0;
-    message.currency = object.currency ?? "";
-    message.memberId = object.memberId ?? "";
+    message.currency = object.currency ?? '';
+    message.memberId = object.memberId ?? '';
     return message;
   },
 };
 
 function createBaseSpendingLimitExceeded(): SpendingLimitExceeded {
-  return { memberId: "", expenseId: "", period: "", limitMinor: 0, spentMinor: 0, currency: "", categoryId: "" };
+  return { memberId: '', expenseId: '', period: '', limitMinor: 0, spentMinor: 0, currency: '', categoryId: '' };
 }
 
 export const SpendingLimitExceeded: MessageFns<SpendingLimitExceeded> = {
   encode(message: SpendingLimitExceeded, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(10).string(message.memberId);
     }
-    if (message.expenseId !== "") {
+    if (message.expenseId !== '') {
       writer.uint32(18).string(message.expenseId);
     }
-    if (message.period !== "") {
+    if (message.period !== '') {
       writer.uint32(26).string(message.period);
     }
     if (message.limitMinor !== 0) {
@@ -1611,10 +1610,10 @@ export const SpendingLimitExceeded: MessageFns<SpendingLimitExceeded> = {
     if (message.spentMinor !== 0) {
       writer.uint32(40).int64(message.spentMinor);
     }
-    if (message.currency !== "") {
+    if (message.currency !== '') {
       writer.uint32(50).string(message.currency);
     }
-    if (message.categoryId !== "") {
+    if (message.categoryId !== '') {
       writer.uint32(58).string(message.categoryId);
     }
     return writer;
@@ -1624,7 +1623,7 @@ export const SpendingLimitExceeded: MessageFns<SpendingLimitExceeded> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1706,47 +1705,47 @@ export const SpendingLimitExceeded: MessageFns<SpendingLimitExceeded> = {
   },
   fromPartial(object: DeepPartial<SpendingLimitExceeded>): SpendingLimitExceeded {
     const message = createBaseSpendingLimitExceeded();
-    message.memberId = object.memberId ?? "";
-    message.expenseId = object.expenseId ?? "";
-    message.period = object.period ?? "";
+    message.memberId = object.memberId ?? '';
+    message.expenseId = object.expenseId ?? '';
+    message.period = object.period ?? '';
     message.limitMinor = object.limitMinor ?? 0;
     message.spentMinor = object.spentMinor ?? 0;
-    message.currency = object.currency ?? "";
-    message.categoryId = object.categoryId ?? "";
+    message.currency = object.currency ?? '';
+    message.categoryId = object.categoryId ?? '';
     return message;
   },
 };
 
 function createBaseJarSpent(): JarSpent {
   return {
-    ledgerEntryId: "",
-    memberId: "",
+    ledgerEntryId: '',
+    memberId: '',
     amount: undefined,
-    description: "",
-    merchant: "",
-    categoryId: "",
+    description: '',
+    merchant: '',
+    categoryId: '',
     occurredOn: undefined,
   };
 }
 
 export const JarSpent: MessageFns<JarSpent> = {
   encode(message: JarSpent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.ledgerEntryId !== "") {
+    if (message.ledgerEntryId !== '') {
       writer.uint32(10).string(message.ledgerEntryId);
     }
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(18).string(message.memberId);
     }
     if (message.amount !== undefined) {
       Money.encode(message.amount, writer.uint32(26).fork()).join();
     }
-    if (message.description !== "") {
+    if (message.description !== '') {
       writer.uint32(34).string(message.description);
     }
-    if (message.merchant !== "") {
+    if (message.merchant !== '') {
       writer.uint32(42).string(message.merchant);
     }
-    if (message.categoryId !== "") {
+    if (message.categoryId !== '') {
       writer.uint32(50).string(message.categoryId);
     }
     if (message.occurredOn !== undefined) {
@@ -1759,7 +1758,7 @@ export const JarSpent: MessageFns<JarSpent> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1841,39 +1840,39 @@ export const JarSpent: MessageFns<JarSpent> = {
   },
   fromPartial(object: DeepPartial<JarSpent>): JarSpent {
     const message = createBaseJarSpent();
-    message.ledgerEntryId = object.ledgerEntryId ?? "";
-    message.memberId = object.memberId ?? "";
-    message.amount = (object.amount !== undefined && object.amount !== null)
-      ? Money.fromPartial(object.amount)
-      : undefined;
-    message.description = object.description ?? "";
-    message.merchant = object.merchant ?? "";
-    message.categoryId = object.categoryId ?? "";
-    message.occurredOn = (object.occurredOn !== undefined && object.occurredOn !== null)
-      ? DateMessage.fromPartial(object.occurredOn)
-      : undefined;
+    message.ledgerEntryId = object.ledgerEntryId ?? '';
+    message.memberId = object.memberId ?? '';
+    message.amount =
+      object.amount !== undefined && object.amount !== null ? Money.fromPartial(object.amount) : undefined;
+    message.description = object.description ?? '';
+    message.merchant = object.merchant ?? '';
+    message.categoryId = object.categoryId ?? '';
+    message.occurredOn =
+      object.occurredOn !== undefined && object.occurredOn !== null
+        ? DateMessage.fromPartial(object.occurredOn)
+        : undefined;
     return message;
   },
 };
 
 function createBaseGoalContributed(): GoalContributed {
   return {
-    goalId: "",
-    ownerMemberId: "",
+    goalId: '',
+    ownerMemberId: '',
     amount: undefined,
     matched: undefined,
     savedMinor: 0,
     targetMinor: 0,
-    goalName: "",
+    goalName: '',
   };
 }
 
 export const GoalContributed: MessageFns<GoalContributed> = {
   encode(message: GoalContributed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.goalId !== "") {
+    if (message.goalId !== '') {
       writer.uint32(10).string(message.goalId);
     }
-    if (message.ownerMemberId !== "") {
+    if (message.ownerMemberId !== '') {
       writer.uint32(18).string(message.ownerMemberId);
     }
     if (message.amount !== undefined) {
@@ -1888,7 +1887,7 @@ export const GoalContributed: MessageFns<GoalContributed> = {
     if (message.targetMinor !== 0) {
       writer.uint32(48).int64(message.targetMinor);
     }
-    if (message.goalName !== "") {
+    if (message.goalName !== '') {
       writer.uint32(58).string(message.goalName);
     }
     return writer;
@@ -1898,7 +1897,7 @@ export const GoalContributed: MessageFns<GoalContributed> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1980,34 +1979,32 @@ export const GoalContributed: MessageFns<GoalContributed> = {
   },
   fromPartial(object: DeepPartial<GoalContributed>): GoalContributed {
     const message = createBaseGoalContributed();
-    message.goalId = object.goalId ?? "";
-    message.ownerMemberId = object.ownerMemberId ?? "";
-    message.amount = (object.amount !== undefined && object.amount !== null)
-      ? Money.fromPartial(object.amount)
-      : undefined;
-    message.matched = (object.matched !== undefined && object.matched !== null)
-      ? Money.fromPartial(object.matched)
-      : undefined;
+    message.goalId = object.goalId ?? '';
+    message.ownerMemberId = object.ownerMemberId ?? '';
+    message.amount =
+      object.amount !== undefined && object.amount !== null ? Money.fromPartial(object.amount) : undefined;
+    message.matched =
+      object.matched !== undefined && object.matched !== null ? Money.fromPartial(object.matched) : undefined;
     message.savedMinor = object.savedMinor ?? 0;
     message.targetMinor = object.targetMinor ?? 0;
-    message.goalName = object.goalName ?? "";
+    message.goalName = object.goalName ?? '';
     return message;
   },
 };
 
 function createBaseGoalAchieved(): GoalAchieved {
-  return { goalId: "", ownerMemberId: "", goalName: "", target: undefined };
+  return { goalId: '', ownerMemberId: '', goalName: '', target: undefined };
 }
 
 export const GoalAchieved: MessageFns<GoalAchieved> = {
   encode(message: GoalAchieved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.goalId !== "") {
+    if (message.goalId !== '') {
       writer.uint32(10).string(message.goalId);
     }
-    if (message.ownerMemberId !== "") {
+    if (message.ownerMemberId !== '') {
       writer.uint32(18).string(message.ownerMemberId);
     }
-    if (message.goalName !== "") {
+    if (message.goalName !== '') {
       writer.uint32(26).string(message.goalName);
     }
     if (message.target !== undefined) {
@@ -2020,7 +2017,7 @@ export const GoalAchieved: MessageFns<GoalAchieved> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2078,32 +2075,31 @@ export const GoalAchieved: MessageFns<GoalAchieved> = {
   },
   fromPartial(object: DeepPartial<GoalAchieved>): GoalAchieved {
     const message = createBaseGoalAchieved();
-    message.goalId = object.goalId ?? "";
-    message.ownerMemberId = object.ownerMemberId ?? "";
-    message.goalName = object.goalName ?? "";
-    message.target = (object.target !== undefined && object.target !== null)
-      ? Money.fromPartial(object.target)
-      : undefined;
+    message.goalId = object.goalId ?? '';
+    message.ownerMemberId = object.ownerMemberId ?? '';
+    message.goalName = object.goalName ?? '';
+    message.target =
+      object.target !== undefined && object.target !== null ? Money.fromPartial(object.target) : undefined;
     return message;
   },
 };
 
 function createBaseChoreSubmitted(): ChoreSubmitted {
-  return { choreId: "", assigneeMemberId: "", title: "", note: "" };
+  return { choreId: '', assigneeMemberId: '', title: '', note: '' };
 }
 
 export const ChoreSubmitted: MessageFns<ChoreSubmitted> = {
   encode(message: ChoreSubmitted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.choreId !== "") {
+    if (message.choreId !== '') {
       writer.uint32(10).string(message.choreId);
     }
-    if (message.assigneeMemberId !== "") {
+    if (message.assigneeMemberId !== '') {
       writer.uint32(18).string(message.assigneeMemberId);
     }
-    if (message.title !== "") {
+    if (message.title !== '') {
       writer.uint32(26).string(message.title);
     }
-    if (message.note !== "") {
+    if (message.note !== '') {
       writer.uint32(34).string(message.note);
     }
     return writer;
@@ -2113,7 +2109,7 @@ export const ChoreSubmitted: MessageFns<ChoreSubmitted> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2171,27 +2167,27 @@ export const ChoreSubmitted: MessageFns<ChoreSubmitted> = {
   },
   fromPartial(object: DeepPartial<ChoreSubmitted>): ChoreSubmitted {
     const message = createBaseChoreSubmitted();
-    message.choreId = object.choreId ?? "";
-    message.assigneeMemberId = object.assigneeMemberId ?? "";
-    message.title = object.title ?? "";
-    message.note = object.note ?? "";
+    message.choreId = object.choreId ?? '';
+    message.assigneeMemberId = object.assigneeMemberId ?? '';
+    message.title = object.title ?? '';
+    message.note = object.note ?? '';
     return message;
   },
 };
 
 function createBaseChoreApproved(): ChoreApproved {
-  return { choreId: "", assigneeMemberId: "", title: "", reward: undefined, points: 0, approvedByMemberId: "" };
+  return { choreId: '', assigneeMemberId: '', title: '', reward: undefined, points: 0, approvedByMemberId: '' };
 }
 
 export const ChoreApproved: MessageFns<ChoreApproved> = {
   encode(message: ChoreApproved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.choreId !== "") {
+    if (message.choreId !== '') {
       writer.uint32(10).string(message.choreId);
     }
-    if (message.assigneeMemberId !== "") {
+    if (message.assigneeMemberId !== '') {
       writer.uint32(18).string(message.assigneeMemberId);
     }
-    if (message.title !== "") {
+    if (message.title !== '') {
       writer.uint32(26).string(message.title);
     }
     if (message.reward !== undefined) {
@@ -2200,7 +2196,7 @@ export const ChoreApproved: MessageFns<ChoreApproved> = {
     if (message.points !== 0) {
       writer.uint32(40).int32(message.points);
     }
-    if (message.approvedByMemberId !== "") {
+    if (message.approvedByMemberId !== '') {
       writer.uint32(50).string(message.approvedByMemberId);
     }
     return writer;
@@ -2210,7 +2206,7 @@ export const ChoreApproved: MessageFns<ChoreApproved> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2284,34 +2280,33 @@ export const ChoreApproved: MessageFns<ChoreApproved> = {
   },
   fromPartial(object: DeepPartial<ChoreApproved>): ChoreApproved {
     const message = createBaseChoreApproved();
-    message.choreId = object.choreId ?? "";
-    message.assigneeMemberId = object.assigneeMemberId ?? "";
-    message.title = object.title ?? "";
-    message.reward = (object.reward !== undefined && object.reward !== null)
-      ? Money.fromPartial(object.reward)
-      : undefined;
+    message.choreId = object.choreId ?? '';
+    message.assigneeMemberId = object.assigneeMemberId ?? '';
+    message.title = object.title ?? '';
+    message.reward =
+      object.reward !== undefined && object.reward !== null ? Money.fromPartial(object.reward) : undefined;
     message.points = object.points ?? 0;
-    message.approvedByMemberId = object.approvedByMemberId ?? "";
+    message.approvedByMemberId = object.approvedByMemberId ?? '';
     return message;
   },
 };
 
 function createBaseChoreRejected(): ChoreRejected {
-  return { choreId: "", assigneeMemberId: "", title: "", reason: "" };
+  return { choreId: '', assigneeMemberId: '', title: '', reason: '' };
 }
 
 export const ChoreRejected: MessageFns<ChoreRejected> = {
   encode(message: ChoreRejected, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.choreId !== "") {
+    if (message.choreId !== '') {
       writer.uint32(10).string(message.choreId);
     }
-    if (message.assigneeMemberId !== "") {
+    if (message.assigneeMemberId !== '') {
       writer.uint32(18).string(message.assigneeMemberId);
     }
-    if (message.title !== "") {
+    if (message.title !== '') {
       writer.uint32(26).string(message.title);
     }
-    if (message.reason !== "") {
+    if (message.reason !== '') {
       writer.uint32(34).string(message.reason);
     }
     return writer;
@@ -2321,7 +2316,7 @@ export const ChoreRejected: MessageFns<ChoreRejected> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2379,27 +2374,27 @@ export const ChoreRejected: MessageFns<ChoreRejected> = {
   },
   fromPartial(object: DeepPartial<ChoreRejected>): ChoreRejected {
     const message = createBaseChoreRejected();
-    message.choreId = object.choreId ?? "";
-    message.assigneeMemberId = object.assigneeMemberId ?? "";
-    message.title = object.title ?? "";
-    message.reason = object.reason ?? "";
+    message.choreId = object.choreId ?? '';
+    message.assigneeMemberId = object.assigneeMemberId ?? '';
+    message.title = object.title ?? '';
+    message.reason = object.reason ?? '';
     return message;
   },
 };
 
 function createBaseChoreOverdue(): ChoreOverdue {
-  return { choreId: "", assigneeMemberId: "", title: "", dueOn: undefined };
+  return { choreId: '', assigneeMemberId: '', title: '', dueOn: undefined };
 }
 
 export const ChoreOverdue: MessageFns<ChoreOverdue> = {
   encode(message: ChoreOverdue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.choreId !== "") {
+    if (message.choreId !== '') {
       writer.uint32(10).string(message.choreId);
     }
-    if (message.assigneeMemberId !== "") {
+    if (message.assigneeMemberId !== '') {
       writer.uint32(18).string(message.assigneeMemberId);
     }
-    if (message.title !== "") {
+    if (message.title !== '') {
       writer.uint32(26).string(message.title);
     }
     if (message.dueOn !== undefined) {
@@ -2412,7 +2407,7 @@ export const ChoreOverdue: MessageFns<ChoreOverdue> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2470,20 +2465,19 @@ export const ChoreOverdue: MessageFns<ChoreOverdue> = {
   },
   fromPartial(object: DeepPartial<ChoreOverdue>): ChoreOverdue {
     const message = createBaseChoreOverdue();
-    message.choreId = object.choreId ?? "";
-    message.assigneeMemberId = object.assigneeMemberId ?? "";
-    message.title = object.title ?? "";
-    message.dueOn = (object.dueOn !== undefined && object.dueOn !== null)
-      ? DateMessage.fromPartial(object.dueOn)
-      : undefined;
+    message.choreId = object.choreId ?? '';
+    message.assigneeMemberId = object.assigneeMemberId ?? '';
+    message.title = object.title ?? '';
+    message.dueOn =
+      object.dueOn !== undefined && object.dueOn !== null ? DateMessage.fromPartial(object.dueOn) : undefined;
     return message;
   },
 };
 
 function createBaseAllowancePaid(): AllowancePaid {
   return {
-    allowanceId: "",
-    memberId: "",
+    allowanceId: '',
+    memberId: '',
     amount: undefined,
     payday: undefined,
     spendMinor: 0,
@@ -2494,10 +2488,10 @@ function createBaseAllowancePaid(): AllowancePaid {
 
 export const AllowancePaid: MessageFns<AllowancePaid> = {
   encode(message: AllowancePaid, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.allowanceId !== "") {
+    if (message.allowanceId !== '') {
       writer.uint32(10).string(message.allowanceId);
     }
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(18).string(message.memberId);
     }
     if (message.amount !== undefined) {
@@ -2522,7 +2516,7 @@ export const AllowancePaid: MessageFns<AllowancePaid> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2604,14 +2598,12 @@ export const AllowancePaid: MessageFns<AllowancePaid> = {
   },
   fromPartial(object: DeepPartial<AllowancePaid>): AllowancePaid {
     const message = createBaseAllowancePaid();
-    message.allowanceId = object.allowanceId ?? "";
-    message.memberId = object.memberId ?? "";
-    message.amount = (object.amount !== undefined && object.amount !== null)
-      ? Money.fromPartial(object.amount)
-      : undefined;
-    message.payday = (object.payday !== undefined && object.payday !== null)
-      ? DateMessage.fromPartial(object.payday)
-      : undefined;
+    message.allowanceId = object.allowanceId ?? '';
+    message.memberId = object.memberId ?? '';
+    message.amount =
+      object.amount !== undefined && object.amount !== null ? Money.fromPartial(object.amount) : undefined;
+    message.payday =
+      object.payday !== undefined && object.payday !== null ? DateMessage.fromPartial(object.payday) : undefined;
     message.spendMinor = object.spendMinor ?? 0;
     message.saveMinor = object.saveMinor ?? 0;
     message.giveMinor = object.giveMinor ?? 0;
@@ -2620,12 +2612,12 @@ export const AllowancePaid: MessageFns<AllowancePaid> = {
 };
 
 function createBaseInterestPaid(): InterestPaid {
-  return { memberId: "", amount: undefined, month: undefined };
+  return { memberId: '', amount: undefined, month: undefined };
 }
 
 export const InterestPaid: MessageFns<InterestPaid> = {
   encode(message: InterestPaid, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(10).string(message.memberId);
     }
     if (message.amount !== undefined) {
@@ -2641,7 +2633,7 @@ export const InterestPaid: MessageFns<InterestPaid> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2691,30 +2683,28 @@ export const InterestPaid: MessageFns<InterestPaid> = {
   },
   fromPartial(object: DeepPartial<InterestPaid>): InterestPaid {
     const message = createBaseInterestPaid();
-    message.memberId = object.memberId ?? "";
-    message.amount = (object.amount !== undefined && object.amount !== null)
-      ? Money.fromPartial(object.amount)
-      : undefined;
-    message.month = (object.month !== undefined && object.month !== null)
-      ? DateMessage.fromPartial(object.month)
-      : undefined;
+    message.memberId = object.memberId ?? '';
+    message.amount =
+      object.amount !== undefined && object.amount !== null ? Money.fromPartial(object.amount) : undefined;
+    message.month =
+      object.month !== undefined && object.month !== null ? DateMessage.fromPartial(object.month) : undefined;
     return message;
   },
 };
 
 function createBaseBankConnectionNeedsReauth(): BankConnectionNeedsReauth {
-  return { connectionId: "", provider: BankProvider.BANK_PROVIDER_UNSPECIFIED, institutionName: "" };
+  return { connectionId: '', provider: BankProvider.BANK_PROVIDER_UNSPECIFIED, institutionName: '' };
 }
 
 export const BankConnectionNeedsReauth: MessageFns<BankConnectionNeedsReauth> = {
   encode(message: BankConnectionNeedsReauth, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.connectionId !== "") {
+    if (message.connectionId !== '') {
       writer.uint32(10).string(message.connectionId);
     }
     if (message.provider !== BankProvider.BANK_PROVIDER_UNSPECIFIED) {
       writer.uint32(16).int32(bankProviderToNumber(message.provider));
     }
-    if (message.institutionName !== "") {
+    if (message.institutionName !== '') {
       writer.uint32(26).string(message.institutionName);
     }
     return writer;
@@ -2724,7 +2714,7 @@ export const BankConnectionNeedsReauth: MessageFns<BankConnectionNeedsReauth> = 
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2774,20 +2764,20 @@ export const BankConnectionNeedsReauth: MessageFns<BankConnectionNeedsReauth> = 
   },
   fromPartial(object: DeepPartial<BankConnectionNeedsReauth>): BankConnectionNeedsReauth {
     const message = createBaseBankConnectionNeedsReauth();
-    message.connectionId = object.connectionId ?? "";
+    message.connectionId = object.connectionId ?? '';
     message.provider = object.provider ?? BankProvider.BANK_PROVIDER_UNSPECIFIED;
-    message.institutionName = object.institutionName ?? "";
+    message.institutionName = object.institutionName ?? '';
     return message;
   },
 };
 
 function createBaseBankSyncCompleted(): BankSyncCompleted {
-  return { connectionId: "", added: 0, modified: 0, removed: 0 };
+  return { connectionId: '', added: 0, modified: 0, removed: 0 };
 }
 
 export const BankSyncCompleted: MessageFns<BankSyncCompleted> = {
   encode(message: BankSyncCompleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.connectionId !== "") {
+    if (message.connectionId !== '') {
       writer.uint32(10).string(message.connectionId);
     }
     if (message.added !== 0) {
@@ -2806,7 +2796,7 @@ export const BankSyncCompleted: MessageFns<BankSyncCompleted> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2864,7 +2854,7 @@ export const BankSyncCompleted: MessageFns<BankSyncCompleted> = {
   },
   fromPartial(object: DeepPartial<BankSyncCompleted>): BankSyncCompleted {
     const message = createBaseBankSyncCompleted();
-    message.connectionId = object.connectionId ?? "";
+    message.connectionId = object.connectionId ?? '';
     message.added = object.added ?? 0;
     message.modified = object.modified ?? 0;
     message.removed = object.removed ?? 0;
@@ -2873,18 +2863,18 @@ export const BankSyncCompleted: MessageFns<BankSyncCompleted> = {
 };
 
 function createBaseAchievementUnlocked(): AchievementUnlocked {
-  return { memberId: "", achievementId: "", title: "" };
+  return { memberId: '', achievementId: '', title: '' };
 }
 
 export const AchievementUnlocked: MessageFns<AchievementUnlocked> = {
   encode(message: AchievementUnlocked, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(10).string(message.memberId);
     }
-    if (message.achievementId !== "") {
+    if (message.achievementId !== '') {
       writer.uint32(18).string(message.achievementId);
     }
-    if (message.title !== "") {
+    if (message.title !== '') {
       writer.uint32(26).string(message.title);
     }
     return writer;
@@ -2894,7 +2884,7 @@ export const AchievementUnlocked: MessageFns<AchievementUnlocked> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2944,20 +2934,20 @@ export const AchievementUnlocked: MessageFns<AchievementUnlocked> = {
   },
   fromPartial(object: DeepPartial<AchievementUnlocked>): AchievementUnlocked {
     const message = createBaseAchievementUnlocked();
-    message.memberId = object.memberId ?? "";
-    message.achievementId = object.achievementId ?? "";
-    message.title = object.title ?? "";
+    message.memberId = object.memberId ?? '';
+    message.achievementId = object.achievementId ?? '';
+    message.title = object.title ?? '';
     return message;
   },
 };
 
 function createBaseLevelReached(): LevelReached {
-  return { memberId: "", level: 0 };
+  return { memberId: '', level: 0 };
 }
 
 export const LevelReached: MessageFns<LevelReached> = {
   encode(message: LevelReached, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.memberId !== "") {
+    if (message.memberId !== '') {
       writer.uint32(10).string(message.memberId);
     }
     if (message.level !== 0) {
@@ -2970,7 +2960,7 @@ export const LevelReached: MessageFns<LevelReached> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -3012,7 +3002,7 @@ export const LevelReached: MessageFns<LevelReached> = {
   },
   fromPartial(object: DeepPartial<LevelReached>): LevelReached {
     const message = createBaseLevelReached();
-    message.memberId = object.memberId ?? "";
+    message.memberId = object.memberId ?? '';
     message.level = object.level ?? 0;
     return message;
   },
@@ -3020,12 +3010,17 @@ export const LevelReached: MessageFns<LevelReached> = {
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin ? T
-  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
-  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
-  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
-  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
-  : Partial<T>;
+export type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -3042,10 +3037,10 @@ function fromTimestamp(t: Timestamp): Date {
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
   if (num > globalThis.Number.MAX_SAFE_INTEGER) {
-    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+    throw new globalThis.Error('Value is larger than Number.MAX_SAFE_INTEGER');
   }
   if (num < globalThis.Number.MIN_SAFE_INTEGER) {
-    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+    throw new globalThis.Error('Value is smaller than Number.MIN_SAFE_INTEGER');
   }
   return num;
 }

@@ -1,0 +1,51 @@
+// One typed gRPC client per upstream service, plus a grpc.health.v1 client on the same channel for
+// /readyz. A new service is one more `connect(...)` line.
+import { createChannel, type Channel, type Client, type CompatServiceDefinition } from 'nice-grpc';
+import { HealthDefinition } from 'nice-grpc-server-health';
+import { createGrpcClient, type GrpcMetrics, type KitCallOptions } from '@family/grpc-kit';
+import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+
+export type HealthClient = Client<typeof HealthDefinition, KitCallOptions>;
+
+export interface Upstream {
+  /** Short name used in readiness reports ("auth"). */
+  name: string;
+  /** Fully-qualified gRPC service name, as registered with the upstream's health service. */
+  fullName: string;
+  health: HealthClient;
+}
+
+export interface BffClients {
+  auth: Client<typeof AuthServiceDefinition, KitCallOptions>;
+  upstreams: Upstream[];
+  close(): void;
+}
+
+export interface ClientAddresses {
+  authAddress: string;
+  metrics?: GrpcMetrics;
+}
+
+export function createClients(options: ClientAddresses): BffClients {
+  const channels: Channel[] = [];
+  const upstreams: Upstream[] = [];
+
+  function connect<D extends CompatServiceDefinition & { fullName: string }>(
+    name: string,
+    definition: D,
+    address: string,
+  ): Client<D, KitCallOptions> {
+    const channel = createChannel(address);
+    channels.push(channel);
+    upstreams.push({ name, fullName: definition.fullName, health: createGrpcClient(HealthDefinition, channel) });
+    return createGrpcClient(definition, channel, options.metrics ? { metrics: options.metrics } : {});
+  }
+
+  return {
+    auth: connect('auth', AuthServiceDefinition, options.authAddress),
+    upstreams,
+    close() {
+      for (const channel of channels) channel.close();
+    },
+  };
+}

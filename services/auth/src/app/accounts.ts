@@ -1,0 +1,238 @@
+// Sign-up, sign-in, sessions and service credentials.
+import { timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError, requireUuid, Violations } from '@family/errors';
+import { newId } from '@family/db';
+import { newEvent } from '@family/outbox';
+import type { UserCaller } from '@family/grpc-kit';
+import type { AuthDatabase } from '../db/schema.js';
+import type { UserRow } from '../store/users.store.js';
+import {
+  checkDisplayName,
+  checkEmail,
+  checkPassword,
+  loginKind,
+  normalizeEmail,
+  normalizeUsername,
+} from '../domain/credentials.rules.js';
+import { decide, throttleKeys } from '../domain/throttle.rules.js';
+import { newOpaqueToken, sha256 } from './token.issuer.js';
+import type { SocialProviderName } from './social.verifier.js';
+import type { AuthDeps, ClientContext, Tokens } from './auth.deps.js';
+
+export class Accounts {
+  constructor(private readonly deps: AuthDeps) {}
+
+  async register(input: { email: string; password: string; displayName: string }, client: ClientContext) {
+    const v = new Violations();
+    checkEmail(v, 'email', input.email);
+    checkPassword(v, 'password', input.password, input.email);
+    checkDisplayName(v, 'displayName', input.displayName);
+    v.throwIfAny();
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    return this.deps.db.transaction().execute(async (trx) => {
+      const user = await this.deps.users.insert(trx, {
+        id: newId(),
+        email: normalizeEmail(input.email),
+        displayName: input.displayName.trim(),
+        passwordHash,
+      });
+      const tokens = await this.startSession(trx, user.id, client);
+      return { user, tokens };
+    });
+  }
+
+  async login(input: { login: string; password: string }, client: ClientContext) {
+    const v = new Violations();
+    v.check(input.login.trim().length > 0, 'login', 'is required');
+    v.check(input.password.length > 0, 'password', 'is required');
+    v.throwIfAny();
+    const { limits, throttle, users, hasher } = this.deps;
+    const login = input.login.trim().toLowerCase();
+    const keys = throttleKeys(login, client.address);
+    const user = loginKind(login) === 'email' ? await users.byEmail(normalizeEmail(login)) : await users.byUsername(normalizeUsername(login));
+    const counts = await throttle.counts(Object.values(keys));
+    const known = user ? await throttle.isKnownAddress(user.id, client.address) : false;
+    const decision = decide(
+      { loginAndAddress: counts.get(keys.loginAndAddress), address: counts.get(keys.address), login: counts.get(keys.login) },
+      limits,
+      known,
+      new Date(),
+    );
+    if (!decision.allowed) {
+      throw AppError.tooMany(decision.reason, 'Too many failed sign-in attempts, try again later', decision.retryAfterSeconds);
+    }
+    const ok = user?.password_hash ? await hasher.verify(user.password_hash, input.password) : await hasher.verifyNothing(input.password);
+    if (!ok || !user) {
+      await throttle.recordFailure(Object.values(keys), limits.windowSeconds);
+      throw AppError.unauthenticated('The login or password is wrong', 'INVALID_CREDENTIALS');
+    }
+    await Promise.all([throttle.clear(keys.loginAndAddress), throttle.rememberAddress(user.id, client.address)]);
+    const tokens = await this.deps.db.transaction().execute((trx) => this.startSession(trx, user.id, client));
+    return { user, tokens };
+  }
+
+  async refresh(refreshToken: string, client: ClientContext): Promise<Tokens> {
+    if (!refreshToken) throw AppError.invalidField('refreshToken', 'is required');
+    const { sessions, db } = this.deps;
+    const hash = sha256(refreshToken);
+    const found = await sessions.findRefresh(hash);
+    if (!found) throw AppError.unauthenticated('The refresh token is not valid', 'INVALID_REFRESH_TOKEN');
+    if (found.revoked_at) throw AppError.unauthenticated('This session has ended', 'SESSION_REVOKED');
+    if (found.used_at) {
+      await this.revokeForReuse(found.session_id, found.user_id);
+      throw AppError.unauthenticated('The refresh token was already used; the session is ended', 'REFRESH_TOKEN_REUSED');
+    }
+    if (found.expires_at.getTime() <= Date.now()) {
+      throw AppError.unauthenticated('The refresh token has expired', 'REFRESH_TOKEN_EXPIRED');
+    }
+    const next = await db.transaction().execute(async (trx) => {
+      if (!(await sessions.markUsed(trx, hash))) return undefined;
+      await sessions.touch(trx, found.session_id);
+      return this.addRefreshToken(trx, found.session_id);
+    });
+    if (!next) {
+      // Someone used the same token a moment ago: the same as reuse.
+      await this.revokeForReuse(found.session_id, found.user_id);
+      throw AppError.unauthenticated('The refresh token was already used; the session is ended', 'REFRESH_TOKEN_REUSED');
+    }
+    void client;
+    const access = await this.accessToken(found.user_id, found.session_id);
+    return { accessToken: access.token, refreshToken: next, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    if (!refreshToken) throw AppError.invalidField('refreshToken', 'is required');
+    const found = await this.deps.sessions.findRefresh(sha256(refreshToken));
+    // Logging out with an unknown or already-ended token is a no-op: the session is over either way.
+    if (found) await this.deps.sessions.revoke(this.deps.db, found.session_id, 'LOGOUT');
+  }
+
+  async logoutAll(caller: UserCaller): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.sessions.revokeAllOfUser(trx, caller.userId, 'LOGOUT_ALL');
+      await this.deps.outbox.enqueue(trx, [
+        newEvent({ source: 'auth', familyId: '', actorUserId: caller.userId, payload: { $case: 'sessionsRevoked', value: { userId: caller.userId, reason: 'LOGOUT_ALL' } } }),
+      ]);
+    });
+  }
+
+  async changePassword(caller: UserCaller, input: { currentPassword: string; newPassword: string }, client: ClientContext): Promise<Tokens> {
+    const user = await this.deps.users.byId(caller.userId);
+    if (!user) throw AppError.unauthenticated();
+    const v = new Violations();
+    v.check(input.currentPassword.length > 0 || !user.password_hash, 'currentPassword', 'is required');
+    checkPassword(v, 'newPassword', input.newPassword, user.email ?? user.username ?? undefined);
+    v.throwIfAny();
+    if (user.password_hash && !(await this.deps.hasher.verify(user.password_hash, input.currentPassword))) {
+      throw AppError.invalidField('currentPassword', 'is not your current password');
+    }
+    const hash = await this.deps.hasher.hash(input.newPassword);
+    return this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.users.setPassword(trx, user.id, hash);
+      await this.deps.sessions.revokeAllOfUser(trx, user.id, 'PASSWORD_CHANGED');
+      await this.deps.outbox.enqueue(trx, [
+        newEvent({ source: 'auth', familyId: '', actorUserId: user.id, payload: { $case: 'sessionsRevoked', value: { userId: user.id, reason: 'PASSWORD_CHANGED' } } }),
+      ]);
+      return this.startSession(trx, user.id, client);
+    });
+  }
+
+  async socialLogin(provider: SocialProviderName, idToken: string, displayName: string, client: ClientContext) {
+    if (!idToken) throw AppError.invalidField('idToken', 'is required');
+    const identity = await this.deps.social.verify(provider, idToken);
+    const { users, db } = this.deps;
+    const linked = await users.identity(provider, identity.subject);
+    if (linked) {
+      const user = (await users.byId(linked.user_id))!;
+      const tokens = await db.transaction().execute((trx) => this.startSession(trx, user.id, client));
+      return { user, tokens, created: false };
+    }
+    return db.transaction().execute(async (trx) => {
+      // First sign-in: link to the account with the same email only when the provider verified it.
+      let user = identity.email && identity.emailVerified ? await users.byEmail(identity.email) : undefined;
+      let created = false;
+      if (!user) {
+        const name = (identity.name ?? displayName).trim() || identity.email?.split('@')[0] || 'New member';
+        user = await users.insert(trx, {
+          id: newId(),
+          email: identity.emailVerified ? identity.email : null,
+          displayName: name.slice(0, 80),
+          emailVerified: identity.emailVerified,
+        });
+        created = true;
+      } else if (!user.email_verified) {
+        await users.markEmailVerified(trx, user.id);
+      }
+      await users.linkIdentity(trx, { provider, subject: identity.subject, userId: user.id, email: identity.email });
+      const tokens = await this.startSession(trx, user.id, client);
+      return { user, tokens, created };
+    });
+  }
+
+  async me(caller: UserCaller) {
+    const user = await this.deps.users.byId(caller.userId);
+    if (!user) throw AppError.unauthenticated();
+    const memberships = await this.deps.families.membershipsOfUser(user.id);
+    return { user, memberships };
+  }
+
+  async issueServiceToken(clientId: string, secret: string, requested: string[]) {
+    const client = clientId ? await this.deps.serviceClients.find(clientId) : undefined;
+    const expected = Buffer.from(client?.secret_hash ?? sha256('no-such-client'));
+    const given = Buffer.from(sha256(secret));
+    if (!client || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw AppError.unauthenticated('Unknown client or wrong secret', 'INVALID_CLIENT');
+    }
+    const scopes = requested.length > 0 ? requested : client.scopes;
+    const refused = scopes.filter((s) => !client.scopes.includes(s));
+    if (refused.length > 0) throw AppError.forbidden(`Scopes not allowed for this client: ${refused.join(', ')}`, 'SCOPE_NOT_ALLOWED');
+    const { token, expiresIn } = await this.deps.issuer.serviceToken(client.client_id, scopes);
+    return { accessToken: token, expiresIn, scopes };
+  }
+
+  async batchGetUsers(ids: string[]): Promise<UserRow[]> {
+    if (ids.length > 500) throw AppError.invalidField('userIds', 'at most 500 per call');
+    ids.forEach((id, i) => requireUuid(id, `userIds.${i}`));
+    return this.deps.users.byIds([...new Set(ids)]);
+  }
+
+  /** A fresh access token for an existing session, carrying the user's current memberships. */
+  async accessToken(userId: string, sessionId: string) {
+    const memberships = await this.deps.families.membershipsOfUser(userId);
+    return this.deps.issuer.userToken(
+      userId,
+      sessionId,
+      memberships.map((m) => ({ familyId: m.family_id, memberId: m.member_id, role: m.role })),
+    );
+  }
+
+  private async startSession(trx: Kysely<AuthDatabase>, userId: string, client: ClientContext): Promise<Tokens> {
+    const sessionId = newId();
+    await this.deps.sessions.createSession(trx, { id: sessionId, userId, address: client.address || null, userAgent: client.userAgent || null });
+    const refreshToken = await this.addRefreshToken(trx, sessionId);
+    const memberships = await this.deps.families.membershipsOfUser(userId, trx);
+    const access = await this.deps.issuer.userToken(
+      userId,
+      sessionId,
+      memberships.map((m) => ({ familyId: m.family_id, memberId: m.member_id, role: m.role })),
+    );
+    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+
+  private async addRefreshToken(trx: Kysely<AuthDatabase>, sessionId: string): Promise<string> {
+    const token = newOpaqueToken();
+    const expiresAt = new Date(Date.now() + this.deps.refreshTtlDays * 86400_000);
+    await this.deps.sessions.addRefreshToken(trx, { hash: sha256(token), sessionId, expiresAt });
+    return token;
+  }
+
+  private async revokeForReuse(sessionId: string, userId: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.sessions.revoke(trx, sessionId, 'REFRESH_TOKEN_REUSE');
+      await this.deps.outbox.enqueue(trx, [
+        newEvent({ source: 'auth', familyId: '', actorUserId: userId, payload: { $case: 'sessionsRevoked', value: { userId, reason: 'REFRESH_TOKEN_REUSE' } } }),
+      ]);
+    });
+  }
+}

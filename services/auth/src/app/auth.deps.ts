@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Outbox } from '@family/outbox';
+import type { AuthDatabase } from '../db/schema.js';
+import type { UsersStore } from '../store/users.store.js';
+import type { FamiliesStore } from '../store/families.store.js';
+import type { SessionsStore } from '../store/sessions.store.js';
+import type { ThrottleStore } from '../store/throttle.store.js';
+import type { ServiceClientsStore } from '../store/service-clients.store.js';
+import type { PasswordHasher } from './password.hasher.js';
+import type { TokenIssuer } from './token.issuer.js';
+import type { KeyRing } from './key.ring.js';
+import type { SocialVerifier } from './social.verifier.js';
+import type { ThrottleLimits } from '../domain/throttle.rules.js';
+
+/** Everything the use cases need, built once by the composition root. */
+export interface AuthDeps {
+  db: Kysely<AuthDatabase>;
+  users: UsersStore;
+  families: FamiliesStore;
+  sessions: SessionsStore;
+  throttle: ThrottleStore;
+  serviceClients: ServiceClientsStore;
+  hasher: PasswordHasher;
+  issuer: TokenIssuer;
+  keys: KeyRing;
+  social: SocialVerifier;
+  outbox: Outbox;
+  limits: ThrottleLimits;
+  refreshTtlDays: number;
+}
+
+export interface ClientContext {
+  address: string;
+  userAgent: string;
+}
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}

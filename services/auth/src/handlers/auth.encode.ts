@@ -1,0 +1,71 @@
+// Store rows → proto messages, and proto enums ↔ domain values, for the auth handlers.
+import { AppError } from '@family/errors';
+import type { FamilyRole } from '@family/grpc-kit';
+import type { Family, Member, User } from '@family/contracts/auth/v1/auth';
+import type { ClientInfo } from '@family/contracts/auth/v1/auth';
+import { Role } from '@family/contracts/common/v1/common';
+import type { UserRow } from '../store/users.store.js';
+import type { FamilyRow, MemberRow } from '../store/families.store.js';
+import type { ClientContext } from '../app/auth.deps.js';
+
+const protoRoles: Record<FamilyRole, Role> = { OWNER: Role.ROLE_OWNER, PARENT: Role.ROLE_PARENT, CHILD: Role.ROLE_CHILD };
+
+export function toRole(role: FamilyRole): Role {
+  return protoRoles[role];
+}
+
+/** A role from a request; ROLE_UNSPECIFIED or an unknown value is a violation on `field`. */
+export function fromRole(role: Role | undefined, field: string): FamilyRole | undefined {
+  if (role === undefined) return undefined;
+  switch (role) {
+    case Role.ROLE_OWNER:
+      return 'OWNER';
+    case Role.ROLE_PARENT:
+      return 'PARENT';
+    case Role.ROLE_CHILD:
+      return 'CHILD';
+    default:
+      throw AppError.invalidField(field, 'must be PARENT or CHILD');
+  }
+}
+
+export function encodeUser(u: UserRow): User {
+  return {
+    id: u.id,
+    email: u.email ?? '',
+    username: u.username ?? '',
+    displayName: u.display_name,
+    emailVerified: u.email_verified,
+    createdAt: u.created_at,
+    phone: u.phone ?? '',
+  };
+}
+
+export function encodeFamily(f: FamilyRow): Family {
+  return {
+    id: f.id,
+    name: f.name,
+    currency: f.currency,
+    timezone: f.timezone,
+    ownerUserId: f.owner_user_id,
+    createdAt: f.created_at,
+  };
+}
+
+export function encodeMember(m: MemberRow): Member {
+  return {
+    id: m.id,
+    familyId: m.family_id,
+    userId: m.user_id,
+    displayName: m.display_name,
+    role: toRole(m.role),
+    username: m.username ?? '',
+    joinedAt: m.created_at,
+  };
+}
+
+export function clientContext(client: ClientInfo | undefined, peer: string): ClientContext {
+  // The BFF passes the end user's address; a direct gRPC caller is identified by its peer host.
+  const peerHost = peer.replace(/^ipv[46]:/, '').replace(/:\d+$/, '');
+  return { address: client?.address || peerHost || 'unknown', userAgent: client?.userAgent ?? '' };
+}

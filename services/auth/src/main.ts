@@ -1,0 +1,24 @@
+// The auth service process: the only file with side effects.
+import { ConfigError, loadConfig } from '@family/config';
+import { openSql } from '@family/db';
+import { createLogger } from '@family/logger';
+import { installShutdown } from '@family/grpc-kit';
+import { authConfigSchema } from './config.js';
+import { startAuthService } from './service.js';
+
+async function main() {
+  const config = loadConfig(authConfigSchema);
+  const logger = createLogger('auth', config.LOG_LEVEL);
+  const sql = await openSql({ databaseUrl: config.DATABASE_URL, dataDir: config.PGLITE_DIR });
+  const service = await startAuthService({ config, sql, logger });
+  installShutdown(logger, [
+    { name: 'grpc', run: () => service.stop() },
+    { name: 'database', run: () => sql.close() },
+  ]);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,157 @@
+// Composition root of the auth service: builds stores and use cases over a SqlHandle, migrates,
+// starts the gRPC server and the outbox relay. main.ts and the local launcher both call this.
+import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
+import type { Logger } from '@family/logger';
+import { Outbox, OutboxRelay, type OutboxSubscriber } from '@family/outbox';
+import { createGrpcClient, callMetadata, ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
+import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
+import { GamificationServiceDefinition } from '@family/contracts/gamification/v1/gamification';
+import type { AuthConfig } from './config.js';
+import type { AuthDatabase } from './db/schema.js';
+import { migrations } from './db/migrations/index.js';
+import { UsersStore } from './store/users.store.js';
+import { FamiliesStore } from './store/families.store.js';
+import { SessionsStore } from './store/sessions.store.js';
+import { ThrottleStore } from './store/throttle.store.js';
+import { ServiceClientsStore } from './store/service-clients.store.js';
+import { SigningKeysStore } from './store/signing-keys.store.js';
+import { PasswordHasher } from './app/password.hasher.js';
+import { KeyRing } from './app/key.ring.js';
+import { sha256, TokenIssuer } from './app/token.issuer.js';
+import { SocialVerifier } from './app/social.verifier.js';
+import { Accounts } from './app/accounts.js';
+import { Families } from './app/families.js';
+import { createAuthServer } from './server.js';
+
+export const EVENTS_SCOPE = 'events:write';
+
+export interface RunningAuthService {
+  port: number;
+  address: string;
+  accounts: Accounts;
+  keys: KeyRing;
+  relay: OutboxRelay;
+  verifier: TokenVerifier;
+  stop(): Promise<void>;
+}
+
+/** Parses AUTH_SERVICE_CLIENTS: "id:secret:scope1 scope2,id2:secret2:scope". */
+export function parseServiceClients(value: string) {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [clientId, secret, scopes = ''] = entry.split(':');
+      if (!clientId || !secret) throw new Error('AUTH_SERVICE_CLIENTS: each entry must be client-id:secret:scopes');
+      return { clientId, secretHash: sha256(secret), scopes: scopes.split(' ').filter(Boolean) };
+    });
+}
+
+export async function startAuthService(input: {
+  config: AuthConfig;
+  sql: SqlHandle;
+  logger: Logger;
+  metrics?: GrpcMetrics;
+}): Promise<RunningAuthService> {
+  const { config, logger } = input;
+  const db = createKysely<AuthDatabase>(input.sql, config.DB_SCHEMA);
+  await migrateToLatest(db, config.DB_SCHEMA, migrations);
+
+  const sessions = new SessionsStore(db);
+  const keys = new KeyRing(new SigningKeysStore(db), {
+    rotationDays: config.SIGNING_KEY_ROTATION_DAYS,
+    maxTokenTtlSeconds: Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS),
+  });
+  await keys.ensureCurrent();
+  const serviceClients = new ServiceClientsStore(db);
+  await serviceClients.upsert(parseServiceClients(config.AUTH_SERVICE_CLIENTS));
+  const issuer = new TokenIssuer(keys, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    serviceTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+  });
+
+  // Event subscribers are the services whose addresses are configured; auth signs its own token.
+  const ownToken = new ServiceTokenSource(async () => {
+    const t = await issuer.serviceToken('auth', [EVENTS_SCOPE]);
+    return { accessToken: t.token, expiresIn: t.expiresIn };
+  });
+  const subscribers: OutboxSubscriber[] = [];
+  if (config.NOTIFICATION_GRPC_URL) {
+    const client = createGrpcClient(NotificationServiceDefinition, config.NOTIFICATION_GRPC_URL, input.metrics ? { metrics: input.metrics } : {});
+    subscribers.push({
+      name: 'notification',
+      deliver: async (events) => {
+        await client.handleEvents({ events }, { metadata: callMetadata({ token: await ownToken.get() }) });
+      },
+    });
+  }
+  if (config.GAMIFICATION_GRPC_URL) {
+    const client = createGrpcClient(GamificationServiceDefinition, config.GAMIFICATION_GRPC_URL, input.metrics ? { metrics: input.metrics } : {});
+    subscribers.push({
+      name: 'gamification',
+      deliver: async (events) => {
+        await client.recordEvents({ events }, { metadata: callMetadata({ token: await ownToken.get() }) });
+      },
+    });
+  }
+  const relay = new OutboxRelay({ db, subscribers, logger: logger.child({ component: 'outbox' }), pollIntervalMs: config.OUTBOX_POLL_MS });
+  const outbox = new Outbox(relay.subscriberNames, () => relay.kick());
+
+  const deps = {
+    db,
+    users: new UsersStore(db),
+    families: new FamiliesStore(db),
+    sessions,
+    throttle: new ThrottleStore(db),
+    serviceClients,
+    hasher: new PasswordHasher(config.ARGON2_MAX_CONCURRENCY, config.ARGON2_MAX_QUEUE),
+    issuer,
+    keys,
+    social: new SocialVerifier({
+      google: { jwksUrl: config.GOOGLE_JWKS_URL, issuers: config.GOOGLE_ISSUERS, audiences: config.GOOGLE_CLIENT_IDS },
+      apple: { jwksUrl: config.APPLE_JWKS_URL, issuers: config.APPLE_ISSUERS, audiences: config.APPLE_CLIENT_IDS },
+    }),
+    outbox,
+    limits: {
+      windowSeconds: config.LOGIN_WINDOW_SECONDS,
+      perLoginAndAddress: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+      perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      perLogin: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    },
+    refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+  };
+  const accounts = new Accounts(deps);
+  const families = new Families(deps, accounts);
+  // Verifying our own tokens reads keys from our own table; a short cooldown picks up a rotation.
+  const verifier = new TokenVerifier({
+    keys: () => keys.publicJwks(),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    refreshCooldownMs: 1000,
+  });
+  const grpc = createAuthServer({ logger, verifier, accounts, families, keys, sessions, ...(input.metrics ? { metrics: input.metrics } : {}) });
+  const port = await grpc.listen(config.AUTH_GRPC_HOST, config.AUTH_GRPC_PORT);
+  relay.start();
+  const rotation = setInterval(() => {
+    keys.ensureCurrent().catch((err) => logger.error({ err }, 'signing key rotation failed'));
+  }, 3600_000);
+  rotation.unref();
+  logger.info({ port }, 'auth service listening');
+
+  return {
+    port,
+    address: `127.0.0.1:${port}`,
+    accounts,
+    keys,
+    relay,
+    verifier,
+    async stop() {
+      clearInterval(rotation);
+      await grpc.shutdown();
+      await relay.stop();
+    },
+  };
+}
