@@ -57,20 +57,21 @@ const genericDetail: Record<number, string> = {
   504: 'The request took too long to complete',
 };
 
-interface MappedError {
+/** What sendProblem() needs; the rest of the problem comes from the request. */
+export interface ProblemInit {
   status: number;
   code: string;
   detail: string;
-  violations: FieldViolation[];
+  violations?: FieldViolation[];
   retryAfterSeconds?: number | undefined;
-  metadata: Record<string, string>;
+  metadata?: Record<string, string>;
 }
 
-function fromFailure(failure: GrpcFailure): MappedError {
+function fromFailure(failure: GrpcFailure): ProblemInit {
   const status = httpStatusFor(failure);
   if (status >= 500) {
     const code = status === 500 ? 'INTERNAL' : failure.code;
-    return { status, code, detail: genericDetail[status] ?? genericDetail[500]!, violations: [], metadata: {} };
+    return { status, code, detail: genericDetail[status] ?? genericDetail[500]! };
   }
   return {
     status,
@@ -108,7 +109,7 @@ const bodyParserCodes: Record<string, [string, string]> = {
 };
 
 /** Classifies any error; `undefined` means it is unexpected (answered as 500 and logged). */
-function mapError(err: unknown): MappedError | undefined {
+function mapError(err: unknown): ProblemInit | undefined {
   if (err instanceof ClientError) return fromFailure(problemFromClientError(err));
   if (err instanceof AppError) {
     const status = httpStatusFor({ status: toServerError(err).code, code: err.code });
@@ -123,7 +124,7 @@ function mapError(err: unknown): MappedError | undefined {
   }
   if (isBodyParserError(err)) {
     const [code, detail] = bodyParserCodes[err.type] ?? ['BAD_REQUEST', 'The request could not be read'];
-    return { status: err.status, code, detail, violations: [], metadata: {} };
+    return { status: err.status, code, detail };
   }
   return undefined;
 }
@@ -132,7 +133,7 @@ function kebab(code: string): string {
   return code.toLowerCase().replace(/_/g, '-');
 }
 
-export function sendProblem(req: Request, res: Response, mapped: MappedError): void {
+export function sendProblem(req: Request, res: Response, mapped: ProblemInit): void {
   const problem: Problem = {
     type: `urn:family:problem:${kebab(mapped.code)}`,
     title: STATUS_CODES[mapped.status] ?? 'Error',
@@ -142,8 +143,8 @@ export function sendProblem(req: Request, res: Response, mapped: MappedError): v
     instance: req.originalUrl.split('?')[0] ?? req.path,
     requestId: req.requestId,
   };
-  if (mapped.violations.length > 0) problem.errors = mapped.violations;
-  if (Object.keys(mapped.metadata).length > 0) problem.metadata = mapped.metadata;
+  if (mapped.violations?.length) problem.errors = mapped.violations;
+  if (mapped.metadata && Object.keys(mapped.metadata).length > 0) problem.metadata = mapped.metadata;
   if (mapped.status === 401) {
     const tokenRefused = mapped.code === 'INVALID_TOKEN' || mapped.code === 'TOKEN_EXPIRED';
     res.setHeader('WWW-Authenticate', tokenRefused ? 'Bearer error="invalid_token"' : 'Bearer');
@@ -168,10 +169,10 @@ export function problemHandler(): ErrorRequestHandler {
       sendProblem(req, res, mapped);
       return;
     }
-    // Expected 5xx (upstream unavailable, deadline) are warnings; anything else is a bug.
-    if (mapped) req.log.warn({ err, code: mapped.code }, 'upstream failure');
-    else req.log.error({ err }, 'unhandled error');
-    sendProblem(req, res, mapped ?? { status: 500, code: 'INTERNAL', detail: genericDetail[500]!, violations: [], metadata: {} });
+    // pino-http logs the request once, with this error and its stack: as a warning for an upstream
+    // that is down or slow (503/504), as an error for anything else.
+    res.err = err instanceof Error ? err : new Error(String(err));
+    sendProblem(req, res, mapped ?? { status: 500, code: 'INTERNAL', detail: genericDetail[500]! });
   };
 }
 
@@ -182,8 +183,6 @@ export function notFoundHandler(): RequestHandler {
       status: 404,
       code: 'ROUTE_NOT_FOUND',
       detail: `No route for ${req.method} ${req.path}`,
-      violations: [],
-      metadata: {},
     });
   };
 }

@@ -3,5 +3,14 @@ export { createKysely } from './kysely.factory.js';
 export { migrateToLatest, type Migration, type Migrations } from './migrate.js';
 export { newId } from './ids.js';
 export { isUniqueViolation } from './pg.errors.js';
-export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Updateable, type Generated, type ColumnType } from 'kysely';
+export {
+  sql,
+  type Kysely,
+  type Transaction,
+  type Selectable,
+  type Insertable,
+  type Updateable,
+  type Generated,
+  type ColumnType,
+} from 'kysely';
 export { pageLimit, encodeCursor, decodeCursor, toPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page.cursor.js';

@@ -23,9 +23,18 @@ async function incrementConcurrently(db: Kysely<CounterDb>, times: number) {
   await Promise.all(
     Array.from({ length: times }, () =>
       db.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('counters').select('value').where('id', '=', 'c').forUpdate().executeTakeFirstOrThrow();
+        const row = await trx
+          .selectFrom('counters')
+          .select('value')
+          .where('id', '=', 'c')
+          .forUpdate()
+          .executeTakeFirstOrThrow();
         await new Promise((r) => setImmediate(r));
-        await trx.updateTable('counters').set({ value: row.value + 1 }).where('id', '=', 'c').execute();
+        await trx
+          .updateTable('counters')
+          .set({ value: row.value + 1 })
+          .where('id', '=', 'c')
+          .execute();
       }),
     ),
   );

@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
+import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import type { Logger } from '@family/logger';
 import { descriptorSet } from '@family/contracts/descriptors';
 import { errorMappingMiddleware } from './error.mapping.js';
@@ -28,7 +29,10 @@ export interface GrpcServer {
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const health = HealthState();
-  let base = createServer({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 }).use(errorMappingMiddleware(options.logger));
+  // Outermost: rich details (reason code, field violations) are written into the status trailer.
+  let base = createServer({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 })
+    .use(errorDetailsServerMiddleware)
+    .use(errorMappingMiddleware(options.logger));
   if (options.metrics) base = base.use(options.metrics.serverMiddleware);
   const server = base.use(authMiddleware(options));
   server.add(HealthDefinition, HealthServiceImpl(health));

@@ -41,7 +41,8 @@ export class TokenVerifier {
       return caller;
     } catch (err) {
       if (err instanceof AppError) throw err;
-      if (err instanceof errors.JWTExpired) throw AppError.unauthenticated('The access token has expired', 'TOKEN_EXPIRED');
+      if (err instanceof errors.JWTExpired)
+        throw AppError.unauthenticated('The access token has expired', 'TOKEN_EXPIRED');
       if (err instanceof errors.JOSEError || err instanceof TypeError) {
         throw AppError.unauthenticated('The access token is invalid', 'INVALID_TOKEN');
       }

@@ -158,10 +158,16 @@ export class OutboxRelay {
     } catch (err) {
       const attempts = Math.max(...rows.map((r) => r.attempts));
       const delay = this.backoff(attempts);
-      this.options.logger.warn({ err, subscriber: name, events: rows.length, attempts, retryInMs: delay }, 'outbox delivery failed');
+      this.options.logger.warn(
+        { err, subscriber: name, events: rows.length, attempts, retryInMs: delay },
+        'outbox delivery failed',
+      );
       await this.db
         .updateTable('outbox')
-        .set({ available_at: new Date(Date.now() + delay), last_error: String((err as Error)?.message ?? err).slice(0, 500) })
+        .set({
+          available_at: new Date(Date.now() + delay),
+          last_error: String((err as Error)?.message ?? err).slice(0, 500),
+        })
         .where('id', 'in', ids)
         .execute();
     }

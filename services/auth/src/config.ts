@@ -7,7 +7,10 @@ export const authConfigSchema = z.object({
   /** postgres:// URL; without it an embedded PGlite database is used (see PGLITE_DIR). */
   DATABASE_URL: env.url(),
   PGLITE_DIR: env.string(),
-  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('auth'),
+  DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('auth'),
   JWT_ISSUER: z.string().default('family-auth'),
   JWT_AUDIENCE: z.string().default('family-api'),
   ACCESS_TOKEN_TTL_SECONDS: env.int(600, 30),

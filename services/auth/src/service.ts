@@ -42,7 +42,12 @@ export function parseServiceClients(value: string) {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const [clientId, secret, scopes = ''] = entry.split(':');
+      // Scopes may contain colons themselves ("auth:read"), so only the first two separate fields.
+      const first = entry.indexOf(':');
+      const second = entry.indexOf(':', first + 1);
+      const clientId = first > 0 ? entry.slice(0, first) : '';
+      const secret = second > first ? entry.slice(first + 1, second) : entry.slice(first + 1);
+      const scopes = second > first ? entry.slice(second + 1) : '';
       if (!clientId || !secret) throw new Error('AUTH_SERVICE_CLIENTS: each entry must be client-id:secret:scopes');
       return { clientId, secretHash: sha256(secret), scopes: scopes.split(' ').filter(Boolean) };
     });
@@ -80,7 +85,11 @@ export async function startAuthService(input: {
   });
   const subscribers: OutboxSubscriber[] = [];
   if (config.NOTIFICATION_GRPC_URL) {
-    const client = createGrpcClient(NotificationServiceDefinition, config.NOTIFICATION_GRPC_URL, input.metrics ? { metrics: input.metrics } : {});
+    const client = createGrpcClient(
+      NotificationServiceDefinition,
+      config.NOTIFICATION_GRPC_URL,
+      input.metrics ? { metrics: input.metrics } : {},
+    );
     subscribers.push({
       name: 'notification',
       deliver: async (events) => {
@@ -89,7 +98,11 @@ export async function startAuthService(input: {
     });
   }
   if (config.GAMIFICATION_GRPC_URL) {
-    const client = createGrpcClient(GamificationServiceDefinition, config.GAMIFICATION_GRPC_URL, input.metrics ? { metrics: input.metrics } : {});
+    const client = createGrpcClient(
+      GamificationServiceDefinition,
+      config.GAMIFICATION_GRPC_URL,
+      input.metrics ? { metrics: input.metrics } : {},
+    );
     subscribers.push({
       name: 'gamification',
       deliver: async (events) => {
@@ -97,7 +110,12 @@ export async function startAuthService(input: {
       },
     });
   }
-  const relay = new OutboxRelay({ db, subscribers, logger: logger.child({ component: 'outbox' }), pollIntervalMs: config.OUTBOX_POLL_MS });
+  const relay = new OutboxRelay({
+    db,
+    subscribers,
+    logger: logger.child({ component: 'outbox' }),
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+  });
   const outbox = new Outbox(relay.subscriberNames, () => relay.kick());
 
   const deps = {
@@ -132,7 +150,15 @@ export async function startAuthService(input: {
     audience: config.JWT_AUDIENCE,
     refreshCooldownMs: 1000,
   });
-  const grpc = createAuthServer({ logger, verifier, accounts, families, keys, sessions, ...(input.metrics ? { metrics: input.metrics } : {}) });
+  const grpc = createAuthServer({
+    logger,
+    verifier,
+    accounts,
+    families,
+    keys,
+    sessions,
+    ...(input.metrics ? { metrics: input.metrics } : {}),
+  });
   const port = await grpc.listen(config.AUTH_GRPC_HOST, config.AUTH_GRPC_PORT);
   relay.start();
   const rotation = setInterval(() => {

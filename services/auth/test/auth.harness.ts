@@ -10,7 +10,12 @@ export type AuthHarness = Awaited<ReturnType<typeof startTestAuth>>;
 
 export async function startTestAuth(env: Record<string, string> = {}) {
   return onFreshSchema('auth', async ({ sql, schema }) => {
-    const config = authConfigSchema.parse({ DB_SCHEMA: schema, AUTH_GRPC_HOST: '127.0.0.1', AUTH_GRPC_PORT: '0', ...env });
+    const config = authConfigSchema.parse({
+      DB_SCHEMA: schema,
+      AUTH_GRPC_HOST: '127.0.0.1',
+      AUTH_GRPC_PORT: '0',
+      ...env,
+    });
     const service = await startAuthService({ config, sql, logger: silentLogger() });
     const client = createGrpcClient(AuthServiceDefinition, service.address);
     return { service, client, config, stop: () => service.stop() };

@@ -50,19 +50,32 @@ export class Accounts {
     const { limits, throttle, users, hasher } = this.deps;
     const login = input.login.trim().toLowerCase();
     const keys = throttleKeys(login, client.address);
-    const user = loginKind(login) === 'email' ? await users.byEmail(normalizeEmail(login)) : await users.byUsername(normalizeUsername(login));
+    const user =
+      loginKind(login) === 'email'
+        ? await users.byEmail(normalizeEmail(login))
+        : await users.byUsername(normalizeUsername(login));
     const counts = await throttle.counts(Object.values(keys));
     const known = user ? await throttle.isKnownAddress(user.id, client.address) : false;
     const decision = decide(
-      { loginAndAddress: counts.get(keys.loginAndAddress), address: counts.get(keys.address), login: counts.get(keys.login) },
+      {
+        loginAndAddress: counts.get(keys.loginAndAddress),
+        address: counts.get(keys.address),
+        login: counts.get(keys.login),
+      },
       limits,
       known,
       new Date(),
     );
     if (!decision.allowed) {
-      throw AppError.tooMany(decision.reason, 'Too many failed sign-in attempts, try again later', decision.retryAfterSeconds);
+      throw AppError.tooMany(
+        decision.reason,
+        'Too many failed sign-in attempts, try again later',
+        decision.retryAfterSeconds,
+      );
     }
-    const ok = user?.password_hash ? await hasher.verify(user.password_hash, input.password) : await hasher.verifyNothing(input.password);
+    const ok = user?.password_hash
+      ? await hasher.verify(user.password_hash, input.password)
+      : await hasher.verifyNothing(input.password);
     if (!ok || !user) {
       await throttle.recordFailure(Object.values(keys), limits.windowSeconds);
       throw AppError.unauthenticated('The login or password is wrong', 'INVALID_CREDENTIALS');
@@ -81,7 +94,10 @@ export class Accounts {
     if (found.revoked_at) throw AppError.unauthenticated('This session has ended', 'SESSION_REVOKED');
     if (found.used_at) {
       await this.revokeForReuse(found.session_id, found.user_id);
-      throw AppError.unauthenticated('The refresh token was already used; the session is ended', 'REFRESH_TOKEN_REUSED');
+      throw AppError.unauthenticated(
+        'The refresh token was already used; the session is ended',
+        'REFRESH_TOKEN_REUSED',
+      );
     }
     if (found.expires_at.getTime() <= Date.now()) {
       throw AppError.unauthenticated('The refresh token has expired', 'REFRESH_TOKEN_EXPIRED');
@@ -94,7 +110,10 @@ export class Accounts {
     if (!next) {
       // Someone used the same token a moment ago: the same as reuse.
       await this.revokeForReuse(found.session_id, found.user_id);
-      throw AppError.unauthenticated('The refresh token was already used; the session is ended', 'REFRESH_TOKEN_REUSED');
+      throw AppError.unauthenticated(
+        'The refresh token was already used; the session is ended',
+        'REFRESH_TOKEN_REUSED',
+      );
     }
     void client;
     const access = await this.accessToken(found.user_id, found.session_id);
@@ -112,12 +131,21 @@ export class Accounts {
     await this.deps.db.transaction().execute(async (trx) => {
       await this.deps.sessions.revokeAllOfUser(trx, caller.userId, 'LOGOUT_ALL');
       await this.deps.outbox.enqueue(trx, [
-        newEvent({ source: 'auth', familyId: '', actorUserId: caller.userId, payload: { $case: 'sessionsRevoked', value: { userId: caller.userId, reason: 'LOGOUT_ALL' } } }),
+        newEvent({
+          source: 'auth',
+          familyId: '',
+          actorUserId: caller.userId,
+          payload: { $case: 'sessionsRevoked', value: { userId: caller.userId, reason: 'LOGOUT_ALL' } },
+        }),
       ]);
     });
   }
 
-  async changePassword(caller: UserCaller, input: { currentPassword: string; newPassword: string }, client: ClientContext): Promise<Tokens> {
+  async changePassword(
+    caller: UserCaller,
+    input: { currentPassword: string; newPassword: string },
+    client: ClientContext,
+  ): Promise<Tokens> {
     const user = await this.deps.users.byId(caller.userId);
     if (!user) throw AppError.unauthenticated();
     const v = new Violations();
@@ -132,7 +160,12 @@ export class Accounts {
       await this.deps.users.setPassword(trx, user.id, hash);
       await this.deps.sessions.revokeAllOfUser(trx, user.id, 'PASSWORD_CHANGED');
       await this.deps.outbox.enqueue(trx, [
-        newEvent({ source: 'auth', familyId: '', actorUserId: user.id, payload: { $case: 'sessionsRevoked', value: { userId: user.id, reason: 'PASSWORD_CHANGED' } } }),
+        newEvent({
+          source: 'auth',
+          familyId: '',
+          actorUserId: user.id,
+          payload: { $case: 'sessionsRevoked', value: { userId: user.id, reason: 'PASSWORD_CHANGED' } },
+        }),
       ]);
       return this.startSession(trx, user.id, client);
     });
@@ -186,7 +219,8 @@ export class Accounts {
     }
     const scopes = requested.length > 0 ? requested : client.scopes;
     const refused = scopes.filter((s) => !client.scopes.includes(s));
-    if (refused.length > 0) throw AppError.forbidden(`Scopes not allowed for this client: ${refused.join(', ')}`, 'SCOPE_NOT_ALLOWED');
+    if (refused.length > 0)
+      throw AppError.forbidden(`Scopes not allowed for this client: ${refused.join(', ')}`, 'SCOPE_NOT_ALLOWED');
     const { token, expiresIn } = await this.deps.issuer.serviceToken(client.client_id, scopes);
     return { accessToken: token, expiresIn, scopes };
   }
@@ -209,7 +243,12 @@ export class Accounts {
 
   private async startSession(trx: Kysely<AuthDatabase>, userId: string, client: ClientContext): Promise<Tokens> {
     const sessionId = newId();
-    await this.deps.sessions.createSession(trx, { id: sessionId, userId, address: client.address || null, userAgent: client.userAgent || null });
+    await this.deps.sessions.createSession(trx, {
+      id: sessionId,
+      userId,
+      address: client.address || null,
+      userAgent: client.userAgent || null,
+    });
     const refreshToken = await this.addRefreshToken(trx, sessionId);
     const memberships = await this.deps.families.membershipsOfUser(userId, trx);
     const access = await this.deps.issuer.userToken(
@@ -231,7 +270,12 @@ export class Accounts {
     await this.deps.db.transaction().execute(async (trx) => {
       await this.deps.sessions.revoke(trx, sessionId, 'REFRESH_TOKEN_REUSE');
       await this.deps.outbox.enqueue(trx, [
-        newEvent({ source: 'auth', familyId: '', actorUserId: userId, payload: { $case: 'sessionsRevoked', value: { userId, reason: 'REFRESH_TOKEN_REUSE' } } }),
+        newEvent({
+          source: 'auth',
+          familyId: '',
+          actorUserId: userId,
+          payload: { $case: 'sessionsRevoked', value: { userId, reason: 'REFRESH_TOKEN_REUSE' } },
+        }),
       ]);
     });
   }

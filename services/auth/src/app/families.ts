@@ -7,7 +7,13 @@ import { newEvent } from '@family/outbox';
 import type { FamilyRole, UserCaller } from '@family/grpc-kit';
 import { checkFamily } from '../domain/family.rules.js';
 import { checkDisplayName, checkPassword, checkUsername, normalizeUsername } from '../domain/credentials.rules.js';
-import { assertCanChangeRole, assertCanRemove, assertCanRename, checkAssignableRole, MANAGER_ROLES } from '../domain/membership.rules.js';
+import {
+  assertCanChangeRole,
+  assertCanRemove,
+  assertCanRename,
+  checkAssignableRole,
+  MANAGER_ROLES,
+} from '../domain/membership.rules.js';
 import { inviteState, inviteTtl } from '../domain/invite.rules.js';
 import type { MemberRow } from '../store/families.store.js';
 import { toRole as protoRole } from '../handlers/auth.encode.js';
@@ -66,12 +72,17 @@ export class Families {
     await this.membership(caller, familyId);
     const limit = pageLimit(page.limit);
     const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
-    if (after !== undefined && !isUuid(after)) throw AppError.invalidField('cursor', 'is not a cursor from a previous page');
+    if (after !== undefined && !isUuid(after))
+      throw AppError.invalidField('cursor', 'is not a cursor from a previous page');
     const rows = await this.deps.families.listMembers(familyId, after, limit + 1);
     return toPage(rows, limit, (m) => [m.id]);
   }
 
-  async createChild(caller: UserCaller, familyId: string, input: { displayName: string; username: string; password: string }) {
+  async createChild(
+    caller: UserCaller,
+    familyId: string,
+    input: { displayName: string; username: string; password: string },
+  ) {
     await this.membership(caller, familyId, MANAGER_ROLES);
     const v = new Violations();
     checkDisplayName(v, 'displayName', input.displayName);
@@ -94,7 +105,12 @@ export class Families {
     });
   }
 
-  async updateMember(caller: UserCaller, familyId: string, memberId: string, input: { role?: FamilyRole | undefined; displayName?: string | undefined }) {
+  async updateMember(
+    caller: UserCaller,
+    familyId: string,
+    memberId: string,
+    input: { role?: FamilyRole | undefined; displayName?: string | undefined },
+  ) {
     const actor = await this.membership(caller, familyId);
     const target = await this.deps.families.member(familyId, requireUuid(memberId, 'memberId'));
     if (!target) throw AppError.notFound('Member');
@@ -121,7 +137,12 @@ export class Families {
             actorUserId: caller.userId,
             payload: {
               $case: 'memberRoleChanged',
-              value: { memberId: target.id, userId: target.user_id, previousRole: protoRole(target.role), role: protoRole(input.role) },
+              value: {
+                memberId: target.id,
+                userId: target.user_id,
+                previousRole: protoRole(target.role),
+                role: protoRole(input.role),
+              },
             },
           }),
         ]);
@@ -138,12 +159,21 @@ export class Families {
     await this.deps.db.transaction().execute(async (trx) => {
       await this.deps.families.deleteMembership(trx, target.id);
       await this.deps.outbox.enqueue(trx, [
-        newEvent({ source: 'auth', familyId, actorUserId: caller.userId, payload: { $case: 'memberRemoved', value: { memberId: target.id, userId: target.user_id } } }),
+        newEvent({
+          source: 'auth',
+          familyId,
+          actorUserId: caller.userId,
+          payload: { $case: 'memberRemoved', value: { memberId: target.id, userId: target.user_id } },
+        }),
       ]);
     });
   }
 
-  async createInvite(caller: UserCaller, familyId: string, input: { role: FamilyRole | undefined; ttlSeconds: number }) {
+  async createInvite(
+    caller: UserCaller,
+    familyId: string,
+    input: { role: FamilyRole | undefined; ttlSeconds: number },
+  ) {
     await this.membership(caller, familyId, MANAGER_ROLES);
     if (!input.role) throw AppError.invalidField('role', 'must be PARENT or CHILD');
     checkAssignableRole(input.role, 'role');
@@ -178,7 +208,12 @@ export class Families {
         throw AppError.conflict('ALREADY_MEMBER', 'You are already a member of this family');
       }
       const memberId = newId();
-      await this.deps.families.insertMembership(trx, { id: memberId, familyId: invite.family_id, userId: caller.userId, role: invite.role });
+      await this.deps.families.insertMembership(trx, {
+        id: memberId,
+        familyId: invite.family_id,
+        userId: caller.userId,
+        role: invite.role,
+      });
       await this.deps.families.markInviteAccepted(trx, invite.id, caller.userId);
       const member = (await this.deps.families.member(invite.family_id, memberId, trx))!;
       await this.deps.outbox.enqueue(trx, [this.joinedEvent(member, caller.userId, 'INVITE_ACCEPTED')]);
@@ -212,10 +247,14 @@ export class Families {
       actorUserId,
       payload: {
         $case: 'memberJoined',
-        value: { memberId: member.id, userId: member.user_id, displayName: member.display_name, role: protoRole(member.role), via },
+        value: {
+          memberId: member.id,
+          userId: member.user_id,
+          displayName: member.display_name,
+          role: protoRole(member.role),
+          via,
+        },
       },
     });
   }
 }
-
-

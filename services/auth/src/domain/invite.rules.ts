@@ -7,7 +7,10 @@ const INVITE_MIN_TTL_SECONDS = 300;
 export function inviteTtl(requestedSeconds: number): number {
   if (requestedSeconds === 0) return INVITE_DEFAULT_TTL_SECONDS;
   if (requestedSeconds < INVITE_MIN_TTL_SECONDS || requestedSeconds > INVITE_MAX_TTL_SECONDS) {
-    throw AppError.invalidField('ttlSeconds', `must be between ${INVITE_MIN_TTL_SECONDS} and ${INVITE_MAX_TTL_SECONDS}`);
+    throw AppError.invalidField(
+      'ttlSeconds',
+      `must be between ${INVITE_MIN_TTL_SECONDS} and ${INVITE_MAX_TTL_SECONDS}`,
+    );
   }
   return requestedSeconds;
 }

@@ -30,7 +30,12 @@ export function throttleKeys(login: string, address: string) {
   };
 }
 
-export function decide(counts: ThrottleCounts, limits: ThrottleLimits, knownAddress: boolean, now: Date): ThrottleDecision {
+export function decide(
+  counts: ThrottleCounts,
+  limits: ThrottleLimits,
+  knownAddress: boolean,
+  now: Date,
+): ThrottleDecision {
   const retryAfter = (c: { windowStart: Date }) =>
     Math.max(1, Math.ceil((c.windowStart.getTime() + limits.windowSeconds * 1000 - now.getTime()) / 1000));
   const active = (c: { failures: number; windowStart: Date } | undefined) =>

@@ -8,7 +8,11 @@ import type { UserRow } from '../store/users.store.js';
 import type { FamilyRow, MemberRow } from '../store/families.store.js';
 import type { ClientContext } from '../app/auth.deps.js';
 
-const protoRoles: Record<FamilyRole, Role> = { OWNER: Role.ROLE_OWNER, PARENT: Role.ROLE_PARENT, CHILD: Role.ROLE_CHILD };
+const protoRoles: Record<FamilyRole, Role> = {
+  OWNER: Role.ROLE_OWNER,
+  PARENT: Role.ROLE_PARENT,
+  CHILD: Role.ROLE_CHILD,
+};
 
 export function toRole(role: FamilyRole): Role {
   return protoRoles[role];

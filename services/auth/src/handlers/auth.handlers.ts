@@ -10,11 +10,15 @@ import type { KeyRing } from '../app/key.ring.js';
 import type { Tokens } from '../app/auth.deps.js';
 import { clientContext, encodeFamily, encodeMember, encodeUser, fromRole, toRole } from './auth.encode.js';
 
-
 export const SCOPE_AUTH_READ = 'auth:read';
 export const SCOPE_AUTH_ADMIN = 'auth:admin';
 
-const tokenPair = (t: Tokens) => ({ accessToken: t.accessToken, refreshToken: t.refreshToken, tokenType: t.tokenType, expiresIn: t.expiresIn });
+const tokenPair = (t: Tokens) => ({
+  accessToken: t.accessToken,
+  refreshToken: t.refreshToken,
+  tokenType: t.tokenType,
+  expiresIn: t.expiresIn,
+});
 
 export function authHandlers(
   accounts: Accounts,
@@ -38,19 +42,41 @@ export function authHandlers(
       return {};
     },
     async socialLogin(req, ctx) {
-      const provider = req.provider === SocialProvider.SOCIAL_PROVIDER_GOOGLE ? 'google' : req.provider === SocialProvider.SOCIAL_PROVIDER_APPLE ? 'apple' : undefined;
+      const provider =
+        req.provider === SocialProvider.SOCIAL_PROVIDER_GOOGLE
+          ? 'google'
+          : req.provider === SocialProvider.SOCIAL_PROVIDER_APPLE
+            ? 'apple'
+            : undefined;
       if (!provider) throw AppError.invalidField('provider', 'must be google or apple');
-      const { user, tokens, created } = await accounts.socialLogin(provider, req.idToken, req.displayName, clientContext(req.client, ctx.peer));
+      const { user, tokens, created } = await accounts.socialLogin(
+        provider,
+        req.idToken,
+        req.displayName,
+        clientContext(req.client, ctx.peer),
+      );
       return { user: encodeUser(user), tokens: tokenPair(tokens), created };
     },
     async getJwks() {
       const jwks = await keys.publicJwks();
       return {
-        keys: jwks.map((k) => ({ kty: k.kty ?? '', crv: k.crv ?? '', x: k.x ?? '', y: k.y ?? '', kid: k.kid ?? '', alg: k.alg ?? '', use: k.use ?? '' })),
+        keys: jwks.map((k) => ({
+          kty: k.kty ?? '',
+          crv: k.crv ?? '',
+          x: k.x ?? '',
+          y: k.y ?? '',
+          kid: k.kid ?? '',
+          alg: k.alg ?? '',
+          use: k.use ?? '',
+        })),
       };
     },
     async issueServiceToken(req) {
-      const { accessToken, expiresIn, scopes } = await accounts.issueServiceToken(req.clientId, req.clientSecret, req.scopes);
+      const { accessToken, expiresIn, scopes } = await accounts.issueServiceToken(
+        req.clientId,
+        req.clientSecret,
+        req.scopes,
+      );
       return { accessToken, tokenType: 'Bearer', expiresIn, scopes };
     },
     async getMe(_req, ctx) {
@@ -58,8 +84,23 @@ export function authHandlers(
       return {
         user: encodeUser(user),
         memberships: memberships.map((m) => ({
-          family: encodeFamily({ id: m.family_id, name: m.name, currency: m.currency, timezone: m.timezone, owner_user_id: m.owner_user_id, created_at: m.family_created_at }),
-          member: encodeMember({ id: m.member_id, family_id: m.family_id, user_id: user.id, role: m.role, created_at: m.joined_at, display_name: m.display_name, username: m.username }),
+          family: encodeFamily({
+            id: m.family_id,
+            name: m.name,
+            currency: m.currency,
+            timezone: m.timezone,
+            owner_user_id: m.owner_user_id,
+            created_at: m.family_created_at,
+          }),
+          member: encodeMember({
+            id: m.member_id,
+            family_id: m.family_id,
+            user_id: user.id,
+            role: m.role,
+            created_at: m.joined_at,
+            display_name: m.display_name,
+            username: m.username,
+          }),
         })),
       };
     },
@@ -73,13 +114,21 @@ export function authHandlers(
     },
     async createFamily(req, ctx) {
       const r = await families.create(requireUser(ctx.caller), req);
-      return { family: encodeFamily(r.family), member: encodeMember(r.member), accessToken: r.accessToken, expiresIn: r.expiresIn };
+      return {
+        family: encodeFamily(r.family),
+        member: encodeMember(r.member),
+        accessToken: r.accessToken,
+        expiresIn: r.expiresIn,
+      };
     },
     async getFamily(req, ctx) {
       return { family: encodeFamily(await families.get(requireUser(ctx.caller), req.familyId)) };
     },
     async listMembers(req, ctx) {
-      const page = await families.listMembers(requireUser(ctx.caller), req.familyId, { limit: req.page?.limit ?? 0, cursor: req.page?.cursor ?? '' });
+      const page = await families.listMembers(requireUser(ctx.caller), req.familyId, {
+        limit: req.page?.limit ?? 0,
+        cursor: req.page?.cursor ?? '',
+      });
       return { members: page.items.map(encodeMember), page: { nextCursor: page.nextCursor } };
     },
     async createChild(req, ctx) {
@@ -98,12 +147,27 @@ export function authHandlers(
     },
     async createInvite(req, ctx) {
       const role = req.role === Role.ROLE_UNSPECIFIED ? undefined : fromRole(req.role, 'role');
-      const invite = await families.createInvite(requireUser(ctx.caller), req.familyId, { role, ttlSeconds: req.ttlSeconds });
-      return { invite: { code: invite.code, familyId: invite.familyId, role: toRole(invite.role), expiresAt: invite.expiresAt } };
+      const invite = await families.createInvite(requireUser(ctx.caller), req.familyId, {
+        role,
+        ttlSeconds: req.ttlSeconds,
+      });
+      return {
+        invite: {
+          code: invite.code,
+          familyId: invite.familyId,
+          role: toRole(invite.role),
+          expiresAt: invite.expiresAt,
+        },
+      };
     },
     async acceptInvite(req, ctx) {
       const r = await families.acceptInvite(requireUser(ctx.caller), req.code);
-      return { family: encodeFamily(r.family), member: encodeMember(r.member), accessToken: r.accessToken, expiresIn: r.expiresIn };
+      return {
+        family: encodeFamily(r.family),
+        member: encodeMember(r.member),
+        accessToken: r.accessToken,
+        expiresIn: r.expiresIn,
+      };
     },
     async batchGetUsers(req, ctx) {
       requireScope(ctx.caller, SCOPE_AUTH_READ);

@@ -31,8 +31,14 @@ export class FamiliesStore {
     return this.db.selectFrom('families').selectAll().where('id', 'in', ids).execute();
   }
 
-  async insertMembership(db: Kysely<AuthDatabase>, m: { id: string; familyId: string; userId: string; role: FamilyRole }) {
-    await db.insertInto('memberships').values({ id: m.id, family_id: m.familyId, user_id: m.userId, role: m.role }).execute();
+  async insertMembership(
+    db: Kysely<AuthDatabase>,
+    m: { id: string; familyId: string; userId: string; role: FamilyRole },
+  ) {
+    await db
+      .insertInto('memberships')
+      .values({ id: m.id, family_id: m.familyId, user_id: m.userId, role: m.role })
+      .execute();
   }
 
   private members(db: Kysely<AuthDatabase> = this.db) {
@@ -100,6 +106,10 @@ export class FamiliesStore {
   }
 
   async markInviteAccepted(db: Kysely<AuthDatabase>, id: string, userId: string): Promise<void> {
-    await db.updateTable('invites').set({ accepted_at: sql<Date>`now()`, accepted_by: userId }).where('id', '=', id).execute();
+    await db
+      .updateTable('invites')
+      .set({ accepted_at: sql<Date>`now()`, accepted_by: userId })
+      .where('id', '=', id)
+      .execute();
   }
 }

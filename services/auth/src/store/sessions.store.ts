@@ -19,12 +19,25 @@ export class SessionsStore {
   ): Promise<void> {
     await db
       .insertInto('sessions')
-      .values({ id: s.id, user_id: s.userId, client_address: s.address, user_agent: s.userAgent, revoked_at: null, revoke_reason: null })
+      .values({
+        id: s.id,
+        user_id: s.userId,
+        client_address: s.address,
+        user_agent: s.userAgent,
+        revoked_at: null,
+        revoke_reason: null,
+      })
       .execute();
   }
 
-  async addRefreshToken(db: Kysely<AuthDatabase>, t: { hash: string; sessionId: string; expiresAt: Date }): Promise<void> {
-    await db.insertInto('refresh_tokens').values({ token_hash: t.hash, session_id: t.sessionId, expires_at: t.expiresAt, used_at: null }).execute();
+  async addRefreshToken(
+    db: Kysely<AuthDatabase>,
+    t: { hash: string; sessionId: string; expiresAt: Date },
+  ): Promise<void> {
+    await db
+      .insertInto('refresh_tokens')
+      .values({ token_hash: t.hash, session_id: t.sessionId, expires_at: t.expiresAt, used_at: null })
+      .execute();
   }
 
   findRefresh(hash: string): Promise<RefreshLookup | undefined> {
@@ -70,7 +83,11 @@ export class SessionsStore {
   }
 
   async isActive(sessionId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('sessions').select('revoked_at').where('id', '=', sessionId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sessions')
+      .select('revoked_at')
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
     return row !== undefined && row.revoked_at === null;
   }
 }

@@ -16,7 +16,12 @@ export class SigningKeysStore {
 
   /** The key that signs now: the newest one not retired. */
   active(db: Kysely<AuthDatabase> = this.db): Promise<SigningKeyRow | undefined> {
-    return db.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirst();
+    return db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('retired_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
   }
 
   /** Keys verifiers must know: the active one and retired ones whose tokens may still be alive. */
@@ -29,7 +34,10 @@ export class SigningKeysStore {
       .execute();
   }
 
-  async insert(db: Kysely<AuthDatabase>, key: { kid: string; alg: string; publicJwk: object; privateJwk: object }): Promise<void> {
+  async insert(
+    db: Kysely<AuthDatabase>,
+    key: { kid: string; alg: string; publicJwk: object; privateJwk: object },
+  ): Promise<void> {
     await db
       .insertInto('signing_keys')
       .values({

@@ -10,7 +10,14 @@ export class UsersStore {
 
   async insert(
     db: Kysely<AuthDatabase>,
-    user: { id: string; email?: string | null; username?: string | null; displayName: string; passwordHash?: string | null; emailVerified?: boolean },
+    user: {
+      id: string;
+      email?: string | null;
+      username?: string | null;
+      displayName: string;
+      passwordHash?: string | null;
+      emailVerified?: boolean;
+    },
   ): Promise<UserRow> {
     try {
       return await db
@@ -59,11 +66,19 @@ export class UsersStore {
   }
 
   async setPassword(db: Kysely<AuthDatabase>, id: string, passwordHash: string): Promise<void> {
-    await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', id).execute();
+    await db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
   }
 
   async rename(db: Kysely<AuthDatabase>, id: string, displayName: string): Promise<void> {
-    await db.updateTable('users').set({ display_name: displayName, updated_at: new Date() }).where('id', '=', id).execute();
+    await db
+      .updateTable('users')
+      .set({ display_name: displayName, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
   }
 
   async markEmailVerified(db: Kysely<AuthDatabase>, id: string): Promise<void> {
@@ -79,7 +94,10 @@ export class UsersStore {
       .executeTakeFirst();
   }
 
-  async linkIdentity(db: Kysely<AuthDatabase>, row: { provider: string; subject: string; userId: string; email: string | null }) {
+  async linkIdentity(
+    db: Kysely<AuthDatabase>,
+    row: { provider: string; subject: string; userId: string; email: string | null },
+  ) {
     await db
       .insertInto('social_identities')
       .values({ provider: row.provider, subject: row.subject, user_id: row.userId, email: row.email })

@@ -28,7 +28,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('social_identities_pkey', ['provider', 'subject'])
     .execute();
-  await db.schema.createIndex('social_identities_user_idx').ifNotExists().on('social_identities').column('user_id').execute();
+  await db.schema
+    .createIndex('social_identities_user_idx')
+    .ifNotExists()
+    .on('social_identities')
+    .column('user_id')
+    .execute();
 
   await db.schema
     .createTable('families')
@@ -92,7 +97,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('used_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('refresh_tokens_session_idx').ifNotExists().on('refresh_tokens').column('session_id').execute();
+  await db.schema
+    .createIndex('refresh_tokens_session_idx')
+    .ifNotExists()
+    .on('refresh_tokens')
+    .column('session_id')
+    .execute();
 
   await db.schema
     .createTable('signing_keys')

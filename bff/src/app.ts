@@ -1,0 +1,88 @@
+// The Express app, built from its dependencies: no listening, no environment, no globals.
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Registry } from 'prom-client';
+import type { TokenVerifier } from '@family/grpc-kit';
+import type { Logger } from '@family/logger';
+import type { BffClients } from './clients.js';
+import type { BffConfig } from './config.js';
+import type { BffRedis } from './redis.client.js';
+import { createApiRegistry } from './openapi.js';
+import { identifyCaller } from './middleware/auth.middleware.js';
+import { idempotency } from './middleware/idempotency.middleware.js';
+import { httpMetrics } from './middleware/metrics.middleware.js';
+import { notFoundHandler, problemHandler } from './middleware/problem.middleware.js';
+import { rateLimits } from './middleware/rate.limit.js';
+import { requestContext } from './middleware/request.context.middleware.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { familiesRoutes } from './routes/families.routes.js';
+import { systemRoutes } from './routes/system.routes.js';
+
+export interface AppDeps {
+  config: BffConfig;
+  logger: Logger;
+  clients: BffClients;
+  redis: BffRedis;
+  verifier: TokenVerifier;
+  /** Holds the HTTP histogram; /metrics serves it (with GrpcMetrics' client histogram). */
+  registry: Registry;
+}
+
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+
+  app.use(requestContext({ timeoutMs: config.REQUEST_TIMEOUT_MS }));
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as express.Request).requestId,
+      autoLogging: { ignore: (req) => QUIET_PATHS.has((req as express.Request).path) },
+      customLogLevel: (_req, res, err) => {
+        if (res.statusCode === 503 || res.statusCode === 504) return 'warn';
+        return err || res.statusCode >= 500 ? 'error' : 'info';
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      // TLS ends at the ingress (which sends HSTS); upgrading would break /docs over plain local HTTP.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
+  app.use(express.json({ limit: config.BODY_LIMIT }));
+  app.use(httpMetrics(deps.registry));
+  app.use(identifyCaller(deps.verifier));
+  app.use(
+    rateLimits({
+      redis: deps.redis,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      perMinute: config.RATE_LIMIT_PER_MINUTE,
+      authPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
+      logger,
+    }),
+  );
+
+  const routeContext = {
+    registry: createApiRegistry(),
+    clients: deps.clients,
+    idempotency: idempotency({
+      redis: deps.redis,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+      lockTtlSeconds: Math.ceil((2 * config.REQUEST_TIMEOUT_MS) / 1000) + 5,
+    }),
+  };
+  app.use(authRoutes(routeContext));
+  app.use(familiesRoutes(routeContext));
+  app.use(systemRoutes({ ...routeContext, redis: deps.redis, metrics: deps.registry }));
+
+  app.use(notFoundHandler());
+  app.use(problemHandler());
+  return app;
+}

@@ -1,0 +1,4 @@
+export { bffConfigSchema, type BffConfig } from './config.js';
+export { createApp, type AppDeps } from './app.js';
+export { startBff, type StartBffOptions, type StartedBff } from './server.js';
+export { createClients, type BffClients, type Upstream } from './clients.js';

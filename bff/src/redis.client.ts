@@ -1,0 +1,14 @@
+// The BFF's node-redis client: rate limits and idempotency records live here.
+import { createClient } from 'redis';
+import type { Logger } from '@family/logger';
+
+export type BffRedis = ReturnType<typeof createClient>;
+
+export async function connectRedis(url: string, logger: Logger): Promise<BffRedis> {
+  // Fail commands at once while disconnected instead of queueing them past the request's deadline.
+  const client = createClient({ url, disableOfflineQueue: true });
+  // Without a listener an 'error' event would crash the process; node-redis reconnects by itself.
+  client.on('error', (err: unknown) => logger.warn({ err }, 'redis connection error'));
+  await client.connect();
+  return client;
+}

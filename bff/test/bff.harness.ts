@@ -1,0 +1,145 @@
+// The real stack for BFF tests: the auth service on port 0 against a fresh schema, Redis under a
+// unique key prefix, and the BFF itself on port 0 built by startBff().
+import { expect } from 'chai';
+import { createClient } from 'redis';
+import request from 'supertest';
+import type { JWK } from 'jose';
+import { authConfigSchema, startAuthService } from '@family/auth-service';
+import { silentLogger } from '@family/logger';
+import { onFreshSchema, testRedisUrl, uniqueName } from '@family/testing';
+import { bffConfigSchema, startBff, type BffConfig, type StartedBff } from '../src/index.js';
+
+export type AuthStack = Awaited<ReturnType<typeof startTestAuth>>;
+
+export async function startTestAuth(env: Record<string, string> = {}) {
+  return onFreshSchema('auth', async ({ sql, schema }) => {
+    const config = authConfigSchema.parse({ DB_SCHEMA: schema, AUTH_GRPC_HOST: '127.0.0.1', AUTH_GRPC_PORT: '0', ...env });
+    return startAuthService({ config, sql, logger: silentLogger() });
+  });
+}
+
+/** A BFF in front of `auth`, with generous rate limits unless the test asks otherwise. */
+export async function startTestBff(auth: { address: string }, env: Record<string, string> = {}) {
+  const config: BffConfig = bffConfigSchema.parse({
+    AUTH_GRPC_URL: auth.address,
+    REDIS_URL: testRedisUrl(),
+    REDIS_KEY_PREFIX: `${uniqueName('bff')}:`,
+    BFF_HOST: '127.0.0.1',
+    BFF_PORT: '0',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  const bff: StartedBff = await startBff({ config, logger: silentLogger(), drainMs: 1000 });
+  return {
+    ...bff,
+    config,
+    http: () => request(bff.url),
+    async stop() {
+      await bff.stop();
+      await deleteKeys(config.REDIS_KEY_PREFIX);
+    },
+  };
+}
+
+export type TestBff = Awaited<ReturnType<typeof startTestBff>>;
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = createClient({ url: testRedisUrl() });
+  await redis.connect();
+  try {
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      if (keys.length > 0) await redis.del(keys);
+    }
+  } finally {
+    redis.destroy();
+  }
+}
+
+let counter = 0;
+/** A unique email for this run. */
+export function email(name = 'parent'): string {
+  return `${name}.${Date.now().toString(36)}.${counter++}@example.test`;
+}
+
+/** A unique child username for this run (3-32 of [a-z0-9._-]). */
+export function username(name = 'kid'): string {
+  return `${name}${Date.now().toString(36)}${counter++}`;
+}
+
+export const PASSWORD = 'correct horse battery';
+
+export interface Session {
+  userId: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+export async function register(bff: TestBff, displayName = 'Pat'): Promise<Session & { email: string }> {
+  const address = email(displayName.toLowerCase());
+  const r = await bff.http().post('/v1/auth/register').send({ email: address, password: PASSWORD, displayName });
+  expect(r.status, JSON.stringify(r.body)).to.equal(201);
+  return { email: address, userId: r.body.user.id, accessToken: r.body.tokens.accessToken, refreshToken: r.body.tokens.refreshToken };
+}
+
+export interface FamilyOwner extends Session {
+  familyId: string;
+  memberId: string;
+}
+
+/** Registers a parent and creates a family; the session's access token carries the membership. */
+export async function familyWithOwner(bff: TestBff, name = 'The Smiths'): Promise<FamilyOwner> {
+  const parent = await register(bff, 'Parent');
+  const r = await bff
+    .http()
+    .post('/v1/families')
+    .auth(parent.accessToken, { type: 'bearer' })
+    .send({ name, currency: 'EUR', timezone: 'Europe/Berlin' });
+  expect(r.status, JSON.stringify(r.body)).to.equal(201);
+  return { ...parent, accessToken: r.body.accessToken, familyId: r.body.family.id, memberId: r.body.member.id };
+}
+
+/** Adds a child to the owner's family and logs the child in by username. */
+export async function childOf(bff: TestBff, owner: FamilyOwner): Promise<Session & { memberId: string; username: string }> {
+  const name = username();
+  const created = await bff
+    .http()
+    .post(`/v1/families/${owner.familyId}/children`)
+    .auth(owner.accessToken, { type: 'bearer' })
+    .send({ displayName: 'Kim', username: name, password: PASSWORD });
+  expect(created.status, JSON.stringify(created.body)).to.equal(201);
+  const login = await bff.http().post('/v1/auth/login').send({ login: name, password: PASSWORD });
+  expect(login.status, JSON.stringify(login.body)).to.equal(200);
+  return {
+    username: name,
+    memberId: created.body.id,
+    userId: login.body.user.id,
+    accessToken: login.body.tokens.accessToken,
+    refreshToken: login.body.tokens.refreshToken,
+  };
+}
+
+/** The auth service's signing key, read from its table, to mint tokens with a genuine signature. */
+export async function signingKey(auth: AuthStack, kid: string): Promise<JWK> {
+  if (auth.sql.kind !== 'pg') throw new Error('tests run on Postgres');
+  const r = await auth.sql.pool.query(`select private_jwk from ${auth.schema}.signing_keys where kid = $1`, [kid]);
+  return r.rows[0].private_jwk as JWK;
+}
+
+/** Asserts an RFC 9457 problem with the given status and code; returns its body. */
+export function expectProblem(r: request.Response, status: number, code?: string) {
+  expect(r.status, JSON.stringify(r.body)).to.equal(status);
+  expect(r.headers['content-type']).to.match(/^application\/problem\+json/);
+  expect(r.body).to.include({ status });
+  expect(r.body.type).to.be.a('string');
+  expect(r.body.title).to.be.a('string');
+  expect(r.body.requestId).to.equal(r.headers['x-request-id']);
+  if (code) expect(r.body.code).to.equal(code);
+  return r.body as { code: string; detail: string; errors?: { field: string; message: string }[] };
+}
+
+/** Asserts a 400 whose `errors` name `field`. */
+export function expectInvalidField(r: request.Response, field: string) {
+  const body = expectProblem(r, 400);
+  expect(body.errors?.map((e) => e.field), JSON.stringify(body)).to.include(field);
+}

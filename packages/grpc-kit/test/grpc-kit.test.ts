@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { Status } from 'nice-grpc';
+import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { AppError } from '@family/errors';
+import { silentLogger } from '@family/logger';
+import { expectGrpcError, partialImplementation } from '@family/testing';
+import { HealthDefinition } from 'nice-grpc-server-health';
+import { callMetadata, createGrpcClient, createGrpcServer, requireMembership, TokenVerifier, type Caller } from '@family/grpc-kit';
+
+describe('grpc-kit', () => {
+  let keys: { privateKey: CryptoKey; jwk: JWK };
+  let fetches = 0;
+  let server: ReturnType<typeof createGrpcServer>;
+  let client: ReturnType<typeof createGrpcClient<typeof AuthServiceDefinition>>;
+  let address: string;
+
+  const sign = (claims: Record<string, unknown>) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k1', typ: 'at+jwt' })
+      .setIssuer('iss')
+      .setAudience('aud')
+      .setSubject('user-1')
+      .setExpirationTime('5m')
+      .sign(keys.privateKey);
+
+  before(async () => {
+    const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    keys = { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' } };
+    const verifier = new TokenVerifier({
+      keys: async () => {
+        fetches++;
+        return [keys.jwk];
+      },
+      issuer: 'iss',
+      audience: 'aud',
+    });
+    server = createGrpcServer({
+      logger: silentLogger(),
+      serviceNames: [AuthServiceDefinition.fullName],
+      verifier,
+      publicMethods: new Set([`/${AuthServiceDefinition.fullName}/GetJwks`]),
+    });
+    // A stand-in implementation: each method exercises one behaviour of the kit.
+    server.server.add(
+      AuthServiceDefinition,
+      partialImplementation({
+        getJwks: async () => {
+          throw new Error('database password is hunter2');
+        },
+        getFamily: async (req: { familyId: string }, ctx: { caller: Caller }) => {
+          requireMembership(ctx.caller, req.familyId, ['OWNER', 'PARENT']);
+          return {
+            family: {
+              id: req.familyId,
+              name: 'ok',
+              currency: 'EUR',
+              timezone: 'UTC',
+              ownerUserId: '',
+              createdAt: new Date(),
+            },
+          };
+        },
+        register: async () => {
+          throw new AppError('INVALID_ARGUMENT', 'VALIDATION_FAILED', 'bad', {
+            violations: [{ field: 'email', message: 'must be an email' }],
+          });
+        },
+        login: async () => {
+          throw AppError.tooMany('TOO_MANY_ATTEMPTS', 'slow down', 42);
+        },
+      }),
+    );
+    const port = await server.listen('127.0.0.1', 0);
+    address = `127.0.0.1:${port}`;
+    client = createGrpcClient(AuthServiceDefinition, address);
+  });
+  after(() => server.shutdown(1000));
+
+  it('masks unexpected errors as INTERNAL with no detail', async () => {
+    const failure = await expectGrpcError(client.getJwks({}), Status.INTERNAL);
+    expect(failure.message).to.equal('Internal error');
+  });
+
+  it('carries the reason code and field violations of typed errors', async () => {
+    const token = await sign({ typ: 'user', sid: 's', fam: {} });
+    const failure = await expectGrpcError(
+      client.register({ email: 'x', password: '', displayName: '' }, { metadata: callMetadata({ token }) }),
+      Status.INVALID_ARGUMENT,
+      'VALIDATION_FAILED',
+    );
+    expect(failure.violations).to.deep.equal([{ field: 'email', message: 'must be an email' }]);
+    const throttled = await expectGrpcError(
+      client.login({ login: '', password: '' }, { metadata: callMetadata({ token }) }),
+      Status.RESOURCE_EXHAUSTED,
+    );
+    expect(throttled.retryAfterSeconds).to.equal(42);
+  });
+
+  it('answers NOT_FOUND for a family the caller is not in, PERMISSION_DENIED for a too-small role', async () => {
+    const child = await sign({ typ: 'user', sid: 's', fam: { f1: ['m1', 'CHILD'] } });
+    await expectGrpcError(
+      client.getFamily({ familyId: 'f2' }, { metadata: callMetadata({ token: child }) }),
+      Status.NOT_FOUND,
+    );
+    await expectGrpcError(
+      client.getFamily({ familyId: 'f1' }, { metadata: callMetadata({ token: child }) }),
+      Status.PERMISSION_DENIED,
+      'ROLE_REQUIRED',
+    );
+    const parent = await sign({ typ: 'user', sid: 's', fam: { f1: ['m1', 'PARENT'] } });
+    const ok = await client.getFamily({ familyId: 'f1' }, { metadata: callMetadata({ token: parent }) });
+    expect(ok.family?.name).to.equal('ok');
+  });
+
+  it('verifies many calls with one JWKS fetch', async () => {
+    const token = await sign({ typ: 'user', sid: 's', fam: { f1: ['m1', 'OWNER'] } });
+    const before = fetches;
+    for (let i = 0; i < 20; i++) await client.getFamily({ familyId: 'f1' }, { metadata: callMetadata({ token }) });
+    expect(fetches - before).to.equal(0);
+    expect(fetches).to.equal(1);
+  });
+
+  it('refuses calls without a token, and a malformed claim set', async () => {
+    await expectGrpcError(client.getFamily({ familyId: 'f1' }), Status.UNAUTHENTICATED, 'TOKEN_MISSING');
+    const odd = await sign({ typ: 'user', sid: 's', fam: { f1: ['m1', 'KING'] } });
+    await expectGrpcError(
+      client.getFamily({ familyId: 'f1' }, { metadata: callMetadata({ token: odd }) }),
+      Status.UNAUTHENTICATED,
+      'INVALID_TOKEN',
+    );
+  });
+
+  it('reports SERVING on grpc.health.v1 until shutdown begins', async () => {
+    const health = createGrpcClient(HealthDefinition, address);
+    const res = await health.check({ service: AuthServiceDefinition.fullName });
+    expect(res.status).to.equal(1); // SERVING
+  });
+});
