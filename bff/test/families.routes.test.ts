@@ -204,6 +204,12 @@ describe('BFF family routes', () => {
       });
 
       it('names a path id that is not a UUID before calling the service', async () => {
+        const getFamilyCalls = async () => {
+          const metrics = (await bff.http().get('/metrics')).text;
+          const line = metrics.split('\n').find((l) => l.startsWith('grpc_client_handling_seconds_count{method="/family.auth.v1.AuthService/GetFamily"'));
+          return line ? Number(line.split(' ').pop()) : 0;
+        };
+        const before = await getFamilyCalls();
         expectInvalidField(await bff.http().get('/v1/families/not-a-uuid').auth(owner.accessToken, bearer), 'familyId');
         expectInvalidField(await bff.http().get('/v1/families/123/members').auth(owner.accessToken, bearer), 'familyId');
         expectInvalidField(
@@ -211,6 +217,7 @@ describe('BFF family routes', () => {
           'memberId',
         );
         expectInvalidField(await bff.http().delete(`/v1/families/${owner.familyId}/members/nope`).auth(owner.accessToken, bearer), 'memberId');
+        expect(await getFamilyCalls()).to.equal(before);
       });
 
       it('names a bad page size', async () => {

@@ -54,8 +54,8 @@ export function rateLimits(options: RateLimitOptions): RequestHandler {
   };
 
   return async (req, res, next) => {
-    // Probes, metrics and docs are not part of the API budget.
-    if (!req.path.startsWith('/v1/')) {
+    // Probes, metrics and docs are not part of the API budget; JWKS is (each call reaches auth).
+    if (!req.path.startsWith('/v1/') && !req.path.startsWith('/.well-known/')) {
       next();
       return;
     }

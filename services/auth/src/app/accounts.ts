@@ -20,6 +20,11 @@ import { newOpaqueToken, sha256 } from './token.issuer.js';
 import type { SocialProviderName } from './social.verifier.js';
 import type { AuthDeps, ClientContext, Tokens } from './auth.deps.js';
 
+interface NewSession {
+  sessionId: string;
+  refreshToken: string;
+}
+
 export class Accounts {
   constructor(private readonly deps: AuthDeps) {}
 
@@ -30,16 +35,16 @@ export class Accounts {
     checkDisplayName(v, 'displayName', input.displayName);
     v.throwIfAny();
     const passwordHash = await this.deps.hasher.hash(input.password);
-    return this.deps.db.transaction().execute(async (trx) => {
+    const { user, session } = await this.deps.db.transaction().execute(async (trx) => {
       const user = await this.deps.users.insert(trx, {
         id: newId(),
         email: normalizeEmail(input.email),
         displayName: input.displayName.trim(),
         passwordHash,
       });
-      const tokens = await this.startSession(trx, user.id, client);
-      return { user, tokens };
+      return { user, session: await this.openSession(trx, user.id, client) };
     });
+    return { user, tokens: await this.tokensFor(user.id, session) };
   }
 
   async login(input: { login: string; password: string }, client: ClientContext) {
@@ -81,8 +86,8 @@ export class Accounts {
       throw AppError.unauthenticated('The login or password is wrong', 'INVALID_CREDENTIALS');
     }
     await Promise.all([throttle.clear(keys.loginAndAddress), throttle.rememberAddress(user.id, client.address)]);
-    const tokens = await this.deps.db.transaction().execute((trx) => this.startSession(trx, user.id, client));
-    return { user, tokens };
+    const session = await this.deps.db.transaction().execute((trx) => this.openSession(trx, user.id, client));
+    return { user, tokens: await this.tokensFor(user.id, session) };
   }
 
   async refresh(refreshToken: string, client: ClientContext): Promise<Tokens> {
@@ -156,7 +161,7 @@ export class Accounts {
       throw AppError.invalidField('currentPassword', 'is not your current password');
     }
     const hash = await this.deps.hasher.hash(input.newPassword);
-    return this.deps.db.transaction().execute(async (trx) => {
+    const session = await this.deps.db.transaction().execute(async (trx) => {
       await this.deps.users.setPassword(trx, user.id, hash);
       await this.deps.sessions.revokeAllOfUser(trx, user.id, 'PASSWORD_CHANGED');
       await this.deps.outbox.enqueue(trx, [
@@ -167,8 +172,9 @@ export class Accounts {
           payload: { $case: 'sessionsRevoked', value: { userId: user.id, reason: 'PASSWORD_CHANGED' } },
         }),
       ]);
-      return this.startSession(trx, user.id, client);
+      return this.openSession(trx, user.id, client);
     });
+    return this.tokensFor(user.id, session);
   }
 
   async socialLogin(provider: SocialProviderName, idToken: string, displayName: string, client: ClientContext) {
@@ -178,12 +184,12 @@ export class Accounts {
     const linked = await users.identity(provider, identity.subject);
     if (linked) {
       const user = (await users.byId(linked.user_id))!;
-      const tokens = await db.transaction().execute((trx) => this.startSession(trx, user.id, client));
-      return { user, tokens, created: false };
+      const session = await db.transaction().execute((trx) => this.openSession(trx, user.id, client));
+      return { user, tokens: await this.tokensFor(user.id, session), created: false };
     }
-    return db.transaction().execute(async (trx) => {
+    const result = await db.transaction().execute(async (trx) => {
       // First sign-in: link to the account with the same email only when the provider verified it.
-      let user = identity.email && identity.emailVerified ? await users.byEmail(identity.email) : undefined;
+      let user = identity.email && identity.emailVerified ? await users.byEmail(identity.email, trx) : undefined;
       let created = false;
       if (!user) {
         const name = (identity.name ?? displayName).trim() || identity.email?.split('@')[0] || 'New member';
@@ -198,9 +204,9 @@ export class Accounts {
         await users.markEmailVerified(trx, user.id);
       }
       await users.linkIdentity(trx, { provider, subject: identity.subject, userId: user.id, email: identity.email });
-      const tokens = await this.startSession(trx, user.id, client);
-      return { user, tokens, created };
+      return { user, created, session: await this.openSession(trx, user.id, client) };
     });
+    return { user: result.user, created: result.created, tokens: await this.tokensFor(result.user.id, result.session) };
   }
 
   async me(caller: UserCaller) {
@@ -241,7 +247,8 @@ export class Accounts {
     );
   }
 
-  private async startSession(trx: Kysely<AuthDatabase>, userId: string, client: ClientContext): Promise<Tokens> {
+  /** Writes a new session and its first refresh token inside the caller's transaction. */
+  private async openSession(trx: Kysely<AuthDatabase>, userId: string, client: ClientContext): Promise<NewSession> {
     const sessionId = newId();
     await this.deps.sessions.createSession(trx, {
       id: sessionId,
@@ -249,14 +256,16 @@ export class Accounts {
       address: client.address || null,
       userAgent: client.userAgent || null,
     });
-    const refreshToken = await this.addRefreshToken(trx, sessionId);
-    const memberships = await this.deps.families.membershipsOfUser(userId, trx);
-    const access = await this.deps.issuer.userToken(
-      userId,
-      sessionId,
-      memberships.map((m) => ({ familyId: m.family_id, memberId: m.member_id, role: m.role })),
-    );
-    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+    return { sessionId, refreshToken: await this.addRefreshToken(trx, sessionId) };
+  }
+
+  /**
+   * The token pair of a committed session. Signing happens after the commit, never inside a
+   * transaction: on embedded PGlite a transaction holds the only connection.
+   */
+  private async tokensFor(userId: string, session: NewSession): Promise<Tokens> {
+    const access = await this.accessToken(userId, session.sessionId);
+    return { accessToken: access.token, refreshToken: session.refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
   }
 
   private async addRefreshToken(trx: Kysely<AuthDatabase>, sessionId: string): Promise<string> {

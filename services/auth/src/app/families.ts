@@ -43,9 +43,8 @@ export class Families {
   async create(caller: UserCaller, input: { name: string; currency: string; timezone: string }) {
     checkFamily(input);
     const { db, families, outbox } = this.deps;
+    if (!(await this.deps.users.byId(caller.userId))) throw AppError.unauthenticated();
     const result = await db.transaction().execute(async (trx) => {
-      const user = await this.deps.users.byId(caller.userId);
-      if (!user) throw AppError.unauthenticated();
       const family = await families.insertFamily(trx, {
         id: newId(),
         name: input.name.trim(),

@@ -52,8 +52,8 @@ export class UsersStore {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  byEmail(email: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  byEmail(email: string, db: Kysely<AuthDatabase> = this.db): Promise<UserRow | undefined> {
+    return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   }
 
   byUsername(username: string): Promise<UserRow | undefined> {
