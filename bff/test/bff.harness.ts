@@ -83,6 +83,7 @@ export async function register(bff: TestBff, displayName = 'Pat'): Promise<Sessi
 }
 
 export interface FamilyOwner extends Session {
+  email: string;
   familyId: string;
   memberId: string;
 }

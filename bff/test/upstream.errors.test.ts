@@ -5,10 +5,11 @@ import { expect } from 'chai';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { pino } from 'pino';
+import request from 'supertest';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { AppError } from '@family/errors';
 import { createGrpcServer, TokenVerifier, type GrpcServer } from '@family/grpc-kit';
-import { silentLogger } from '@family/logger';
+import { redactedPaths, silentLogger } from '@family/logger';
 import { partialImplementation } from '@family/testing';
 import { startBff } from '../src/index.js';
 import { httpStatusFor } from '../src/middleware/problem.middleware.js';
@@ -105,11 +106,10 @@ describe('BFF mapping of upstream failures', () => {
         getFamily: async (req: { familyId: string }, ctx: CallContext) => {
           seen.requestId = ctx.metadata.get('x-request-id') as string;
           seen.authorization = ctx.metadata.get('authorization') as string;
-          const index = Number(req.familyId.slice(-12));
-          const scenario = scenarios[index];
-          if (!scenario) return { family: { id: req.familyId, name: 'Fine', currency: 'EUR', timezone: 'UTC', ownerUserId: '', createdAt: undefined } };
-          return scenario.fail(ctx.signal);
+          return { family: { id: req.familyId, name: 'Fine', currency: 'EUR', timezone: 'UTC', ownerUserId: '', createdAt: undefined } };
         },
+        // CreateChild has side effects, so the client never retries it: each scenario is one call.
+        createChild: async (req: { familyId: string }, ctx: CallContext) => scenarios[Number(req.familyId.slice(-12))]!.fail(ctx.signal),
         register: async (req: { client?: { address: string; userAgent: string } }) => {
           seen.client = req.client;
           throw AppError.conflict('EMAIL_TAKEN', 'Taken');
@@ -131,6 +131,13 @@ describe('BFF mapping of upstream failures', () => {
     await server?.shutdown(100);
   });
 
+  const addChild = (url: string, scenario: number, requestId = `scenario-${scenario}`) =>
+    request(url)
+      .post(`/v1/families/${familyIdOf(scenario)}/children`)
+      .auth(token, { type: 'bearer' })
+      .set('X-Request-Id', requestId)
+      .send({ displayName: 'Kim', username: 'kim', password: 'long enough password' });
+
   it('passes the bearer token and the request id to the upstream', async () => {
     const r = await bff.http().get(`/v1/families/${familyIdOf(99)}`).auth(token, { type: 'bearer' }).set('X-Request-Id', 'trace-123');
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
@@ -147,7 +154,7 @@ describe('BFF mapping of upstream failures', () => {
   scenarios.forEach((scenario, i) => {
     it(`maps ${scenario.name} to ${scenario.status}`, async () => {
       const started = Date.now();
-      const r = await bff.http().get(`/v1/families/${familyIdOf(i)}`).auth(token, { type: 'bearer' });
+      const r = await addChild(bff.url, i);
       const problem = expectProblem(r, scenario.status, scenario.code);
       if (scenario.status >= 500) {
         // Nothing from inside leaks: no hosts, ports or upstream messages.
@@ -166,7 +173,8 @@ describe('BFF mapping of upstream failures', () => {
 
   it('logs an unexpected failure with its stack, without the token', async () => {
     const logLines: Record<string, unknown>[] = [];
-    const logger = pino({ level: 'info' }, new Writable({
+    // The production logger's settings (createLogger), writing where the test can read.
+    const logger = pino({ level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } }, new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
         done();
@@ -179,7 +187,7 @@ describe('BFF mapping of upstream failures', () => {
     });
     try {
       const internal = scenarios.findIndex((s) => s.code === 'INTERNAL');
-      const r = await fetch(`${logged.url}/v1/families/${familyIdOf(internal)}`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': 'log-me' } });
+      const r = await addChild(logged.url, internal, 'log-me');
       expect(r.status).to.equal(500);
       const line = logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'log-me');
       expect(line, 'a log line for the request').to.exist;
