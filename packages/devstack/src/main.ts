@@ -15,12 +15,18 @@ async function main() {
   const logger = createLogger('devstack', config.LOG_LEVEL);
   const env = process.env;
 
-  const redis = config.REDIS_URL ? { url: config.REDIS_URL, stop: async () => undefined } : await startPrivateRedis(config.HOST, resolve('.data/redis'));
+  const redis = config.REDIS_URL
+    ? { url: config.REDIS_URL, stop: async () => undefined }
+    : await startPrivateRedis(config.HOST, resolve('.data/redis'));
   const pgliteDir = resolve(config.PGLITE_DIR);
   const sql = await openSql({ databaseUrl: config.DATABASE_URL, dataDir: pgliteDir });
 
   const auth = await startAuthService({
-    config: loadConfig(authConfigSchema, { ...env, AUTH_GRPC_HOST: config.HOST, AUTH_GRPC_PORT: String(config.AUTH_GRPC_PORT) }),
+    config: loadConfig(authConfigSchema, {
+      ...env,
+      AUTH_GRPC_HOST: config.HOST,
+      AUTH_GRPC_PORT: String(config.AUTH_GRPC_PORT),
+    }),
     sql,
     logger: logger.child({ service: 'auth' }),
   });

@@ -6,7 +6,14 @@ import { AppError } from '@family/errors';
 import { silentLogger } from '@family/logger';
 import { expectGrpcError, partialImplementation } from '@family/testing';
 import { HealthDefinition } from 'nice-grpc-server-health';
-import { callMetadata, createGrpcClient, createGrpcServer, requireMembership, TokenVerifier, type Caller } from '@family/grpc-kit';
+import {
+  callMetadata,
+  createGrpcClient,
+  createGrpcServer,
+  requireMembership,
+  TokenVerifier,
+  type Caller,
+} from '@family/grpc-kit';
 
 describe('grpc-kit', () => {
   let keys: { privateKey: CryptoKey; jwk: JWK };

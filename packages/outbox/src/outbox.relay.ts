@@ -173,7 +173,7 @@ export class OutboxRelay {
     }
   }
 
-  /** Exponential backoff with full jitter, capped. */
+  /** Exponential backoff (base doubling per attempt, capped) with jitter over the upper half. */
   private backoff(attempts: number): number {
     const ceiling = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempts - 1, 20));
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);

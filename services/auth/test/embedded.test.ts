@@ -27,25 +27,49 @@ describe('auth service on embedded PGlite', () => {
   });
 
   it('runs the whole family flow, with concurrent requests, without waiting on itself', async () => {
-    const parents = await Promise.all([1, 2, 3].map(() => client.register({ email: email(), password: PASSWORD, displayName: 'Pat' })));
+    const parents = await Promise.all(
+      [1, 2, 3].map(() => client.register({ email: email(), password: PASSWORD, displayName: 'Pat' })),
+    );
     const [pat, alex] = parents;
-    const created = await client.createFamily({ name: 'Smiths', currency: 'EUR', timezone: 'Europe/Berlin' }, bearer(pat!.tokens!.accessToken));
+    const created = await client.createFamily(
+      { name: 'Smiths', currency: 'EUR', timezone: 'Europe/Berlin' },
+      bearer(pat!.tokens!.accessToken),
+    );
     const familyId = created.family!.id;
     await Promise.all(
       ['ann', 'ben'].map((n) =>
-        client.createChild({ familyId, displayName: n, username: `${n}${Date.now().toString(36)}`, password: 'kids secret pw' }, bearer(created.accessToken)),
+        client.createChild(
+          { familyId, displayName: n, username: `${n}${Date.now().toString(36)}`, password: 'kids secret pw' },
+          bearer(created.accessToken),
+        ),
       ),
     );
-    const invite = await client.createInvite({ familyId, role: Role.ROLE_PARENT, ttlSeconds: 0 }, bearer(created.accessToken));
+    const invite = await client.createInvite(
+      { familyId, role: Role.ROLE_PARENT, ttlSeconds: 0 },
+      bearer(created.accessToken),
+    );
     const joined = await client.acceptInvite({ code: invite.invite!.code }, bearer(alex!.tokens!.accessToken));
     const members = await client.listMembers({ familyId }, bearer(joined.accessToken));
-    expect(members.members.map((m) => m.role)).to.have.members([Role.ROLE_OWNER, Role.ROLE_CHILD, Role.ROLE_CHILD, Role.ROLE_PARENT]);
+    expect(members.members.map((m) => m.role)).to.have.members([
+      Role.ROLE_OWNER,
+      Role.ROLE_CHILD,
+      Role.ROLE_CHILD,
+      Role.ROLE_PARENT,
+    ]);
 
     const refreshed = await client.refresh({ refreshToken: pat!.tokens!.refreshToken });
-    await client.updateMember({ familyId, memberId: joined.member!.id, displayName: 'Alexandra' }, bearer(refreshed.tokens!.accessToken));
-    const changed = await client.changePassword({ currentPassword: PASSWORD, newPassword: 'another long passphrase' }, bearer(refreshed.tokens!.accessToken));
+    await client.updateMember(
+      { familyId, memberId: joined.member!.id, displayName: 'Alexandra' },
+      bearer(refreshed.tokens!.accessToken),
+    );
+    const changed = await client.changePassword(
+      { currentPassword: PASSWORD, newPassword: 'another long passphrase' },
+      bearer(refreshed.tokens!.accessToken),
+    );
     await client.logoutAll({}, bearer(changed.tokens!.accessToken));
-    const logins = await Promise.all([1, 2, 3].map(() => client.login({ login: pat!.user!.email, password: 'another long passphrase' })));
+    const logins = await Promise.all(
+      [1, 2, 3].map(() => client.login({ login: pat!.user!.email, password: 'another long passphrase' })),
+    );
     expect(logins.every((l) => l.tokens!.accessToken.length > 0)).to.equal(true);
   });
 });

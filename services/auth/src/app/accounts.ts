@@ -265,7 +265,12 @@ export class Accounts {
    */
   private async tokensFor(userId: string, session: NewSession): Promise<Tokens> {
     const access = await this.accessToken(userId, session.sessionId);
-    return { accessToken: access.token, refreshToken: session.refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+    return {
+      accessToken: access.token,
+      refreshToken: session.refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+    };
   }
 
   private async addRefreshToken(trx: Kysely<AuthDatabase>, sessionId: string): Promise<string> {
