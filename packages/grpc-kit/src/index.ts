@@ -21,3 +21,4 @@ export { GrpcMetrics } from './grpc.metrics.js';
 export { ServiceTokenSource } from './service.token.js';
 export { installShutdown, type ShutdownStep } from './shutdown.js';
 export { Metadata, Status, ClientError, ServerError } from 'nice-grpc';
+export { startMetricsServer } from './metrics.server.js';

@@ -6,11 +6,17 @@ import { AppError } from '@family/errors';
 import { silentLogger } from '@family/logger';
 import { expectGrpcError, partialImplementation } from '@family/testing';
 import { HealthDefinition } from 'nice-grpc-server-health';
+import * as grpc from '@grpc/grpc-js';
+import { Registry } from 'prom-client';
+import { ServerReflectionService } from 'nice-grpc-server-reflection';
+import reflectionPb from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js';
 import {
   callMetadata,
   createGrpcClient,
   createGrpcServer,
+  GrpcMetrics,
   requireMembership,
+  startMetricsServer,
   TokenVerifier,
   type Caller,
 } from '@family/grpc-kit';
@@ -136,6 +142,59 @@ describe('grpc-kit', () => {
       Status.UNAUTHENTICATED,
       'INVALID_TOKEN',
     );
+  });
+
+  it('lists its services over server reflection', async () => {
+    const ReflectionClient = grpc.makeGenericClientConstructor(ServerReflectionService as never, 'ServerReflection');
+    const reflection = new ReflectionClient(address, grpc.credentials.createInsecure()) as unknown as {
+      serverReflectionInfo(): grpc.ClientDuplexStream<
+        InstanceType<typeof reflectionPb.ServerReflectionRequest>,
+        InstanceType<typeof reflectionPb.ServerReflectionResponse>
+      >;
+      close(): void;
+    };
+    const call = reflection.serverReflectionInfo();
+    const names = new Promise<string[]>((resolve, reject) => {
+      call.on('data', (res) =>
+        resolve(
+          res
+            .getListServicesResponse()!
+            .getServiceList()
+            .map((s: { getName(): string }) => s.getName()),
+        ),
+      );
+      call.on('error', reject);
+    });
+    const request = new reflectionPb.ServerReflectionRequest();
+    request.setListServices('*');
+    call.write(request);
+    expect(await names).to.include.members([AuthServiceDefinition.fullName, 'grpc.health.v1.Health']);
+    call.end();
+    reflection.close();
+  });
+
+  it('counts served calls in the metrics registry', async () => {
+    const registry = new Registry();
+    const metered = createGrpcServer({
+      logger: silentLogger(),
+      serviceNames: [AuthServiceDefinition.fullName],
+      verifier: new TokenVerifier({ keys: async () => [keys.jwk], issuer: 'iss', audience: 'aud' }),
+      metrics: new GrpcMetrics(registry),
+      publicMethods: new Set([`/${AuthServiceDefinition.fullName}/GetJwks`]),
+    });
+    metered.server.add(AuthServiceDefinition, partialImplementation({ getJwks: async () => ({ keys: [] }) }));
+    const port = await metered.listen('127.0.0.1', 0);
+    const endpoint = await startMetricsServer(registry, '127.0.0.1', 0);
+    try {
+      await createGrpcClient(AuthServiceDefinition, `127.0.0.1:${port}`).getJwks({});
+      const text = await (await fetch(`http://127.0.0.1:${endpoint.port}/metrics`)).text();
+      expect(text).to.match(
+        /grpc_server_handling_seconds_count\{method="\/family.auth.v1.AuthService\/GetJwks",code="OK"\} 1/,
+      );
+    } finally {
+      await endpoint.stop();
+      await metered.shutdown(1000);
+    }
   });
 
   it('reports SERVING on grpc.health.v1 until shutdown begins', async () => {

@@ -35,6 +35,8 @@ export const authConfigSchema = z.object({
   NOTIFICATION_GRPC_URL: env.string(),
   GAMIFICATION_GRPC_URL: env.string(),
   OUTBOX_POLL_MS: env.int(1000, 10),
+  /** Prometheus metrics (gRPC call durations) at http://host:METRICS_PORT/metrics; 0 turns it off. */
+  METRICS_PORT: env.port(9464),
   LOG_LEVEL: env.logLevel(),
 });
 
