@@ -41,18 +41,19 @@ export function toServerError(err: AppError): RichServerError {
 export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
   return async function* mapErrors(call, context) {
     const started = performance.now();
+    const requestId = context.metadata.get('x-request-id');
     try {
       const result = yield* call.next(call.request, context);
-      logger.debug({ method: call.method.path, ms: Math.round(performance.now() - started) }, 'grpc call');
+      logger.debug({ method: call.method.path, requestId, ms: Math.round(performance.now() - started) }, 'grpc call');
       return result;
     } catch (err) {
       const ms = Math.round(performance.now() - started);
       if (err instanceof AppError) {
-        logger.info({ method: call.method.path, ms, code: err.code }, 'grpc call refused');
+        logger.info({ method: call.method.path, requestId, ms, code: err.code }, 'grpc call refused');
         throw toServerError(err);
       }
       if (err instanceof ServerError || isAbortError(err)) throw err;
-      logger.error({ err, method: call.method.path, ms }, 'grpc call failed');
+      logger.error({ err, method: call.method.path, requestId, ms }, 'grpc call failed');
       throw new ServerError(Status.INTERNAL, 'Internal error');
     }
   };
