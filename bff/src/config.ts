@@ -6,8 +6,13 @@ export const bffConfigSchema = z.object({
   BFF_HOST: z.string().default('0.0.0.0'),
   BFF_PORT: env.port(8080),
   /** host:port of the auth service's gRPC endpoint, e.g. 127.0.0.1:50051. */
-  AUTH_GRPC_URL: z.string().regex(/^\S+:\d+$/, 'must be host:port, e.g. 127.0.0.1:50051'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  AUTH_GRPC_URL: z
+    .string({ error: 'is required: host:port of the auth service, e.g. 127.0.0.1:50051' })
+    .regex(/^\S+:\d+$/, 'must be host:port, e.g. 127.0.0.1:50051'),
+  REDIS_URL: z.url({
+    protocol: /^rediss?$/,
+    error: (issue) => (issue.input === undefined ? 'is required: ' : 'must be ') + 'a redis:// or rediss:// URL',
+  }),
   /** Prefix of every Redis key the BFF writes (rate limits, idempotency records). */
   REDIS_KEY_PREFIX: z.string().default('family:'),
   JWT_ISSUER: z.string().default('family-auth'),

@@ -2,10 +2,10 @@
 import { ConfigError, loadConfig } from '@family/config';
 import { installShutdown } from '@family/grpc-kit';
 import { createLogger } from '@family/logger';
-import { bffConfigSchema } from './config.js';
+import { bffConfigSchema, type BffConfig } from './config.js';
 import { startBff } from './server.js';
 
-let config;
+let config: BffConfig;
 try {
   config = loadConfig(bffConfigSchema);
 } catch (err) {

@@ -30,7 +30,9 @@ export function createApiRegistry(): OpenAPIRegistry {
   return registry;
 }
 
-export function generateOpenApiDocument(registry: OpenAPIRegistry): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+export function generateOpenApiDocument(
+  registry: OpenAPIRegistry,
+): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import { createClients } from './clients.js';
 import type { BffConfig } from './config.js';
 import { jwksFromAuth } from './jwks.source.js';
-import { connectRedis } from './redis.client.js';
+import { connectRedis, type BffRedis } from './redis.client.js';
 
 export interface StartedBff {
   port: number;
@@ -50,7 +50,7 @@ export async function startBff({ config, logger, drainMs = 10_000 }: StartBffOpt
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const clients = createClients({ authAddress: config.AUTH_GRPC_URL, metrics: new GrpcMetrics(registry) });
-  let redis;
+  let redis: BffRedis;
   try {
     redis = await connectRedis(config.REDIS_URL, logger);
   } catch (err) {

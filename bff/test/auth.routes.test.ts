@@ -62,7 +62,10 @@ describe('BFF auth routes', () => {
   describe('POST /v1/auth/register', () => {
     it('creates an account and answers 201 with the user and a token pair', async () => {
       const address = email();
-      const r = await bff.http().post('/v1/auth/register').send({ email: address, password: PASSWORD, displayName: 'Pat' });
+      const r = await bff
+        .http()
+        .post('/v1/auth/register')
+        .send({ email: address, password: PASSWORD, displayName: 'Pat' });
       expect(r.status).to.equal(201);
       expect(r.body.user).to.include({ email: address, displayName: 'Pat', emailVerified: false });
       expect(r.body.user.id).to.be.a('string');
@@ -74,13 +77,25 @@ describe('BFF auth routes', () => {
     });
 
     it('names each missing or malformed field in a 400', async () => {
-      expectInvalidField(await bff.http().post('/v1/auth/register').send({ password: PASSWORD, displayName: 'Pat' }), 'email');
       expectInvalidField(
-        await bff.http().post('/v1/auth/register').send({ email: 'not-an-email', password: PASSWORD, displayName: 'Pat' }),
+        await bff.http().post('/v1/auth/register').send({ password: PASSWORD, displayName: 'Pat' }),
         'email',
       );
-      expectInvalidField(await bff.http().post('/v1/auth/register').send({ email: email(), displayName: 'Pat' }), 'password');
-      expectInvalidField(await bff.http().post('/v1/auth/register').send({ email: email(), password: PASSWORD }), 'displayName');
+      expectInvalidField(
+        await bff
+          .http()
+          .post('/v1/auth/register')
+          .send({ email: 'not-an-email', password: PASSWORD, displayName: 'Pat' }),
+        'email',
+      );
+      expectInvalidField(
+        await bff.http().post('/v1/auth/register').send({ email: email(), displayName: 'Pat' }),
+        'password',
+      );
+      expectInvalidField(
+        await bff.http().post('/v1/auth/register').send({ email: email(), password: PASSWORD }),
+        'displayName',
+      );
       expectInvalidField(
         await bff.http().post('/v1/auth/register').send({ email: email(), password: PASSWORD, displayName: 42 }),
         'displayName',
@@ -88,13 +103,19 @@ describe('BFF auth routes', () => {
     });
 
     it("passes on the auth service's own field violations (a too-short password)", async () => {
-      const r = await bff.http().post('/v1/auth/register').send({ email: email(), password: 'short', displayName: 'Pat' });
+      const r = await bff
+        .http()
+        .post('/v1/auth/register')
+        .send({ email: email(), password: 'short', displayName: 'Pat' });
       expectInvalidField(r, 'password');
     });
 
     it('answers 409 with a stable code for an email that is taken', async () => {
       const first = await register(bff);
-      const r = await bff.http().post('/v1/auth/register').send({ email: first.email, password: PASSWORD, displayName: 'Pat' });
+      const r = await bff
+        .http()
+        .post('/v1/auth/register')
+        .send({ email: first.email, password: PASSWORD, displayName: 'Pat' });
       const problem = expectProblem(r, 409);
       expect(problem.code).to.match(/^[A-Z_]+$/);
     });
@@ -163,7 +184,10 @@ describe('BFF auth routes', () => {
       const other = await bff.http().post('/v1/auth/login').send({ login: account.email, password: PASSWORD });
       const r = await bff.http().post('/v1/auth/logout-all').auth(account.accessToken, { type: 'bearer' });
       expect(r.status).to.equal(204);
-      expectProblem(await bff.http().post('/v1/auth/refresh').send({ refreshToken: other.body.tokens.refreshToken }), 401);
+      expectProblem(
+        await bff.http().post('/v1/auth/refresh').send({ refreshToken: other.body.tokens.refreshToken }),
+        401,
+      );
       expectProblem(await bff.http().post('/v1/auth/refresh').send({ refreshToken: account.refreshToken }), 401);
     });
 
@@ -184,13 +208,19 @@ describe('BFF auth routes', () => {
         .send({ currentPassword: PASSWORD, newPassword });
       expect(r.status, JSON.stringify(r.body)).to.equal(200);
       expect(r.body.tokens.accessToken).to.be.a('string');
-      expect((await bff.http().post('/v1/auth/login').send({ login: account.email, password: newPassword })).status).to.equal(200);
+      expect(
+        (await bff.http().post('/v1/auth/login').send({ login: account.email, password: newPassword })).status,
+      ).to.equal(200);
       expectProblem(await bff.http().post('/v1/auth/login').send({ login: account.email, password: PASSWORD }), 401);
     });
 
     it('names newPassword when it is missing', async () => {
       const account = await register(bff);
-      const r = await bff.http().post('/v1/auth/password').auth(account.accessToken, { type: 'bearer' }).send({ currentPassword: PASSWORD });
+      const r = await bff
+        .http()
+        .post('/v1/auth/password')
+        .auth(account.accessToken, { type: 'bearer' })
+        .send({ currentPassword: PASSWORD });
       expectInvalidField(r, 'newPassword');
     });
   });
@@ -198,7 +228,12 @@ describe('BFF auth routes', () => {
   describe('POST /v1/auth/social/:provider', () => {
     it('signs up with a Google ID token (created: true), then logs in with it (created: false)', async () => {
       const address = email('social');
-      const idToken = await google.idToken({ sub: `g-${address}`, email: address, email_verified: true, name: 'Sam Social' });
+      const idToken = await google.idToken({
+        sub: `g-${address}`,
+        email: address,
+        email_verified: true,
+        name: 'Sam Social',
+      });
       const first = await bff.http().post('/v1/auth/social/google').send({ idToken });
       expect(first.status, JSON.stringify(first.body)).to.equal(200);
       expect(first.body.created).to.equal(true);
@@ -235,7 +270,12 @@ describe('BFF auth routes', () => {
       expect(r.status).to.equal(200);
       expect(r.body.user).to.include({ id: owner.userId, email: owner.email });
       expect(r.body.memberships).to.have.length(1);
-      expect(r.body.memberships[0].family).to.deep.equal({ id: owner.familyId, name: 'Me Family', currency: 'EUR', timezone: 'Europe/Berlin' });
+      expect(r.body.memberships[0].family).to.deep.equal({
+        id: owner.familyId,
+        name: 'Me Family',
+        currency: 'EUR',
+        timezone: 'Europe/Berlin',
+      });
       expect(r.body.memberships[0].member).to.include({ id: owner.memberId, userId: owner.userId, role: 'OWNER' });
     });
 
@@ -256,8 +296,16 @@ describe('BFF auth routes', () => {
       const account = await register(bff);
       const jwks = await bff.http().get('/.well-known/jwks.json');
       const publicJwk = jwks.body.keys[0] as JWK;
-      const genuine = JSON.parse(Buffer.from(account.accessToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-      const forged = await forgedTokens({ claims: genuine, publicJwk, issuer: bff.config.JWT_ISSUER, audience: bff.config.JWT_AUDIENCE });
+      const genuine = JSON.parse(Buffer.from(account.accessToken.split('.')[1]!, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      const forged = await forgedTokens({
+        claims: genuine,
+        publicJwk,
+        issuer: bff.config.JWT_ISSUER,
+        audience: bff.config.JWT_AUDIENCE,
+      });
       const privateJwk = await signingKey(auth, publicJwk.kid!);
 
       // Control: the same claims re-signed with the real key are accepted, so the refusals below
@@ -300,7 +348,10 @@ describe('BFF auth routes', () => {
       let last;
       // The auth service allows a handful of failures per account and address, then refuses.
       for (let i = 0; i < 8; i++) {
-        last = await bff.http().post('/v1/auth/login').send({ login: account.email, password: `wrong password ${i}` });
+        last = await bff
+          .http()
+          .post('/v1/auth/login')
+          .send({ login: account.email, password: `wrong password ${i}` });
         if (last.status === 429) break;
       }
       expectProblem(last!, 429);

@@ -13,7 +13,12 @@ export type AuthStack = Awaited<ReturnType<typeof startTestAuth>>;
 
 export async function startTestAuth(env: Record<string, string> = {}) {
   return onFreshSchema('auth', async ({ sql, schema }) => {
-    const config = authConfigSchema.parse({ DB_SCHEMA: schema, AUTH_GRPC_HOST: '127.0.0.1', AUTH_GRPC_PORT: '0', ...env });
+    const config = authConfigSchema.parse({
+      DB_SCHEMA: schema,
+      AUTH_GRPC_HOST: '127.0.0.1',
+      AUTH_GRPC_PORT: '0',
+      ...env,
+    });
     return startAuthService({ config, sql, logger: silentLogger() });
   });
 }
@@ -79,7 +84,12 @@ export async function register(bff: TestBff, displayName = 'Pat'): Promise<Sessi
   const address = email(displayName.toLowerCase());
   const r = await bff.http().post('/v1/auth/register').send({ email: address, password: PASSWORD, displayName });
   expect(r.status, JSON.stringify(r.body)).to.equal(201);
-  return { email: address, userId: r.body.user.id, accessToken: r.body.tokens.accessToken, refreshToken: r.body.tokens.refreshToken };
+  return {
+    email: address,
+    userId: r.body.user.id,
+    accessToken: r.body.tokens.accessToken,
+    refreshToken: r.body.tokens.refreshToken,
+  };
 }
 
 export interface FamilyOwner extends Session {
@@ -101,7 +111,10 @@ export async function familyWithOwner(bff: TestBff, name = 'The Smiths'): Promis
 }
 
 /** Adds a child to the owner's family and logs the child in by username. */
-export async function childOf(bff: TestBff, owner: FamilyOwner): Promise<Session & { memberId: string; username: string }> {
+export async function childOf(
+  bff: TestBff,
+  owner: FamilyOwner,
+): Promise<Session & { memberId: string; username: string }> {
   const name = username();
   const created = await bff
     .http()
@@ -142,5 +155,8 @@ export function expectProblem(r: request.Response, status: number, code?: string
 /** Asserts a 400 whose `errors` name `field`. */
 export function expectInvalidField(r: request.Response, field: string) {
   const body = expectProblem(r, 400);
-  expect(body.errors?.map((e) => e.field), JSON.stringify(body)).to.include(field);
+  expect(
+    body.errors?.map((e) => e.field),
+    JSON.stringify(body),
+  ).to.include(field);
 }

@@ -38,7 +38,12 @@ describe('BFF family routes', () => {
       .send({ name: 'The Flows', currency: 'EUR', timezone: 'Europe/Berlin' });
     expect(created.status).to.equal(201);
     expect(created.headers.location).to.equal(`/v1/families/${created.body.family.id}`);
-    expect(created.body.family).to.deep.equal({ id: created.body.family.id, name: 'The Flows', currency: 'EUR', timezone: 'Europe/Berlin' });
+    expect(created.body.family).to.deep.equal({
+      id: created.body.family.id,
+      name: 'The Flows',
+      currency: 'EUR',
+      timezone: 'Europe/Berlin',
+    });
     expect(created.body.member).to.include({ userId: parent.userId, displayName: 'Alex', role: 'OWNER' });
     expect(created.body.expiresIn).to.be.greaterThan(0);
     const familyId = created.body.family.id as string;
@@ -82,7 +87,12 @@ describe('BFF family routes', () => {
     it('reads the family', async () => {
       const r = await bff.http().get(`/v1/families/${owner.familyId}`).auth(owner.accessToken, { type: 'bearer' });
       expect(r.status).to.equal(200);
-      expect(r.body).to.deep.equal({ id: owner.familyId, name: 'The Testers', currency: 'EUR', timezone: 'Europe/Berlin' });
+      expect(r.body).to.deep.equal({
+        id: owner.familyId,
+        name: 'The Testers',
+        currency: 'EUR',
+        timezone: 'Europe/Berlin',
+      });
     });
 
     it('pages through members with limit and cursor', async () => {
@@ -93,7 +103,11 @@ describe('BFF family routes', () => {
       let pages = 0;
       do {
         const query: Record<string, string> = { limit: '2', ...(cursor ? { cursor } : {}) };
-        const r = await bff.http().get(`/v1/families/${owner.familyId}/members`).query(query).auth(owner.accessToken, { type: 'bearer' });
+        const r = await bff
+          .http()
+          .get(`/v1/families/${owner.familyId}/members`)
+          .query(query)
+          .auth(owner.accessToken, { type: 'bearer' });
         expect(r.status).to.equal(200);
         expect(r.body.items.length).to.be.at.most(2);
         seen.push(...r.body.items.map((m: { id: string }) => m.id));
@@ -126,9 +140,15 @@ describe('BFF family routes', () => {
 
     it('removes a member with 204, after which they are gone from the list', async () => {
       const child = await childOf(bff, owner);
-      const r = await bff.http().delete(`/v1/families/${owner.familyId}/members/${child.memberId}`).auth(owner.accessToken, { type: 'bearer' });
+      const r = await bff
+        .http()
+        .delete(`/v1/families/${owner.familyId}/members/${child.memberId}`)
+        .auth(owner.accessToken, { type: 'bearer' });
       expect(r.status).to.equal(204);
-      const members = await bff.http().get(`/v1/families/${owner.familyId}/members`).auth(owner.accessToken, { type: 'bearer' });
+      const members = await bff
+        .http()
+        .get(`/v1/families/${owner.familyId}/members`)
+        .auth(owner.accessToken, { type: 'bearer' });
       expect(members.body.items.map((m: { id: string }) => m.id)).not.to.include(child.memberId);
     });
 
@@ -146,12 +166,18 @@ describe('BFF family routes', () => {
       expect(invite.body.expiresAt).to.equal(new Date(expiresAt).toISOString());
 
       const partner = await register(bff, 'Partner');
-      const accepted = await bff.http().post(`/v1/invites/${invite.body.code}/accept`).auth(partner.accessToken, { type: 'bearer' });
+      const accepted = await bff
+        .http()
+        .post(`/v1/invites/${invite.body.code}/accept`)
+        .auth(partner.accessToken, { type: 'bearer' });
       expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
       expect(accepted.body.family.id).to.equal(owner.familyId);
       expect(accepted.body.member).to.include({ userId: partner.userId, role: 'PARENT' });
 
-      const family = await bff.http().get(`/v1/families/${owner.familyId}`).auth(accepted.body.accessToken, { type: 'bearer' });
+      const family = await bff
+        .http()
+        .get(`/v1/families/${owner.familyId}`)
+        .auth(accepted.body.accessToken, { type: 'bearer' });
       expect(family.status).to.equal(200);
     });
 
@@ -159,7 +185,11 @@ describe('BFF family routes', () => {
       const child = await childOf(bff, owner);
       const token = { type: 'bearer' } as const;
       expectProblem(
-        await bff.http().post(`/v1/families/${owner.familyId}/invites`).auth(child.accessToken, token).send({ role: 'CHILD' }),
+        await bff
+          .http()
+          .post(`/v1/families/${owner.familyId}/invites`)
+          .auth(child.accessToken, token)
+          .send({ role: 'CHILD' }),
         403,
       );
       expectProblem(
@@ -171,16 +201,29 @@ describe('BFF family routes', () => {
         403,
       );
       expectProblem(
-        await bff.http().patch(`/v1/families/${owner.familyId}/members/${owner.memberId}`).auth(child.accessToken, token).send({ role: 'CHILD' }),
+        await bff
+          .http()
+          .patch(`/v1/families/${owner.familyId}/members/${owner.memberId}`)
+          .auth(child.accessToken, token)
+          .send({ role: 'CHILD' }),
         403,
       );
     });
 
-    it("answers 404 to a member of another family reading this family or listing its members", async () => {
+    it('answers 404 to a member of another family reading this family or listing its members', async () => {
       const stranger = await familyWithOwner(bff, 'Strangers');
-      expectProblem(await bff.http().get(`/v1/families/${owner.familyId}`).auth(stranger.accessToken, { type: 'bearer' }), 404);
-      expectProblem(await bff.http().get(`/v1/families/${owner.familyId}/members`).auth(stranger.accessToken, { type: 'bearer' }), 404);
-      expectProblem(await bff.http().get(`/v1/families/${NO_SUCH_ID}`).auth(owner.accessToken, { type: 'bearer' }), 404);
+      expectProblem(
+        await bff.http().get(`/v1/families/${owner.familyId}`).auth(stranger.accessToken, { type: 'bearer' }),
+        404,
+      );
+      expectProblem(
+        await bff.http().get(`/v1/families/${owner.familyId}/members`).auth(stranger.accessToken, { type: 'bearer' }),
+        404,
+      );
+      expectProblem(
+        await bff.http().get(`/v1/families/${NO_SUCH_ID}`).auth(owner.accessToken, { type: 'bearer' }),
+        404,
+      );
     });
 
     it('refuses every family route without a token with 401', async () => {
@@ -206,41 +249,68 @@ describe('BFF family routes', () => {
       it('names a path id that is not a UUID before calling the service', async () => {
         const getFamilyCalls = async () => {
           const metrics = (await bff.http().get('/metrics')).text;
-          const line = metrics.split('\n').find((l) => l.startsWith('grpc_client_handling_seconds_count{method="/family.auth.v1.AuthService/GetFamily"'));
+          const line = metrics
+            .split('\n')
+            .find((l) =>
+              l.startsWith('grpc_client_handling_seconds_count{method="/family.auth.v1.AuthService/GetFamily"'),
+            );
           return line ? Number(line.split(' ').pop()) : 0;
         };
         const before = await getFamilyCalls();
         expectInvalidField(await bff.http().get('/v1/families/not-a-uuid').auth(owner.accessToken, bearer), 'familyId');
-        expectInvalidField(await bff.http().get('/v1/families/123/members').auth(owner.accessToken, bearer), 'familyId');
         expectInvalidField(
-          await bff.http().patch(`/v1/families/${owner.familyId}/members/nope`).auth(owner.accessToken, bearer).send({ displayName: 'X' }),
+          await bff.http().get('/v1/families/123/members').auth(owner.accessToken, bearer),
+          'familyId',
+        );
+        expectInvalidField(
+          await bff
+            .http()
+            .patch(`/v1/families/${owner.familyId}/members/nope`)
+            .auth(owner.accessToken, bearer)
+            .send({ displayName: 'X' }),
           'memberId',
         );
-        expectInvalidField(await bff.http().delete(`/v1/families/${owner.familyId}/members/nope`).auth(owner.accessToken, bearer), 'memberId');
+        expectInvalidField(
+          await bff.http().delete(`/v1/families/${owner.familyId}/members/nope`).auth(owner.accessToken, bearer),
+          'memberId',
+        );
         expect(await getFamilyCalls()).to.equal(before);
       });
 
       it('names a bad page size', async () => {
         expectInvalidField(
-          await bff.http().get(`/v1/families/${owner.familyId}/members`).query({ limit: 'lots' }).auth(owner.accessToken, bearer),
+          await bff
+            .http()
+            .get(`/v1/families/${owner.familyId}/members`)
+            .query({ limit: 'lots' })
+            .auth(owner.accessToken, bearer),
           'limit',
         );
         expectInvalidField(
-          await bff.http().get(`/v1/families/${owner.familyId}/members`).query({ limit: '0' }).auth(owner.accessToken, bearer),
+          await bff
+            .http()
+            .get(`/v1/families/${owner.familyId}/members`)
+            .query({ limit: '0' })
+            .auth(owner.accessToken, bearer),
           'limit',
         );
       });
 
       it('names the bad field when adding a child', async () => {
-        const post = (body: object) => bff.http().post(`/v1/families/${owner.familyId}/children`).auth(owner.accessToken, bearer).send(body);
+        const post = (body: object) =>
+          bff.http().post(`/v1/families/${owner.familyId}/children`).auth(owner.accessToken, bearer).send(body);
         expectInvalidField(await post({ username: username(), password: PASSWORD }), 'displayName');
         expectInvalidField(await post({ displayName: 'Kim', password: PASSWORD }), 'username');
         expectInvalidField(await post({ displayName: 'Kim', username: username() }), 'password');
-        expectInvalidField(await post({ displayName: 'Kim', username: 'No Spaces Allowed', password: PASSWORD }), 'username');
+        expectInvalidField(
+          await post({ displayName: 'Kim', username: 'No Spaces Allowed', password: PASSWORD }),
+          'username',
+        );
       });
 
       it('names the bad field when creating an invite', async () => {
-        const post = (body: object) => bff.http().post(`/v1/families/${owner.familyId}/invites`).auth(owner.accessToken, bearer).send(body);
+        const post = (body: object) =>
+          bff.http().post(`/v1/families/${owner.familyId}/invites`).auth(owner.accessToken, bearer).send(body);
         expectInvalidField(await post({}), 'role');
         expectInvalidField(await post({ role: 'OWNER' }), 'role');
         expectInvalidField(await post({ role: 'CHILD', ttlSeconds: 'soon' }), 'ttlSeconds');
@@ -249,7 +319,11 @@ describe('BFF family routes', () => {
 
       it('names the bad field when patching a member', async () => {
         const patch = (body: object) =>
-          bff.http().patch(`/v1/families/${owner.familyId}/members/${owner.memberId}`).auth(owner.accessToken, bearer).send(body);
+          bff
+            .http()
+            .patch(`/v1/families/${owner.familyId}/members/${owner.memberId}`)
+            .auth(owner.accessToken, bearer)
+            .send(body);
         expectInvalidField(await patch({ role: 'BOSS' }), 'role');
         expectInvalidField(await patch({ displayName: '' }), 'displayName');
         expectInvalidField(await patch({}), 'role');

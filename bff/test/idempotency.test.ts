@@ -59,7 +59,12 @@ describe('BFF Idempotency-Key on POST', () => {
   it('treats the same body with keys in another order as the same request', async () => {
     const key = newKey();
     const body = { name: 'Ordered', currency: 'EUR', timezone: 'Europe/Berlin' };
-    const first = await bff.http().post('/v1/families').auth(owner.accessToken, { type: 'bearer' }).set('Idempotency-Key', key).send(body);
+    const first = await bff
+      .http()
+      .post('/v1/families')
+      .auth(owner.accessToken, { type: 'bearer' })
+      .set('Idempotency-Key', key)
+      .send(body);
     const reordered = await bff
       .http()
       .post('/v1/families')

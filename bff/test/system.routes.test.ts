@@ -65,7 +65,8 @@ describe('BFF system routes', () => {
     expect(doc.paths['/v1/families'].post.responses['201'].content['application/json'].schema.$ref).to.equal(
       '#/components/schemas/JoinedFamily',
     );
-    expect(doc.components.schemas.Member.properties.role.$ref ?? doc.components.schemas.Member.properties.role.enum).to.exist;
+    expect(doc.components.schemas.Member.properties.role.$ref ?? doc.components.schemas.Member.properties.role.enum).to
+      .exist;
   });
 
   it('serves Swagger UI at /docs from its own files, allowed by the CSP', async () => {
@@ -90,13 +91,37 @@ describe('BFF system routes', () => {
   it('exposes http_request_duration_seconds labelled with the route pattern, and the gRPC client histogram', async () => {
     const account = await register(bff);
     await bff.http().get('/v1/me').auth(account.accessToken, { type: 'bearer' });
-    await bff.http().get('/v1/families/0190a5c4-0000-7000-8000-000000000000').auth(account.accessToken, { type: 'bearer' });
+    await bff
+      .http()
+      .get('/v1/families/0190a5c4-0000-7000-8000-000000000000')
+      .auth(account.accessToken, { type: 'bearer' });
     const r = await bff.http().get('/metrics');
     expect(r.status).to.equal(200);
     expect(r.text).to.match(/http_request_duration_seconds_count\{method="GET",route="\/v1\/me",status="200"\} \d+/);
-    expect(r.text).to.match(/http_request_duration_seconds_count\{method="GET",route="\/v1\/families\/:familyId",status="404"\} \d+/);
+    expect(r.text).to.match(
+      /http_request_duration_seconds_count\{method="GET",route="\/v1\/families\/:familyId",status="404"\} \d+/,
+    );
     expect(r.text).not.to.include('route="/v1/families/0190a5c4');
-    expect(r.text).to.match(/grpc_client_handling_seconds_count\{method="\/family\.auth\.v1\.AuthService\/GetMe",code="OK"\} \d+/);
+    expect(r.text).to.match(
+      /grpc_client_handling_seconds_count\{method="\/family\.auth\.v1\.AuthService\/GetMe",code="OK"\} \d+/,
+    );
+  });
+
+  it('verifies access tokens against cached keys rather than fetching the JWKS per request', async () => {
+    const jwksFetches = async () => {
+      const line = (await bff.http().get('/metrics')).text
+        .split('\n')
+        .find((l) => l.startsWith('grpc_client_handling_seconds_count{method="/family.auth.v1.AuthService/GetJwks"'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const account = await register(bff);
+    expect((await bff.http().get('/v1/me').auth(account.accessToken, { type: 'bearer' })).status).to.equal(200);
+    const before = await jwksFetches();
+    expect(before).to.be.at.least(1);
+    for (let i = 0; i < 5; i++) {
+      expect((await bff.http().get('/v1/me').auth(account.accessToken, { type: 'bearer' })).status).to.equal(200);
+    }
+    expect(await jwksFetches()).to.equal(before);
   });
 
   it('answers an unknown path with a 404 problem', async () => {
@@ -108,7 +133,10 @@ describe('BFF system routes', () => {
   it('echoes a sane X-Request-Id and replaces one that is not', async () => {
     const kept = await bff.http().get('/healthz').set('X-Request-Id', 'client-req-42');
     expect(kept.headers['x-request-id']).to.equal('client-req-42');
-    const replaced = await bff.http().get('/healthz').set('X-Request-Id', `<script>${'x'.repeat(200)}`);
+    const replaced = await bff
+      .http()
+      .get('/healthz')
+      .set('X-Request-Id', `<script>${'x'.repeat(200)}`);
     expect(replaced.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
     const fresh = await bff.http().get('/healthz');
     expect(fresh.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
@@ -141,7 +169,8 @@ describe('BFF system routes', () => {
     it('gives the credential endpoints a stricter budget', async () => {
       const other = await startTestBff(auth, { RATE_LIMIT_PER_MINUTE: '100', AUTH_RATE_LIMIT_PER_MINUTE: '2' });
       try {
-        const login = () => other.http().post('/v1/auth/login').send({ login: 'nobody@example.test', password: 'whatever you like' });
+        const login = () =>
+          other.http().post('/v1/auth/login').send({ login: 'nobody@example.test', password: 'whatever you like' });
         expect((await login()).status).to.equal(401);
         expect((await login()).status).to.equal(401);
         const limited = await login();
@@ -165,7 +194,10 @@ describe('BFF system routes', () => {
         expect(ready.body.checks.redis).to.equal('ok');
         expect(ready.body.checks.auth).to.not.equal('ok');
 
-        const login = await bff.http().post('/v1/auth/login').send({ login: 'someone@example.test', password: 'whatever you like' });
+        const login = await bff
+          .http()
+          .post('/v1/auth/login')
+          .send({ login: 'someone@example.test', password: 'whatever you like' });
         const problem = expectProblem(login, 503);
         expect(problem.detail).not.to.match(/127\.0\.0\.1|ECONNREFUSED|:\d{2,5}/);
       } finally {

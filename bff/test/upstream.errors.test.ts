@@ -51,15 +51,78 @@ const scenarios: Scenario[] = [
     },
     status: 400,
   },
-  { name: 'UNAUTHENTICATED', fail: async () => { throw AppError.unauthenticated('Session ended', 'SESSION_REVOKED'); }, status: 401, code: 'SESSION_REVOKED' },
-  { name: 'PERMISSION_DENIED', fail: async () => { throw AppError.forbidden('Parents only', 'ROLE_REQUIRED'); }, status: 403, code: 'ROLE_REQUIRED' },
-  { name: 'NOT_FOUND', fail: async () => { throw AppError.notFound('Family'); }, status: 404, code: 'NOT_FOUND' },
-  { name: 'ALREADY_EXISTS', fail: async () => { throw AppError.conflict('USERNAME_TAKEN', 'Taken'); }, status: 409, code: 'USERNAME_TAKEN' },
-  { name: 'ABORTED', fail: async () => { throw new AppError('ABORTED', 'CONCURRENT_CHANGE', 'Try again'); }, status: 409, code: 'CONCURRENT_CHANGE' },
-  { name: 'FAILED_PRECONDITION', fail: async () => { throw AppError.precondition('INVITE_USED', 'Used'); }, status: 409, code: 'INVITE_USED' },
-  { name: 'FAILED_PRECONDITION for a version mismatch', fail: async () => { throw AppError.versionMismatch(7); }, status: 412, code: 'VERSION_MISMATCH' },
-  { name: 'RESOURCE_EXHAUSTED', fail: async () => { throw AppError.tooMany('TOO_MANY_ATTEMPTS', 'Slow down', 42); }, status: 429, code: 'TOO_MANY_ATTEMPTS' },
-  { name: 'UNAVAILABLE', fail: async () => { throw new AppError('UNAVAILABLE', 'PROVIDER_UNAVAILABLE', 'down'); }, status: 503, code: 'PROVIDER_UNAVAILABLE' },
+  {
+    name: 'UNAUTHENTICATED',
+    fail: async () => {
+      throw AppError.unauthenticated('Session ended', 'SESSION_REVOKED');
+    },
+    status: 401,
+    code: 'SESSION_REVOKED',
+  },
+  {
+    name: 'PERMISSION_DENIED',
+    fail: async () => {
+      throw AppError.forbidden('Parents only', 'ROLE_REQUIRED');
+    },
+    status: 403,
+    code: 'ROLE_REQUIRED',
+  },
+  {
+    name: 'NOT_FOUND',
+    fail: async () => {
+      throw AppError.notFound('Family');
+    },
+    status: 404,
+    code: 'NOT_FOUND',
+  },
+  {
+    name: 'ALREADY_EXISTS',
+    fail: async () => {
+      throw AppError.conflict('USERNAME_TAKEN', 'Taken');
+    },
+    status: 409,
+    code: 'USERNAME_TAKEN',
+  },
+  {
+    name: 'ABORTED',
+    fail: async () => {
+      throw new AppError('ABORTED', 'CONCURRENT_CHANGE', 'Try again');
+    },
+    status: 409,
+    code: 'CONCURRENT_CHANGE',
+  },
+  {
+    name: 'FAILED_PRECONDITION',
+    fail: async () => {
+      throw AppError.precondition('INVITE_USED', 'Used');
+    },
+    status: 409,
+    code: 'INVITE_USED',
+  },
+  {
+    name: 'FAILED_PRECONDITION for a version mismatch',
+    fail: async () => {
+      throw AppError.versionMismatch(7);
+    },
+    status: 412,
+    code: 'VERSION_MISMATCH',
+  },
+  {
+    name: 'RESOURCE_EXHAUSTED',
+    fail: async () => {
+      throw AppError.tooMany('TOO_MANY_ATTEMPTS', 'Slow down', 42);
+    },
+    status: 429,
+    code: 'TOO_MANY_ATTEMPTS',
+  },
+  {
+    name: 'UNAVAILABLE',
+    fail: async () => {
+      throw new AppError('UNAVAILABLE', 'PROVIDER_UNAVAILABLE', 'down');
+    },
+    status: 503,
+    code: 'PROVIDER_UNAVAILABLE',
+  },
   {
     name: 'DEADLINE_EXCEEDED (the upstream outlives the request budget)',
     fail: async (signal) => {
@@ -76,7 +139,14 @@ const scenarios: Scenario[] = [
     status: 500,
     code: 'INTERNAL',
   },
-  { name: 'DATA_LOSS', fail: async () => { throw new ServerError(Status.DATA_LOSS, 'disk db.internal corrupt'); }, status: 500, code: 'INTERNAL' },
+  {
+    name: 'DATA_LOSS',
+    fail: async () => {
+      throw new ServerError(Status.DATA_LOSS, 'disk db.internal corrupt');
+    },
+    status: 500,
+    code: 'INTERNAL',
+  },
 ];
 
 const familyIdOf = (i: number) => `0190a5c4-0000-7000-8000-${String(i).padStart(12, '0')}`;
@@ -102,14 +172,26 @@ describe('BFF mapping of upstream failures', () => {
     server.server.add(
       AuthServiceDefinition,
       partialImplementation({
-        getJwks: async () => ({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: publicJwk.x!, y: '', kid: 'test-kid', alg: 'EdDSA', use: 'sig' }] }),
+        getJwks: async () => ({
+          keys: [{ kty: 'OKP', crv: 'Ed25519', x: publicJwk.x!, y: '', kid: 'test-kid', alg: 'EdDSA', use: 'sig' }],
+        }),
         getFamily: async (req: { familyId: string }, ctx: CallContext) => {
           seen.requestId = ctx.metadata.get('x-request-id') as string;
           seen.authorization = ctx.metadata.get('authorization') as string;
-          return { family: { id: req.familyId, name: 'Fine', currency: 'EUR', timezone: 'UTC', ownerUserId: '', createdAt: undefined } };
+          return {
+            family: {
+              id: req.familyId,
+              name: 'Fine',
+              currency: 'EUR',
+              timezone: 'UTC',
+              ownerUserId: '',
+              createdAt: undefined,
+            },
+          };
         },
         // CreateChild has side effects, so the client never retries it: each scenario is one call.
-        createChild: async (req: { familyId: string }, ctx: CallContext) => scenarios[Number(req.familyId.slice(-12))]!.fail(ctx.signal),
+        createChild: async (req: { familyId: string }, ctx: CallContext) =>
+          scenarios[Number(req.familyId.slice(-12))]!.fail(ctx.signal),
         register: async (req: { client?: { address: string; userAgent: string } }) => {
           seen.client = req.client;
           throw AppError.conflict('EMAIL_TAKEN', 'Taken');
@@ -139,14 +221,22 @@ describe('BFF mapping of upstream failures', () => {
       .send({ displayName: 'Kim', username: 'kim', password: 'long enough password' });
 
   it('passes the bearer token and the request id to the upstream', async () => {
-    const r = await bff.http().get(`/v1/families/${familyIdOf(99)}`).auth(token, { type: 'bearer' }).set('X-Request-Id', 'trace-123');
+    const r = await bff
+      .http()
+      .get(`/v1/families/${familyIdOf(99)}`)
+      .auth(token, { type: 'bearer' })
+      .set('X-Request-Id', 'trace-123');
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
     expect(seen.requestId).to.equal('trace-123');
     expect(seen.authorization).to.equal(`Bearer ${token}`);
   });
 
   it("sends the end user's address and user agent with auth requests", async () => {
-    await bff.http().post('/v1/auth/register').set('User-Agent', 'FamilyApp/1.0 (iOS)').send({ email: 'a@example.test', password: 'long enough password', displayName: 'A' });
+    await bff
+      .http()
+      .post('/v1/auth/register')
+      .set('User-Agent', 'FamilyApp/1.0 (iOS)')
+      .send({ email: 'a@example.test', password: 'long enough password', displayName: 'A' });
     expect(seen.client?.userAgent).to.equal('FamilyApp/1.0 (iOS)');
     expect(seen.client?.address).to.match(/127\.0\.0\.1/);
   });
@@ -174,12 +264,16 @@ describe('BFF mapping of upstream failures', () => {
   it('logs an unexpected failure with its stack, without the token', async () => {
     const logLines: Record<string, unknown>[] = [];
     // The production logger's settings (createLogger), writing where the test can read.
-    const logger = pino({ level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } }, new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    }));
+    const logger = pino(
+      { level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          for (const line of chunk.toString().split('\n').filter(Boolean))
+            logLines.push(JSON.parse(line) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
     const logged = await startBff({
       config: { ...bff.config, BFF_PORT: 0, REDIS_KEY_PREFIX: `${bff.config.REDIS_KEY_PREFIX}log:` },
       logger,
@@ -192,7 +286,9 @@ describe('BFF mapping of upstream failures', () => {
       const line = logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'log-me');
       expect(line, 'a log line for the request').to.exist;
       expect(line!.level).to.equal(50);
-      expect((line!.err as { stack?: string }).stack).to.be.a('string').and.include('ClientError');
+      expect((line!.err as { stack?: string }).stack)
+        .to.be.a('string')
+        .and.include('ClientError');
       // The token never reaches the log.
       expect(JSON.stringify(line)).not.to.include(token);
     } finally {
@@ -219,7 +315,8 @@ describe('BFF mapping of upstream failures', () => {
       [Status.CANCELLED, 500],
       [Status.DATA_LOSS, 500],
     ];
-    for (const [status, http] of table) expect(httpStatusFor({ status, code: Status[status] }), Status[status]).to.equal(http);
+    for (const [status, http] of table)
+      expect(httpStatusFor({ status, code: Status[status] }), Status[status]).to.equal(http);
     expect(httpStatusFor({ status: Status.FAILED_PRECONDITION, code: 'VERSION_MISMATCH' })).to.equal(412);
   });
 });

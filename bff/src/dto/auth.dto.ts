@@ -125,7 +125,12 @@ export function toInviteDto(invite: Invite | undefined): InviteDto {
   const i = present(invite, 'invite');
   const role = toRoleDto(i.role);
   if (role === 'OWNER') throw new Error('Upstream sent an owner invite');
-  return { code: i.code, role, expiresAt: present(i.expiresAt, 'invite.expiresAt').toISOString(), familyId: i.familyId };
+  return {
+    code: i.code,
+    role,
+    expiresAt: present(i.expiresAt, 'invite.expiresAt').toISOString(),
+    familyId: i.familyId,
+  };
 }
 
 export function toJwkDto(jwk: Jwk): JwkDto {

@@ -66,7 +66,9 @@ function canonicalJson(value: unknown): string {
   if (value === undefined) return '';
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }
@@ -206,7 +208,13 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
       }
       // Without its record store the promise of "at most once" cannot be kept: refuse, retryable.
       req.log.warn({ err }, 'idempotency store unavailable');
-      next(new AppError('UNAVAILABLE', 'IDEMPOTENCY_UNAVAILABLE', 'Idempotent requests are unavailable; try again shortly'));
+      next(
+        new AppError(
+          'UNAVAILABLE',
+          'IDEMPOTENCY_UNAVAILABLE',
+          'Idempotent requests are unavailable; try again shortly',
+        ),
+      );
     }
   };
 }

@@ -46,7 +46,11 @@ export function rateLimits(options: RateLimitOptions): RequestHandler {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         setBudgetHeaders(res, limit, rejection);
-        throw AppError.tooMany('RATE_LIMITED', 'Too many requests; try again later', Math.ceil(rejection.msBeforeNext / 1000));
+        throw AppError.tooMany(
+          'RATE_LIMITED',
+          'Too many requests; try again later',
+          Math.ceil(rejection.msBeforeNext / 1000),
+        );
       }
       // Both Redis and the in-memory insurance failed: serving beats refusing everyone.
       req.log.warn({ err: rejection }, 'rate limiter unavailable');

@@ -49,7 +49,11 @@ export function parseRequestPart<S extends z.ZodType>(
 export function validate(schemas: RequestSchemas): RequestHandler {
   return (req, _res, next) => {
     const violations: FieldViolation[] = [];
-    const valid: { body: unknown; params: unknown; query: unknown } = { body: undefined, params: undefined, query: undefined };
+    const valid: { body: unknown; params: unknown; query: unknown } = {
+      body: undefined,
+      params: undefined,
+      query: undefined,
+    };
     for (const where of ['params', 'query', 'body'] as const) {
       const schema = schemas[where];
       if (!schema) continue;

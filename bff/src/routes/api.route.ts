@@ -50,12 +50,15 @@ const IdempotencyHeaders = z.object({
 function document<S extends RequestSchemas>(registry: OpenAPIRegistry, spec: ApiRouteSpec<S>): void {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
-    responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
+    responses[status] = r.schema
+      ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+      : { description: r.description };
   }
   const request: NonNullable<RouteConfig['request']> = {};
   if (spec.request?.params) request.params = spec.request.params;
   if (spec.request?.query) request.query = spec.request.query;
-  if (spec.request?.body) request.body = { required: true, content: { 'application/json': { schema: spec.request.body } } };
+  if (spec.request?.body)
+    request.body = { required: true, content: { 'application/json': { schema: spec.request.body } } };
   if (spec.method === 'post') request.headers = IdempotencyHeaders;
   if (spec.request) responses['400'] = problem('The request has invalid fields (see `errors`)');
   if (spec.auth) responses['401'] = problem('Missing, invalid or expired access token');

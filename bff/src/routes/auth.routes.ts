@@ -158,11 +158,18 @@ export function authRoutes(ctx: Omit<RouteContext, 'router'> & { clients: BffCli
     tag,
     auth: false,
     request: { params: SocialParams, body: SocialBody },
-    responses: { 200: { description: 'Logged in; `created` tells whether the account is new', schema: SocialSessionDto } },
+    responses: {
+      200: { description: 'Logged in; `created` tells whether the account is new', schema: SocialSessionDto },
+    },
     errors: { 401: 'The ID token was refused' },
     async handler(req, res, { params, body }) {
       const r = await auth.socialLogin(
-        { provider: providers[params.provider], idToken: body.idToken, displayName: body.displayName ?? '', client: clientInfo(req) },
+        {
+          provider: providers[params.provider],
+          idToken: body.idToken,
+          displayName: body.displayName ?? '',
+          client: clientInfo(req),
+        },
         callOptions(req),
       );
       res.json({ user: toUserDto(r.user), tokens: toTokensDto(r.tokens), created: r.created });

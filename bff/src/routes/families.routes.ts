@@ -29,7 +29,10 @@ export const PageQuery = z.object({
 export const CreateFamilyBody = z
   .object({
     name: z.string().min(1).max(80),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').meta({ example: 'EUR' }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+      .meta({ example: 'EUR' }),
     timezone: z.string().min(1).max(64).meta({ example: 'Europe/Berlin', description: 'IANA time zone' }),
   })
   .meta({ id: 'CreateFamilyRequest' });
@@ -75,7 +78,9 @@ export function familiesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: Bf
     tag,
     auth: true,
     request: { body: CreateFamilyBody },
-    responses: { 201: { description: 'The family, the owner membership and a token that carries it', schema: JoinedFamilyDto } },
+    responses: {
+      201: { description: 'The family, the owner membership and a token that carries it', schema: JoinedFamilyDto },
+    },
     async handler(req, res, { body }) {
       const r = await auth.createFamily(body, callOptions(req));
       const family = toFamilyDto(r.family);
@@ -108,7 +113,9 @@ export function familiesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: Bf
     tag,
     auth: true,
     request: { params: FamilyParams, query: PageQuery },
-    responses: { 200: { description: 'A page of members; nextCursor is null on the last page', schema: MemberPageDto } },
+    responses: {
+      200: { description: 'A page of members; nextCursor is null on the last page', schema: MemberPageDto },
+    },
     errors: { 404: 'No such family among the caller’s' },
     async handler(req, res, { params, query }) {
       const r = await auth.listMembers(
@@ -127,7 +134,11 @@ export function familiesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: Bf
     auth: true,
     request: { params: FamilyParams, body: CreateChildBody },
     responses: { 201: { description: "The child's membership", schema: MemberDto } },
-    errors: { 403: 'Only parents may add children', 404: 'No such family among the caller’s', 409: 'The username is taken' },
+    errors: {
+      403: 'Only parents may add children',
+      404: 'No such family among the caller’s',
+      409: 'The username is taken',
+    },
     async handler(req, res, { params, body }) {
       const r = await auth.createChild({ familyId: params.familyId, ...body }, callOptions(req));
       const member = toMemberDto(r.member);
@@ -198,11 +209,18 @@ export function familiesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: Bf
     tag,
     auth: true,
     request: { params: InviteParams },
-    responses: { 200: { description: 'The family joined and a token that carries the membership', schema: JoinedFamilyDto } },
+    responses: {
+      200: { description: 'The family joined and a token that carries the membership', schema: JoinedFamilyDto },
+    },
     errors: { 404: 'Unknown invite code', 409: 'The invite was used, has expired, or the caller is already a member' },
     async handler(req, res, { params }) {
       const r = await auth.acceptInvite({ code: params.code }, callOptions(req));
-      res.json({ family: toFamilyDto(r.family), member: toMemberDto(r.member), accessToken: r.accessToken, expiresIn: r.expiresIn });
+      res.json({
+        family: toFamilyDto(r.family),
+        member: toMemberDto(r.member),
+        accessToken: r.accessToken,
+        expiresIn: r.expiresIn,
+      });
     },
   });
 

@@ -2,6 +2,7 @@
 // methods (those marked NO_SIDE_EFFECTS or IDEMPOTENT in the contracts), rich error details, and
 // metrics. Authorization and request id travel in metadata built by callMetadata().
 import {
+  Status,
   createChannel,
   createClientFactory,
   Metadata,
@@ -28,20 +29,20 @@ export function createGrpcClient<D extends CompatServiceDefinition>(
   options: GrpcClientOptions = {},
 ): Client<D, KitCallOptions> {
   const channel = typeof address === 'string' ? createChannel(address) : address;
-  let factory = createClientFactory();
+  // In nice-grpc a later .use() wraps the earlier ones: error details innermost, then retries, then
+  // one deadline over all attempts (and the waits between them), then metrics around everything.
+  let factory = createClientFactory().use(errorDetailsClientMiddleware).use(retryMiddleware).use(deadlineMiddleware);
   if (options.metrics) factory = factory.use(options.metrics.clientMiddleware);
-  const client = factory
-    .use(deadlineMiddleware)
-    .use(retryMiddleware)
-    .use(errorDetailsClientMiddleware)
-    .create(definition, channel, {
-      '*': {
-        deadline: options.defaultDeadlineMs ?? 5000,
-        retryMaxAttempts: 3,
-        retryBaseDelayMs: 100,
-        retryMaxDelayMs: 1000,
-      },
-    });
+  const client = factory.create(definition, channel, {
+    '*': {
+      deadline: options.defaultDeadlineMs ?? 5000,
+      retryMaxAttempts: 3,
+      retryBaseDelayMs: 100,
+      retryMaxDelayMs: 1000,
+      // Only a server that could not be reached is worth another try; INTERNAL means a bug.
+      retryableStatuses: [Status.UNAVAILABLE],
+    },
+  });
   return client as unknown as Client<D, KitCallOptions>;
 }
 

@@ -77,10 +77,12 @@ export class TokenVerifier {
         this.fetchCount++;
         this.resolver = createLocalJWKSet({ keys } as JSONWebKeySet);
         this.fetchedAt = Date.now();
-      } catch (err) {
-        // Keep verifying with the keys we have; without any, the caller cannot be authenticated now.
+      } catch {
+        // Keep verifying with the keys we have, and try again only after the cooldown rather than on
+        // every request; without any keys, the caller cannot be authenticated now.
         if (!this.resolver) throw new AppError('UNAVAILABLE', 'JWKS_UNAVAILABLE', 'Signing keys are unavailable', {});
-        void err;
+        const ttl = this.options.cacheTtlMs ?? 10 * 60_000;
+        this.fetchedAt = Date.now() - ttl + (this.options.refreshCooldownMs ?? 30_000);
       } finally {
         this.inflight = undefined;
       }

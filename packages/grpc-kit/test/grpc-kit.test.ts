@@ -197,6 +197,45 @@ describe('grpc-kit', () => {
     }
   });
 
+  it('retries an unreachable read within one deadline over all attempts, and never retries a bug', async () => {
+    let calls = 0;
+    let mode: 'slow-unavailable' | 'internal' = 'slow-unavailable';
+    const flaky = createGrpcServer({
+      logger: silentLogger(),
+      serviceNames: [AuthServiceDefinition.fullName],
+      verifier: new TokenVerifier({ keys: async () => [keys.jwk], issuer: 'iss', audience: 'aud' }),
+      publicMethods: new Set([`/${AuthServiceDefinition.fullName}/GetJwks`]),
+    });
+    flaky.server.add(
+      AuthServiceDefinition,
+      partialImplementation({
+        getJwks: async () => {
+          calls++;
+          if (mode === 'internal') throw new Error('bug');
+          await new Promise((r) => setTimeout(r, 250));
+          throw new AppError('UNAVAILABLE', 'DOWN', 'down for a moment');
+        },
+      }),
+    );
+    const port = await flaky.listen('127.0.0.1', 0);
+    const flakyClient = createGrpcClient(AuthServiceDefinition, `127.0.0.1:${port}`);
+    try {
+      const started = Date.now();
+      await expectGrpcError(
+        flakyClient.getJwks({}, { deadline: new Date(Date.now() + 400) }),
+        Status.DEADLINE_EXCEEDED,
+      );
+      expect(Date.now() - started).to.be.lessThan(550);
+      expect(calls).to.equal(2);
+      calls = 0;
+      mode = 'internal';
+      await expectGrpcError(flakyClient.getJwks({}), Status.INTERNAL);
+      expect(calls).to.equal(1);
+    } finally {
+      await flaky.shutdown(1000);
+    }
+  });
+
   it('reports SERVING on grpc.health.v1 until shutdown begins', async () => {
     const health = createGrpcClient(HealthDefinition, address);
     const res = await health.check({ service: AuthServiceDefinition.fullName });

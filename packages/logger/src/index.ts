@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -28,14 +28,20 @@ export const redactedPaths = [
   'metadata.authorization',
 ];
 
-export function createLogger(name: string, level: LoggerOptions['level'] = 'info'): Logger {
-  return pino({
+/** @param destination where lines go (stdout by default; tests pass a stream to read them). */
+export function createLogger(
+  name: string,
+  level: LoggerOptions['level'] = 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     name,
     level,
     redact: { paths: redactedPaths, censor: '[redacted]' },
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger that writes nothing, for tests. */

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '@family/config';
+import { bffConfigSchema } from '../src/index.js';
+
+describe('BFF configuration', () => {
+  const required = { AUTH_GRPC_URL: '127.0.0.1:50051', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+  it('fills in the documented defaults', () => {
+    expect(loadConfig(bffConfigSchema, required)).to.deep.equal({
+      ...required,
+      BFF_HOST: '0.0.0.0',
+      BFF_PORT: 8080,
+      REDIS_KEY_PREFIX: 'family:',
+      JWT_ISSUER: 'family-auth',
+      JWT_AUDIENCE: 'family-api',
+      REQUEST_TIMEOUT_MS: 10000,
+      BODY_LIMIT: '100kb',
+      TRUST_PROXY: false,
+      RATE_LIMIT_PER_MINUTE: 600,
+      AUTH_RATE_LIMIT_PER_MINUTE: 20,
+      IDEMPOTENCY_TTL_SECONDS: 86400,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('reads numbers and booleans from their string form', () => {
+    const config = loadConfig(bffConfigSchema, {
+      ...required,
+      BFF_PORT: '9090',
+      TRUST_PROXY: 'true',
+      REQUEST_TIMEOUT_MS: '2500',
+    });
+    expect(config).to.include({ BFF_PORT: 9090, TRUST_PROXY: true, REQUEST_TIMEOUT_MS: 2500 });
+  });
+
+  it('stops start-up with a message naming each bad or missing variable', () => {
+    expect(() => loadConfig(bffConfigSchema, {}))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/AUTH_GRPC_URL: is required/)
+      .and.matches(/REDIS_URL: is required/);
+    expect(() =>
+      loadConfig(bffConfigSchema, { ...required, AUTH_GRPC_URL: 'no-port', BFF_PORT: '70000', TRUST_PROXY: 'maybe' }),
+    )
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/AUTH_GRPC_URL/)
+      .and.matches(/BFF_PORT/)
+      .and.matches(/TRUST_PROXY/);
+    expect(() => loadConfig(bffConfigSchema, { ...required, REDIS_URL: 'http://127.0.0.1:6379' })).to.throw(
+      /REDIS_URL: must be/,
+    );
+  });
+});
