@@ -1,4 +1,5 @@
-// Starts the real auth service on port 0 against a fresh schema, with a real gRPC client.
+// Test harness (exported as @family/auth-service/testing for other packages' tests): starts the real
+// auth service on port 0 against a fresh schema, with a real gRPC client.
 import { createGrpcClient } from '@family/grpc-kit';
 import { silentLogger } from '@family/logger';
 import { onFreshSchema } from '@family/testing';
