@@ -16,7 +16,16 @@ import { notFoundHandler, problemHandler } from './middleware/problem.middleware
 import { rateLimits } from './middleware/rate.limit.js';
 import { requestContext } from './middleware/request.context.middleware.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { budgetsRoutes } from './routes/budgets.routes.js';
+import { categoriesRoutes } from './routes/categories.routes.js';
+import { expenseCsvRoutes } from './routes/expense.csv.routes.js';
+import { expensesRoutes } from './routes/expenses.routes.js';
 import { familiesRoutes } from './routes/families.routes.js';
+import { fxRatesRoutes } from './routes/fx.rates.routes.js';
+import { recurringRoutes } from './routes/recurring.routes.js';
+import { reportsRoutes } from './routes/reports.routes.js';
+import { rulesRoutes } from './routes/rules.routes.js';
+import { spendingLimitsRoutes } from './routes/spending.limits.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
 
 export interface AppDeps {
@@ -80,6 +89,16 @@ export function createApp(deps: AppDeps): express.Express {
   };
   app.use(authRoutes(routeContext));
   app.use(familiesRoutes(routeContext));
+  // The CSV routes first: `/expenses.csv` and `/expenses/import` are not expense ids.
+  app.use(expenseCsvRoutes({ ...routeContext, csvImportLimit: config.CSV_IMPORT_LIMIT }));
+  app.use(expensesRoutes(routeContext));
+  app.use(categoriesRoutes(routeContext));
+  app.use(recurringRoutes(routeContext));
+  app.use(rulesRoutes(routeContext));
+  app.use(budgetsRoutes(routeContext));
+  app.use(spendingLimitsRoutes(routeContext));
+  app.use(reportsRoutes(routeContext));
+  app.use(fxRatesRoutes(routeContext));
   app.use(systemRoutes({ ...routeContext, redis: deps.redis, metrics: deps.registry }));
 
   app.use(notFoundHandler());

@@ -4,6 +4,7 @@ import { createChannel, type Channel, type Client, type CompatServiceDefinition 
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { createGrpcClient, type GrpcMetrics, type KitCallOptions } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 
 export type HealthClient = Client<typeof HealthDefinition, KitCallOptions>;
 
@@ -17,12 +18,14 @@ export interface Upstream {
 
 export interface BffClients {
   auth: Client<typeof AuthServiceDefinition, KitCallOptions>;
+  expense: Client<typeof ExpenseServiceDefinition, KitCallOptions>;
   upstreams: Upstream[];
   close(): void;
 }
 
 export interface ClientAddresses {
   authAddress: string;
+  expenseAddress: string;
   metrics?: GrpcMetrics;
 }
 
@@ -43,6 +46,7 @@ export function createClients(options: ClientAddresses): BffClients {
 
   return {
     auth: connect('auth', AuthServiceDefinition, options.authAddress),
+    expense: connect('expense', ExpenseServiceDefinition, options.expenseAddress),
     upstreams,
     close() {
       for (const channel of channels) channel.close();

@@ -9,6 +9,10 @@ export const bffConfigSchema = z.object({
   AUTH_GRPC_URL: z
     .string({ error: 'is required: host:port of the auth service, e.g. 127.0.0.1:50051' })
     .regex(/^\S+:\d+$/, 'must be host:port, e.g. 127.0.0.1:50051'),
+  /** host:port of the expense service's gRPC endpoint, e.g. 127.0.0.1:50052. */
+  EXPENSE_GRPC_URL: z
+    .string({ error: 'is required: host:port of the expense service, e.g. 127.0.0.1:50052' })
+    .regex(/^\S+:\d+$/, 'must be host:port, e.g. 127.0.0.1:50052'),
   REDIS_URL: z.url({
     protocol: /^rediss?$/,
     error: (issue) => (issue.input === undefined ? 'is required: ' : 'must be ') + 'a redis:// or rediss:// URL',
@@ -20,6 +24,8 @@ export const bffConfigSchema = z.object({
   /** Budget of one REST request, from arrival; every gRPC call it makes shares this deadline. */
   REQUEST_TIMEOUT_MS: env.int(10_000, 100),
   BODY_LIMIT: z.string().default('100kb'),
+  /** Largest CSV file POST /v1/families/{familyId}/expenses/import accepts. */
+  CSV_IMPORT_LIMIT: z.string().default('5mb'),
   /** Behind a load balancer: take the client address from X-Forwarded-For. */
   TRUST_PROXY: env.bool(false),
   RATE_LIMIT_PER_MINUTE: env.int(600, 1),

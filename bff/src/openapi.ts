@@ -14,7 +14,15 @@ export const ProblemSchema = z
     code: z.string().meta({ description: 'Stable reason code, e.g. USERNAME_TAKEN' }),
     instance: z.string(),
     requestId: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string(),
+          message: z.string(),
+          line: z.int().optional().meta({ description: 'For an uploaded file: the 1-based line' }),
+        }),
+      )
+      .optional(),
     metadata: z.record(z.string(), z.string()).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });

@@ -49,7 +49,11 @@ function drain(server: Server, drainMs: number): Promise<void> {
 export async function startBff({ config, logger, drainMs = 10_000 }: StartBffOptions): Promise<StartedBff> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const clients = createClients({ authAddress: config.AUTH_GRPC_URL, metrics: new GrpcMetrics(registry) });
+  const clients = createClients({
+    authAddress: config.AUTH_GRPC_URL,
+    expenseAddress: config.EXPENSE_GRPC_URL,
+    metrics: new GrpcMetrics(registry),
+  });
   let redis: BffRedis;
   try {
     redis = await connectRedis(config.REDIS_URL, logger);

@@ -1,10 +1,11 @@
-// The real stack for BFF tests: the auth service on port 0 against a fresh schema, Redis under a
-// unique key prefix, and the BFF itself on port 0 built by startBff().
+// The real stack for BFF tests: the auth and expense services on port 0, each against a fresh
+// schema, Redis under a unique key prefix, and the BFF itself on port 0 built by startBff().
 import { expect } from 'chai';
 import { createClient } from 'redis';
 import request from 'supertest';
 import type { JWK } from 'jose';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
+import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
 import { silentLogger } from '@family/logger';
 import { onFreshSchema, testRedisUrl, uniqueName } from '@family/testing';
 import { bffConfigSchema, startBff, type BffConfig, type StartedBff } from '../src/index.js';
@@ -23,10 +24,40 @@ export async function startTestAuth(env: Record<string, string> = {}) {
   });
 }
 
-/** A BFF in front of `auth`, with generous rate limits unless the test asks otherwise. */
+/** The expense service's client credentials, known to the auth service of a full stack. */
+export const EXPENSE_CLIENT_ID = 'expense';
+export const EXPENSE_CLIENT_SECRET = 'expense-secret';
+export const EXPENSE_SERVICE_CLIENT = `${EXPENSE_CLIENT_ID}:${EXPENSE_CLIENT_SECRET}:auth:read events:write`;
+
+export type ExpenseStack = Awaited<ReturnType<typeof startTestExpense>>;
+
+/** The expense service in front of `auth` (whose AUTH_SERVICE_CLIENTS must include EXPENSE_SERVICE_CLIENT). */
+export async function startTestExpense(auth: { address: string }, env: Record<string, string> = {}) {
+  return onFreshSchema('expense', async ({ sql, schema }) => {
+    const config = expenseConfigSchema.parse({
+      DB_SCHEMA: schema,
+      EXPENSE_GRPC_HOST: '127.0.0.1',
+      EXPENSE_GRPC_PORT: '0',
+      AUTH_GRPC_URL: auth.address,
+      AUTH_CLIENT_ID: EXPENSE_CLIENT_ID,
+      AUTH_CLIENT_SECRET: EXPENSE_CLIENT_SECRET,
+      // Tests that need recurring expenses recorded turn the scheduler on themselves.
+      SCHEDULER_INTERVAL_MS: '0',
+      ...env,
+    });
+    return startExpenseService({ config, sql, logger: silentLogger() });
+  });
+}
+
+/**
+ * A BFF in front of `auth` (and `EXPENSE_GRPC_URL` when given), with generous rate limits unless the
+ * test asks otherwise. Without an expense service its address is auth's: expense calls then answer
+ * UNIMPLEMENTED, which suites that never call them do not notice.
+ */
 export async function startTestBff(auth: { address: string }, env: Record<string, string> = {}) {
   const config: BffConfig = bffConfigSchema.parse({
     AUTH_GRPC_URL: auth.address,
+    EXPENSE_GRPC_URL: auth.address,
     REDIS_URL: testRedisUrl(),
     REDIS_KEY_PREFIX: `${uniqueName('bff')}:`,
     BFF_HOST: '127.0.0.1',
@@ -48,6 +79,35 @@ export async function startTestBff(auth: { address: string }, env: Record<string
 }
 
 export type TestBff = Awaited<ReturnType<typeof startTestBff>>;
+
+/** Auth, expense and the BFF in front of both; `stop()` stops all three. */
+export async function startTestStack(
+  options: { bffEnv?: Record<string, string>; expenseEnv?: Record<string, string> } = {},
+) {
+  const auth = await startTestAuth({ AUTH_SERVICE_CLIENTS: EXPENSE_SERVICE_CLIENT });
+  let expense: ExpenseStack | undefined;
+  try {
+    expense = await startTestExpense(auth, options.expenseEnv);
+    const bff = await startTestBff(auth, { EXPENSE_GRPC_URL: expense.address, ...options.bffEnv });
+    const started = expense;
+    return {
+      auth,
+      expense: started,
+      bff,
+      async stop() {
+        await bff.stop();
+        await started.stop();
+        await auth.stop();
+      },
+    };
+  } catch (err) {
+    await expense?.stop();
+    await auth.stop();
+    throw err;
+  }
+}
+
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 
 async function deleteKeys(prefix: string): Promise<void> {
   const redis = createClient({ url: testRedisUrl() });

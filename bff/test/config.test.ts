@@ -3,7 +3,11 @@ import { ConfigError, loadConfig } from '@family/config';
 import { bffConfigSchema } from '../src/index.js';
 
 describe('BFF configuration', () => {
-  const required = { AUTH_GRPC_URL: '127.0.0.1:50051', REDIS_URL: 'redis://127.0.0.1:6379' };
+  const required = {
+    AUTH_GRPC_URL: '127.0.0.1:50051',
+    EXPENSE_GRPC_URL: '127.0.0.1:50052',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+  };
 
   it('fills in the documented defaults', () => {
     expect(loadConfig(bffConfigSchema, required)).to.deep.equal({
@@ -15,6 +19,7 @@ describe('BFF configuration', () => {
       JWT_AUDIENCE: 'family-api',
       REQUEST_TIMEOUT_MS: 10000,
       BODY_LIMIT: '100kb',
+      CSV_IMPORT_LIMIT: '5mb',
       TRUST_PROXY: false,
       RATE_LIMIT_PER_MINUTE: 600,
       AUTH_RATE_LIMIT_PER_MINUTE: 20,
@@ -38,13 +43,21 @@ describe('BFF configuration', () => {
       .to.throw(ConfigError)
       .with.property('message')
       .that.matches(/AUTH_GRPC_URL: is required/)
+      .and.matches(/EXPENSE_GRPC_URL: is required/)
       .and.matches(/REDIS_URL: is required/);
     expect(() =>
-      loadConfig(bffConfigSchema, { ...required, AUTH_GRPC_URL: 'no-port', BFF_PORT: '70000', TRUST_PROXY: 'maybe' }),
+      loadConfig(bffConfigSchema, {
+        ...required,
+        AUTH_GRPC_URL: 'no-port',
+        EXPENSE_GRPC_URL: 'expense',
+        BFF_PORT: '70000',
+        TRUST_PROXY: 'maybe',
+      }),
     )
       .to.throw(ConfigError)
       .with.property('message')
       .that.matches(/AUTH_GRPC_URL/)
+      .and.matches(/EXPENSE_GRPC_URL/)
       .and.matches(/BFF_PORT/)
       .and.matches(/TRUST_PROXY/);
     expect(() => loadConfig(bffConfigSchema, { ...required, REDIS_URL: 'http://127.0.0.1:6379' })).to.throw(

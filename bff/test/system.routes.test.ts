@@ -1,16 +1,29 @@
 import { expect } from 'chai';
-import { expectProblem, register, startTestAuth, startTestBff, type AuthStack, type TestBff } from './bff.harness.js';
+import {
+  EXPENSE_SERVICE_CLIENT,
+  expectProblem,
+  register,
+  startTestAuth,
+  startTestBff,
+  startTestExpense,
+  type AuthStack,
+  type ExpenseStack,
+  type TestBff,
+} from './bff.harness.js';
 
 describe('BFF system routes', () => {
   let auth: AuthStack;
+  let expense: ExpenseStack;
   let bff: TestBff;
 
   before(async () => {
-    auth = await startTestAuth();
-    bff = await startTestBff(auth);
+    auth = await startTestAuth({ AUTH_SERVICE_CLIENTS: EXPENSE_SERVICE_CLIENT });
+    expense = await startTestExpense(auth);
+    bff = await startTestBff(auth, { EXPENSE_GRPC_URL: expense.address });
   });
   after(async () => {
     await bff?.stop();
+    await expense?.stop();
     await auth?.stop();
   });
 
@@ -20,10 +33,22 @@ describe('BFF system routes', () => {
     expect(r.body).to.deep.equal({ status: 'ok' });
   });
 
-  it('answers /readyz with 200 when the auth service is SERVING and Redis answers', async () => {
+  it('answers /readyz with 200 when the auth and expense services are SERVING and Redis answers', async () => {
     const r = await bff.http().get('/readyz');
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
-    expect(r.body).to.deep.equal({ status: 'ready', checks: { auth: 'ok', redis: 'ok' } });
+    expect(r.body).to.deep.equal({ status: 'ready', checks: { auth: 'ok', expense: 'ok', redis: 'ok' } });
+  });
+
+  it('answers /readyz with 503 naming the expense service when it cannot be reached', async () => {
+    const orphan = await startTestBff(auth, { EXPENSE_GRPC_URL: '127.0.0.1:1' });
+    try {
+      const r = await orphan.http().get('/readyz');
+      expect(r.status).to.equal(503);
+      expect(r.body.checks).to.include({ auth: 'ok', redis: 'ok' });
+      expect(r.body.checks.expense).to.not.equal('ok');
+    } finally {
+      await orphan.stop();
+    }
   });
 
   it('serves an OpenAPI 3.1 document with the auth and family paths, their schemas and bearer security', async () => {

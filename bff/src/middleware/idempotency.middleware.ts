@@ -46,12 +46,12 @@ interface DoneRecord {
 
 type StoredRecord = RunningRecord | DoneRecord;
 
-// Headers that describe this exchange rather than the stored result; the replay sets its own.
+// Headers that describe this exchange rather than the stored result; the replay sets its own. ETag
+// is kept: a created resource's version is part of the result a retry must see again.
 const TRANSIENT_HEADERS = new Set([
   'connection',
   'content-length',
   'date',
-  'etag',
   'keep-alive',
   'transfer-encoding',
   'x-request-id',

@@ -6,6 +6,12 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { AppError, type FieldViolation } from '@family/errors';
 import { ClientError, Status, problemFromClientError, toServerError, type GrpcFailure } from '@family/grpc-kit';
 
+/** One entry of `errors`: a field, and for a file upload the line it is on. */
+export interface ProblemFieldError extends FieldViolation {
+  /** 1-based line of an uploaded file (CSV import). */
+  line?: number;
+}
+
 export interface Problem {
   /** `urn:family:problem:<code in kebab case>`: stable, not meant to be dereferenced. */
   type: string;
@@ -16,7 +22,7 @@ export interface Problem {
   code: string;
   instance: string;
   requestId: string;
-  errors?: FieldViolation[];
+  errors?: ProblemFieldError[];
   /** Extra facts an upstream attached to the error (ErrorInfo metadata), e.g. currentVersion. */
   metadata?: Record<string, string>;
 }
@@ -62,7 +68,7 @@ export interface ProblemInit {
   status: number;
   code: string;
   detail: string;
-  violations?: FieldViolation[];
+  violations?: ProblemFieldError[];
   retryAfterSeconds?: number | undefined;
   metadata?: Record<string, string>;
 }

@@ -1,12 +1,13 @@
 // Declares one REST route: registers it in the OpenAPI registry and mounts it on the router with
 // the same schemas, so what is documented is what is validated. Per route the chain is
-// requireAuth → validate → idempotency (POST) → handler.
+// requireAuth → (non-JSON body parser) → validate → If-Match → idempotency (POST) → handler.
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { requireAuth } from '../middleware/auth.middleware.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../middleware/idempotency.middleware.js';
-import { PROBLEM_CONTENT_TYPE } from '../middleware/problem.middleware.js';
+import { ifMatch, type IfMatchMode } from '../middleware/precondition.middleware.js';
+import { PROBLEM_CONTENT_TYPE, sendProblem } from '../middleware/problem.middleware.js';
 import { validate, type RequestSchemas, type ValidInput } from '../middleware/validation.js';
 import { BEARER_SCHEME, ProblemSchema } from '../openapi.js';
 
@@ -27,10 +28,19 @@ export interface ApiRouteSpec<S extends RequestSchemas> {
   /** Needs a user's bearer token. */
   auth: boolean;
   request?: S;
-  /** Success responses: status → description and body schema (none for 204). */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Success responses: status → description and body schema (none for 204); JSON unless told. */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Error statuses worth documenting beyond 400 (validation), 401 (auth) and the default. */
   errors?: Partial<Record<number, string>>;
+  /**
+   * A body that is not JSON (e.g. a CSV upload): parsed as text for this route only, with its own
+   * size limit; any other content type is refused with 415. `request.body` then validates the text.
+   */
+  textBody?: { contentType: string; limit: string };
+  /** The route reads the version to change from If-Match (missing → 428 when required). */
+  ifMatch?: IfMatchMode;
+  /** Success responses carry the resource's version as `ETag`. */
+  etag?: boolean;
   handler: (req: Request, res: Response, input: ValidInput<S>) => Promise<void>;
 }
 
@@ -39,29 +49,50 @@ const problem = (description: string): ResponseConfig => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 });
 
-const IdempotencyHeaders = z.object({
-  'Idempotency-Key': z
-    .string()
-    .max(MAX_IDEMPOTENCY_KEY_LENGTH)
-    .optional()
-    .meta({ description: 'Retrying with the same key and body replays the first response (24 h)' }),
+const IdempotencyHeader = z
+  .string()
+  .max(MAX_IDEMPOTENCY_KEY_LENGTH)
+  .optional()
+  .meta({ description: 'Retrying with the same key and body replays the first response (24 h)' });
+
+const IfMatchHeader = z.string().meta({
+  description: 'The ETag (version) of the resource this change is based on, e.g. "3"',
+  example: '"3"',
 });
+
+const ETAG_HEADER = {
+  ETag: { description: 'The version of the resource, for If-Match', schema: { type: 'string' as const } },
+};
 
 function document<S extends RequestSchemas>(registry: OpenAPIRegistry, spec: ApiRouteSpec<S>): void {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
-    responses[status] = r.schema
-      ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
-      : { description: r.description };
+    const success = Number(status) < 300 && Number(status) !== 204;
+    responses[status] = {
+      description: r.description,
+      ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
+      ...(spec.etag && success ? { headers: ETAG_HEADER } : {}),
+    };
   }
   const request: NonNullable<RouteConfig['request']> = {};
   if (spec.request?.params) request.params = spec.request.params;
   if (spec.request?.query) request.query = spec.request.query;
-  if (spec.request?.body)
-    request.body = { required: true, content: { 'application/json': { schema: spec.request.body } } };
-  if (spec.method === 'post') request.headers = IdempotencyHeaders;
+  if (spec.request?.body) {
+    const contentType = spec.textBody?.contentType ?? 'application/json';
+    request.body = { required: true, content: { [contentType]: { schema: spec.request.body } } };
+  }
+  const headers: Record<string, z.ZodType> = {};
+  if (spec.method === 'post') headers['Idempotency-Key'] = IdempotencyHeader;
+  if (spec.ifMatch) headers['If-Match'] = spec.ifMatch === 'required' ? IfMatchHeader : IfMatchHeader.optional();
+  if (Object.keys(headers).length > 0) request.headers = z.object(headers);
   if (spec.request) responses['400'] = problem('The request has invalid fields (see `errors`)');
   if (spec.auth) responses['401'] = problem('Missing, invalid or expired access token');
+  if (spec.textBody) {
+    responses['413'] = problem('The body is larger than the route accepts');
+    responses['415'] = problem(`The body must be ${spec.textBody.contentType}`);
+  }
+  if (spec.ifMatch) responses['412'] = problem('If-Match names a version that is no longer current');
+  if (spec.ifMatch === 'required') responses['428'] = problem('If-Match is missing');
   for (const [status, description] of Object.entries(spec.errors ?? {})) {
     if (description) responses[status] = problem(description);
   }
@@ -78,11 +109,31 @@ function document<S extends RequestSchemas>(registry: OpenAPIRegistry, spec: Api
   });
 }
 
+/** Parses a text body of one content type (after authentication, so strangers buffer nothing). */
+function textBody(contentType: string, limit: string): RequestHandler[] {
+  return [
+    express.text({ type: contentType, limit }),
+    (req, res, next) => {
+      if (req.is(contentType)) {
+        next();
+        return;
+      }
+      sendProblem(req, res, {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        detail: `The request body must be ${contentType}`,
+      });
+    },
+  ];
+}
+
 export function apiRoute<S extends RequestSchemas>(ctx: RouteContext, spec: ApiRouteSpec<S>): void {
   document(ctx.registry, spec);
   const chain: RequestHandler[] = [];
   if (spec.auth) chain.push(requireAuth());
+  if (spec.textBody) chain.push(...textBody(spec.textBody.contentType, spec.textBody.limit));
   chain.push(validate(spec.request ?? {}));
+  if (spec.ifMatch) chain.push(ifMatch(spec.ifMatch));
   if (spec.method === 'post') chain.push(ctx.idempotency);
   chain.push(async (req, res) => {
     await spec.handler(req, res, req.valid as ValidInput<S>);

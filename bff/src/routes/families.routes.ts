@@ -14,6 +14,7 @@ import {
   toInviteDto,
   toMemberDto,
 } from '../dto/auth.dto.js';
+import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 
 const displayName = z.string().min(1).max(80);
@@ -21,10 +22,6 @@ const displayName = z.string().min(1).max(80);
 export const FamilyParams = z.object({ familyId: z.uuid() });
 export const MemberParams = z.object({ familyId: z.uuid(), memberId: z.uuid() });
 export const InviteParams = z.object({ code: z.string().min(1).max(128) });
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(512).optional(),
-});
 
 export const CreateFamilyBody = z
   .object({
@@ -61,9 +58,7 @@ const JoinedFamilyDto = z
     expiresIn: z.number().int(),
   })
   .meta({ id: 'JoinedFamily' });
-const MemberPageDto = z
-  .object({ items: z.array(MemberDto), nextCursor: z.string().nullable() })
-  .meta({ id: 'MemberPage' });
+const MemberPageDto = pageOf(MemberDto, 'MemberPage');
 
 export function familiesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: BffClients }): Router {
   const router = Router();
@@ -118,11 +113,8 @@ export function familiesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: Bf
     },
     errors: { 404: 'No such family among the caller’s' },
     async handler(req, res, { params, query }) {
-      const r = await auth.listMembers(
-        { familyId: params.familyId, page: { limit: query.limit ?? 0, cursor: query.cursor ?? '' } },
-        callOptions(req),
-      );
-      res.json({ items: r.members.map(toMemberDto), nextCursor: r.page?.nextCursor || null });
+      const r = await auth.listMembers({ familyId: params.familyId, page: toPageRequest(query) }, callOptions(req));
+      res.json({ items: r.members.map(toMemberDto), nextCursor: toNextCursor(r.page) });
     },
   });
 

@@ -9,6 +9,8 @@ export const devstackConfigSchema = z.object({
   REDIS_URL: env.url(),
   HOST: z.string().default('127.0.0.1'),
   AUTH_GRPC_PORT: env.port(50051),
+  EXPENSE_GRPC_PORT: env.port(50052),
+  GOALS_GRPC_PORT: env.port(50053),
   BFF_PORT: env.port(8080),
   LOG_LEVEL: env.logLevel(),
 });

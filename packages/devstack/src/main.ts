@@ -1,11 +1,14 @@
 // Starts the whole mesh in one process for local use: every implemented service on its own gRPC
 // port, and the BFF in front. Ctrl-C stops everything cleanly.
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@family/config';
 import { openSql } from '@family/db';
 import { createLogger } from '@family/logger';
 import { installShutdown } from '@family/grpc-kit';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
+import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
+import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
 import { bffConfigSchema, startBff } from '@family/bff';
 import { devstackConfigSchema } from './config.js';
 import { RedisMissingError, startPrivateRedis } from './redis.process.js';
@@ -21,21 +24,59 @@ async function main() {
   const pgliteDir = resolve(config.PGLITE_DIR);
   const sql = await openSql({ databaseUrl: config.DATABASE_URL, dataDir: pgliteDir });
 
+  // Service credentials for this run only: each service gets a client at auth with what it may do.
+  const secret = () => randomBytes(24).toString('base64url');
+  const credentials = { expense: secret(), goals: secret() };
+  const serviceClients = [
+    `expense:${credentials.expense}:auth:read events:write`,
+    `goals:${credentials.goals}:auth:read events:write`,
+  ].join(',');
+
   const auth = await startAuthService({
     config: loadConfig(authConfigSchema, {
       ...env,
       AUTH_GRPC_HOST: config.HOST,
       AUTH_GRPC_PORT: String(config.AUTH_GRPC_PORT),
+      AUTH_SERVICE_CLIENTS: [env.AUTH_SERVICE_CLIENTS, serviceClients].filter(Boolean).join(','),
     }),
     sql,
     logger: logger.child({ service: 'auth' }),
+  });
+  const authUrl = `${config.HOST}:${auth.port}`;
+  const expense = await startExpenseService({
+    config: loadConfig(expenseConfigSchema, {
+      ...env,
+      EXPENSE_GRPC_HOST: config.HOST,
+      EXPENSE_GRPC_PORT: String(config.EXPENSE_GRPC_PORT),
+      AUTH_GRPC_URL: authUrl,
+      AUTH_CLIENT_ID: 'expense',
+      AUTH_CLIENT_SECRET: credentials.expense,
+    }),
+    sql,
+    logger: logger.child({ service: 'expense' }),
+  });
+  const expenseUrl = `${config.HOST}:${expense.port}`;
+  const goals = await startGoalsService({
+    config: loadConfig(goalsConfigSchema, {
+      ...env,
+      GOALS_GRPC_HOST: config.HOST,
+      GOALS_GRPC_PORT: String(config.GOALS_GRPC_PORT),
+      AUTH_GRPC_URL: authUrl,
+      AUTH_CLIENT_ID: 'goals',
+      AUTH_CLIENT_SECRET: credentials.goals,
+      EXPENSE_GRPC_URL: expenseUrl,
+    }),
+    sql,
+    logger: logger.child({ service: 'goals' }),
   });
   const bff = await startBff({
     config: loadConfig(bffConfigSchema, {
       ...env,
       BFF_HOST: config.HOST,
       BFF_PORT: String(config.BFF_PORT),
-      AUTH_GRPC_URL: `${config.HOST}:${auth.port}`,
+      AUTH_GRPC_URL: authUrl,
+      EXPENSE_GRPC_URL: expenseUrl,
+      GOALS_GRPC_URL: `${config.HOST}:${goals.port}`,
       REDIS_URL: redis.url,
     }),
     logger: logger.child({ service: 'bff' }),
@@ -45,7 +86,9 @@ async function main() {
     '',
     'Family Expense Tracker is running:',
     `  REST API (BFF)   ${bff.url}    docs ${bff.url}/docs   ready ${bff.url}/readyz`,
-    `  auth  (gRPC)     ${config.HOST}:${auth.port}`,
+    `  auth    (gRPC)   ${authUrl}`,
+    `  expense (gRPC)   ${expenseUrl}`,
+    `  goals   (gRPC)   ${config.HOST}:${goals.port}`,
     `  database         ${config.DATABASE_URL ? 'Postgres at DATABASE_URL' : `embedded PGlite in ${pgliteDir}`}`,
     `  redis            ${redis.url}${config.REDIS_URL ? '' : ' (private redis-server)'}`,
     'Press Ctrl-C to stop.',
@@ -55,6 +98,8 @@ async function main() {
 
   installShutdown(logger, [
     { name: 'bff', run: () => bff.stop() },
+    { name: 'goals', run: () => goals.stop() },
+    { name: 'expense', run: () => expense.stop() },
     { name: 'auth', run: () => auth.stop() },
     { name: 'database', run: () => sql.close() },
     { name: 'redis', run: () => redis.stop() },

@@ -707,7 +707,10 @@ export interface DeleteCategoryRequest {
   familyId: string;
   categoryId: string;
   expectedVersion: number;
-  /** Empty leaves the affected expenses uncategorized. Subcategories move to the deleted one's parent. */
+  /**
+   * Empty: a category still in use is archived rather than deleted. Subcategories move to the
+   * deleted one's parent.
+   */
   reassignToCategoryId: string;
 }
 
@@ -10164,7 +10167,10 @@ export const ExpenseServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Delete a category; its expenses, splits, budgets and rules move to reassign_to_category_id. */
+    /**
+     * Delete a category. With reassign_to_category_id, its expenses, splits, budgets and rules move
+     * there and the category is deleted; without it, a category still in use is archived instead.
+     */
     deleteCategory: {
       name: 'DeleteCategory',
       requestType: DeleteCategoryRequest as typeof DeleteCategoryRequest,
@@ -10343,7 +10349,10 @@ export const ExpenseServiceDefinition = {
       responseStream: true,
       options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
-    /** CSV import; rows with errors are reported and skipped, duplicates are skipped. */
+    /**
+     * CSV import, all or nothing: any row error rejects the whole file (every error is reported with
+     * its line and column); rows already imported before are skipped as duplicates.
+     */
     importExpensesCsv: {
       name: 'ImportExpensesCsv',
       requestType: ImportExpensesCsvRequest as typeof ImportExpensesCsvRequest,
@@ -10428,7 +10437,10 @@ export interface ExpenseServiceImplementation<CallContextExt = {}> {
     request: ArchiveCategoryRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ArchiveCategoryResponse>>;
-  /** Delete a category; its expenses, splits, budgets and rules move to reassign_to_category_id. */
+  /**
+   * Delete a category. With reassign_to_category_id, its expenses, splits, budgets and rules move
+   * there and the category is deleted; without it, a category still in use is archived instead.
+   */
   deleteCategory(
     request: DeleteCategoryRequest,
     context: CallContext & CallContextExt,
@@ -10520,7 +10532,10 @@ export interface ExpenseServiceImplementation<CallContextExt = {}> {
     request: ExportExpensesCsvRequest,
     context: CallContext & CallContextExt,
   ): ServerStreamingMethodResult<DeepPartial<ExportExpensesCsvResponse>>;
-  /** CSV import; rows with errors are reported and skipped, duplicates are skipped. */
+  /**
+   * CSV import, all or nothing: any row error rejects the whole file (every error is reported with
+   * its line and column); rows already imported before are skipped as duplicates.
+   */
   importExpensesCsv(
     request: ImportExpensesCsvRequest,
     context: CallContext & CallContextExt,
@@ -10592,7 +10607,10 @@ export interface ExpenseServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ArchiveCategoryRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ArchiveCategoryResponse>;
-  /** Delete a category; its expenses, splits, budgets and rules move to reassign_to_category_id. */
+  /**
+   * Delete a category. With reassign_to_category_id, its expenses, splits, budgets and rules move
+   * there and the category is deleted; without it, a category still in use is archived instead.
+   */
   deleteCategory(
     request: DeepPartial<DeleteCategoryRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -10684,7 +10702,10 @@ export interface ExpenseServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ExportExpensesCsvRequest>,
     options?: CallOptions & CallOptionsExt,
   ): AsyncIterable<ExportExpensesCsvResponse>;
-  /** CSV import; rows with errors are reported and skipped, duplicates are skipped. */
+  /**
+   * CSV import, all or nothing: any row error rejects the whole file (every error is reported with
+   * its line and column); rows already imported before are skipped as duplicates.
+   */
   importExpensesCsv(
     request: DeepPartial<ImportExpensesCsvRequest>,
     options?: CallOptions & CallOptionsExt,

@@ -1,0 +1,89 @@
+// What this service asks the auth service: signing keys (for verifying tokens), family settings
+// (service token with auth:read) and a family's members (on behalf of the calling user). Never called
+// inside a database transaction.
+import type { Client } from 'nice-grpc';
+import { AppError } from '@family/errors';
+import { callMetadata, type KeySource, type KitCallOptions, type ServiceTokenSource } from '@family/grpc-kit';
+import type { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { Role } from '@family/contracts/common/v1/common';
+import type { FamilyRole } from '@family/grpc-kit';
+
+export type AuthClient = Client<typeof AuthServiceDefinition, KitCallOptions>;
+
+export interface FamilyInfo {
+  id: string;
+  currency: string;
+  timezone: string;
+}
+
+export interface MemberInfo {
+  id: string;
+  displayName: string;
+  role: FamilyRole;
+}
+
+const roles: Partial<Record<Role, FamilyRole>> = {
+  [Role.ROLE_OWNER]: 'OWNER',
+  [Role.ROLE_PARENT]: 'PARENT',
+  [Role.ROLE_CHILD]: 'CHILD',
+};
+
+export class AuthGateway {
+  constructor(
+    private readonly client: AuthClient,
+    private readonly serviceToken: ServiceTokenSource,
+    private readonly timeoutMs = 5000,
+  ) {}
+
+  private deadline() {
+    return new Date(Date.now() + this.timeoutMs);
+  }
+
+  /** The key source for the TokenVerifier (which caches what it returns). */
+  jwks(): KeySource {
+    return async () => {
+      const r = await this.client.getJwks({}, { deadline: this.deadline() });
+      return r.keys.map((k) => {
+        const jwk: Record<string, string> = { kty: k.kty, kid: k.kid };
+        for (const f of ['crv', 'x', 'y', 'alg', 'use'] as const) if (k[f]) jwk[f] = k[f];
+        return jwk;
+      });
+    };
+  }
+
+  async families(ids: string[]): Promise<FamilyInfo[]> {
+    try {
+      const r = await this.client.batchGetFamilies(
+        { familyIds: ids },
+        { metadata: callMetadata({ token: await this.serviceToken.get() }), deadline: this.deadline() },
+      );
+      return r.families.map((f) => ({ id: f.id, currency: f.currency, timezone: f.timezone }));
+    } catch (err) {
+      throw new AppError('UNAVAILABLE', 'AUTH_UNAVAILABLE', 'Family settings are unavailable right now', {
+        metadata: { cause: String((err as Error).message ?? err).slice(0, 200) },
+      });
+    }
+  }
+
+  async members(familyId: string, userToken: string, requestId?: string): Promise<MemberInfo[]> {
+    const members: MemberInfo[] = [];
+    let cursor = '';
+    try {
+      do {
+        const r = await this.client.listMembers(
+          { familyId, page: { limit: 200, cursor } },
+          { metadata: callMetadata({ token: userToken, requestId }), deadline: this.deadline() },
+        );
+        for (const m of r.members) {
+          members.push({ id: m.id, displayName: m.displayName, role: roles[m.role] ?? 'CHILD' });
+        }
+        cursor = r.page?.nextCursor ?? '';
+      } while (cursor);
+    } catch (err) {
+      throw new AppError('UNAVAILABLE', 'AUTH_UNAVAILABLE', 'The family members are unavailable right now', {
+        metadata: { cause: String((err as Error).message ?? err).slice(0, 200) },
+      });
+    }
+    return members;
+  }
+}

@@ -1,0 +1,251 @@
+// Normalized bank transactions (from the bank service) → expenses, in one transaction per batch with
+// multi-row writes. Idempotent per (family, provider, provider transaction id): a re-sent transaction
+// with the same content changes nothing; a posted transaction replaces its pending one in place;
+// modified ones are updated; removed ones deleted; money coming in is not an expense and is skipped.
+import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
+import { requireScope, type Caller } from '@family/grpc-kit';
+import type { DomainEvent } from '@family/contracts/events/v1/events';
+import { isDay, type Day } from '../domain/calendar.days.js';
+import { allocate, isCurrency, MAX_AMOUNT_MINOR } from '../domain/money.rules.js';
+import { resolveBaseAmount, type BaseAmount } from '../domain/fx.rules.js';
+import { isUniqueViolation } from '@family/db';
+import type { FamilySettings } from './family.directory.js';
+import type { ExpenseRow, ExpenseWithSplits, SplitRow } from '../store/expenses.store.js';
+import type { ExpenseDeps } from './expense.deps.js';
+import { fingerprintOf, type ExpenseDraft, type ExpenseWriter } from './expense.writer.js';
+import { expenseDeletedEvent, expenseUpdatedEvent } from './expense.events.js';
+import { SCOPE_EXPENSE_IMPORT } from './scopes.js';
+
+export const MAX_BANK_BATCH = 5000;
+
+export interface BankTransactionInput {
+  provider: string | undefined;
+  providerTransactionId: string;
+  pendingTransactionId: string;
+  accountId: string;
+  memberId: string;
+  amountMinor: number;
+  currency: string;
+  occurredOn: Day | undefined;
+  description: string;
+  merchant: string;
+  pending: boolean;
+  action: 'ADDED' | 'MODIFIED' | 'REMOVED';
+}
+
+export interface BankImportResult {
+  added: number;
+  modified: number;
+  removed: number;
+  unchanged: number;
+  skipped: number;
+}
+
+const keyOf = (provider: string, id: string) => `${provider}\u001f${id}`;
+
+export class BankImport {
+  constructor(
+    private readonly deps: ExpenseDeps,
+    private readonly writer: ExpenseWriter,
+  ) {}
+
+  async import(caller: Caller, familyId: string, txs: BankTransactionInput[]): Promise<BankImportResult> {
+    requireScope(caller, SCOPE_EXPENSE_IMPORT);
+    const id = requireUuid(familyId, 'familyId');
+    if (txs.length > MAX_BANK_BATCH) throw AppError.invalidField('transactions', `at most ${MAX_BANK_BATCH} per call`);
+    const v = new Violations();
+    txs.forEach((t, i) => {
+      const p = `transactions.${i}.`;
+      v.check(t.provider !== undefined, `${p}provider`, 'is required');
+      v.check(
+        t.providerTransactionId.length >= 1 && t.providerTransactionId.length <= 200,
+        `${p}providerTransactionId`,
+        'must be 1-200 characters',
+      );
+      if (t.action === 'REMOVED') return;
+      v.check(isUuid(t.memberId), `${p}memberId`, 'must be a UUID');
+      v.check(isCurrency(t.currency), `${p}currency`, 'must be an ISO 4217 currency code');
+      v.check(t.occurredOn !== undefined && isDay(t.occurredOn), `${p}occurredOn`, 'is required');
+      v.check(
+        Number.isInteger(t.amountMinor) && Math.abs(t.amountMinor) <= MAX_AMOUNT_MINOR,
+        `${p}amountMinor`,
+        'is out of range',
+      );
+    });
+    v.throwIfAny();
+    const family = await this.deps.families.settings(id);
+    const foreign = [...new Set(txs.map((t) => t.currency).filter((c) => c && c !== family.currency))];
+    const rates = await this.deps.fxRates.rates(id, foreign);
+    const bases = txs.map((t, i) =>
+      t.action === 'REMOVED' || t.amountMinor <= 0
+        ? undefined
+        : resolveBaseAmount(
+            {
+              amountMinor: t.amountMinor,
+              currency: t.currency,
+              baseCurrency: family.currency,
+              tableRate: rates.get(t.currency),
+            },
+            `transactions.${i}.`,
+          ),
+    );
+
+    try {
+      return await this.write(id, family, txs, bases);
+    } catch (err) {
+      if (isUniqueViolation(err, 'expenses_bank_transaction_key')) {
+        throw new AppError('ABORTED', 'CONCURRENT_IMPORT', 'The same transactions are being imported at once; retry');
+      }
+      throw err;
+    }
+  }
+
+  private write(
+    id: string,
+    family: FamilySettings,
+    txs: BankTransactionInput[],
+    bases: (BaseAmount | undefined)[],
+  ): Promise<BankImportResult> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const result: BankImportResult = { added: 0, modified: 0, removed: 0, unchanged: 0, skipped: 0 };
+      const providers = [...new Set(txs.map((t) => t.provider!))];
+      const ids = [
+        ...new Set(
+          txs.flatMap((t) =>
+            t.pendingTransactionId ? [t.providerTransactionId, t.pendingTransactionId] : [t.providerTransactionId],
+          ),
+        ),
+      ];
+      const existing = new Map<string, ExpenseRow>();
+      for (const row of await this.deps.expenses.bankExpenses(trx, id, providers, ids)) {
+        existing.set(keyOf(row.bank_provider!, row.bank_transaction_id!), row);
+      }
+      const inserts: ExpenseDraft[] = [];
+      const updates = new Map<string, Parameters<typeof this.deps.expenses.updateBankMany>[1][number]>();
+      const before = new Map<string, ExpenseRow>();
+      const deletes = new Map<string, ExpenseRow>();
+      const insertAt = new Map<string, number>();
+      txs.forEach((t, i) => {
+        const key = keyOf(t.provider!, t.providerTransactionId);
+        let row = existing.get(key);
+        const base = bases[i];
+        if (t.action === 'REMOVED' || !base) {
+          if (row) {
+            deletes.set(row.id, row);
+            existing.delete(key);
+            if (t.action === 'REMOVED') result.removed++;
+            else result.skipped++;
+          } else if (t.action === 'REMOVED') result.unchanged++;
+          else result.skipped++;
+          return;
+        }
+        if (!row && t.pendingTransactionId) {
+          const pendingKey = keyOf(t.provider!, t.pendingTransactionId);
+          row = existing.get(pendingKey);
+          if (row) existing.delete(pendingKey);
+        }
+        const next = {
+          amountMinor: t.amountMinor,
+          currency: t.currency,
+          ...base,
+          occurredOn: t.occurredOn!,
+          description: (t.description || t.merchant || 'Bank transaction').trim().slice(0, 200),
+          merchant: t.merchant.trim().slice(0, 100),
+          pending: t.pending,
+          bankTransactionId: t.providerTransactionId,
+          bankAccountId: t.accountId,
+        };
+        if (row) {
+          const same =
+            row.amount_minor === next.amountMinor &&
+            row.currency === next.currency &&
+            row.base_amount_minor === next.baseAmountMinor &&
+            row.occurred_on === next.occurredOn &&
+            row.description === next.description &&
+            row.merchant === next.merchant &&
+            row.pending === next.pending &&
+            row.bank_transaction_id === next.bankTransactionId &&
+            (row.bank_account_id ?? '') === next.bankAccountId;
+          existing.set(key, row);
+          if (same && !updates.has(row.id)) {
+            result.unchanged++;
+            return;
+          }
+          if (!updates.has(row.id)) result.modified++;
+          before.set(row.id, row);
+          updates.set(row.id, {
+            id: row.id,
+            ...next,
+            fingerprint: fingerprintOf({
+              member_id: row.member_id,
+              occurred_on: next.occurredOn,
+              amount_minor: next.amountMinor,
+              currency: next.currency,
+              description: next.description,
+              merchant: next.merchant,
+            }),
+          });
+          return;
+        }
+        // A transaction sent twice in one batch: the last version wins.
+        const at = insertAt.get(key);
+        const draft: ExpenseDraft = {
+          memberId: t.memberId.toLowerCase(),
+          ...next,
+          categoryId: null,
+          tags: [],
+          note: '',
+          splits: [],
+          source: 'BANK',
+          createdByMemberId: null,
+          bankProvider: t.provider!,
+        };
+        if (at !== undefined) inserts[at] = draft;
+        else {
+          insertAt.set(key, inserts.length);
+          inserts.push(draft);
+          result.added++;
+        }
+      });
+
+      await this.deps.expenses.delete(trx, [...deletes.keys()]);
+      const events: DomainEvent[] = [...deletes.values()].map((row) => expenseDeletedEvent(row, undefined));
+      const updated = await this.deps.expenses.updateBankMany(trx, [...updates.values()]);
+      // A split expense keeps its split, rescaled to the new amount.
+      const splitRows = updated.filter((r) => r.split);
+      let splits: SplitRow[] = [];
+      if (splitRows.length) {
+        const old = await this.deps.expenses.withSplits(
+          trx,
+          splitRows.map((r) => before.get(r.id)!),
+        );
+        splits = old.flatMap((o) => {
+          const row = splitRows.find((r) => r.id === o.id)!;
+          const amounts = allocate(
+            row.amount_minor,
+            o.splits.map((s) => s.amount_minor),
+          );
+          const baseAmounts = allocate(
+            row.base_amount_minor,
+            o.splits.map((s) => s.amount_minor),
+          );
+          return o.splits.map((s, i) => ({ ...s, amount_minor: amounts[i]!, base_amount_minor: baseAmounts[i]! }));
+        });
+        await this.deps.expenses.replaceSplits(
+          trx,
+          splitRows.map((r) => r.id),
+          splits,
+        );
+      }
+      const changed: ExpenseWithSplits[] = updated.map((r) => ({
+        ...r,
+        splits: splits.filter((s) => s.expense_id === r.id),
+      }));
+      events.push(...updated.map((r) => expenseUpdatedEvent(r, undefined)));
+      await this.writer.afterChange(trx, family, changed, events, {});
+      await this.writer.enqueue(trx, events);
+      await this.writer.create(trx, family, inserts, {});
+      return result;
+    });
+  }
+}

@@ -1,0 +1,279 @@
+// CSV export (streamed page by page) and import (every row checked, every bad row reported with its
+// line and column, nothing written unless the whole file is good, re-imported rows skipped as
+// duplicates by fingerprint).
+import { AppError, isUuid, Violations } from '@family/errors';
+import type { Caller } from '@family/grpc-kit';
+import { isDay, todayIn } from '../domain/calendar.days.js';
+import { CategoryTree } from '../domain/category.tree.js';
+import {
+  csvRow,
+  CsvSyntaxError,
+  escapeFormula,
+  EXPORT_COLUMNS,
+  parseCsv,
+  TAG_SEPARATOR,
+  unescapeFormula,
+} from '../domain/csv.format.js';
+import { checkExpenseFields, expenseFingerprint, normalizeTags, type SplitInput } from '../domain/expense.rules.js';
+import { resolveBaseAmount } from '../domain/fx.rules.js';
+import { formatMinor, isCurrency, parseMajor } from '../domain/money.rules.js';
+import type { ExpenseDeps } from './expense.deps.js';
+import type { ExpenseDraft, ExpenseWriter } from './expense.writer.js';
+import type { ExpenseListInput, Expenses } from './expenses.js';
+
+export const MAX_CSV_BYTES = 10 * 1024 * 1024;
+export const MAX_CSV_ROWS = 20_000;
+const EXPORT_PAGE = 1000;
+const SPLIT_SEPARATOR = ';';
+
+export interface CsvRowError {
+  line: number;
+  field: string;
+  message: string;
+}
+
+// Violation field names of the shared expense checks → the CSV's column names.
+const columnOf: Record<string, string> = {
+  amountMinor: 'amount',
+  currency: 'currency',
+  description: 'description',
+  merchant: 'merchant',
+  note: 'note',
+  tags: 'tags',
+  categoryId: 'category',
+  splits: 'splits',
+  fxRate: 'base_amount',
+  baseAmountMinor: 'base_amount',
+};
+
+export class CsvTransfer {
+  constructor(
+    private readonly deps: ExpenseDeps,
+    private readonly expenses: Expenses,
+    private readonly writer: ExpenseWriter,
+  ) {}
+
+  /** The CSV in chunks: the header first, then one chunk per page of expenses (newest first). */
+  async *export(
+    caller: Caller,
+    familyId: string,
+    input: ExpenseListInput,
+  ): AsyncGenerator<{ chunk: Buffer; filename: string }> {
+    const actor = await this.deps.access.actor(caller, familyId);
+    const filter = await this.expenses.filterFor(actor, input);
+    const tree = new CategoryTree(await this.deps.categories.all(actor.familyId));
+    const filename = `expenses-${todayIn(actor.family.timezone, this.deps.now())}.csv`;
+    yield { chunk: Buffer.from(csvRow([...EXPORT_COLUMNS, 'splits'])), filename };
+    let after: { occurredOn: string; id: string } | undefined;
+    for (;;) {
+      const rows = await this.deps.expenses.list(actor.familyId, filter, after, EXPORT_PAGE);
+      if (rows.length === 0) break;
+      const page = await this.deps.expenses.withSplits(this.deps.db, rows);
+      const text = page
+        .map((e) =>
+          csvRow([
+            e.occurred_on,
+            formatMinor(e.amount_minor, e.currency),
+            e.currency,
+            formatMinor(e.base_amount_minor, e.base_currency),
+            e.base_currency,
+            escapeFormula(e.description),
+            escapeFormula(e.merchant),
+            e.category_id ? escapeFormula(tree.path(e.category_id)) : '',
+            escapeFormula(e.tags.join(TAG_SEPARATOR)),
+            escapeFormula(e.note),
+            e.member_id,
+            e.source,
+            e.flagged ? 'true' : 'false',
+            e.id,
+            escapeFormula(
+              e.splits
+                .map((s) => `${tree.path(s.category_id)}=${formatMinor(s.amount_minor, e.currency)}`)
+                .join(SPLIT_SEPARATOR),
+            ),
+          ]),
+        )
+        .join('');
+      yield { chunk: Buffer.from(text), filename: '' };
+      const last = rows[rows.length - 1]!;
+      after = { occurredOn: last.occurred_on, id: last.id };
+      if (rows.length < EXPORT_PAGE) break;
+    }
+  }
+
+  async import(
+    caller: Caller,
+    familyId: string,
+    input: { csv: Uint8Array; defaultMemberId: string; defaultCurrency: string; dryRun: boolean },
+  ): Promise<{ imported: number; duplicates: number; errors: CsvRowError[] }> {
+    const actor = await this.deps.access.actor(caller, familyId);
+    const family = actor.family;
+    if (input.csv.byteLength > MAX_CSV_BYTES) throw AppError.invalidField('csv', 'must be at most 10 MB');
+    const defaultMember = await this.deps.access.writeTarget(actor, input.defaultMemberId, 'defaultMemberId');
+    const defaultCurrency = input.defaultCurrency ? input.defaultCurrency.toUpperCase() : family.currency;
+    if (!isCurrency(defaultCurrency))
+      throw AppError.invalidField('defaultCurrency', 'must be an ISO 4217 currency code');
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input.csv);
+    } catch {
+      throw AppError.invalidField('csv', 'must be UTF-8 text');
+    }
+    let records;
+    try {
+      records = parseCsv(text);
+    } catch (err) {
+      if (err instanceof CsvSyntaxError)
+        return { imported: 0, duplicates: 0, errors: [{ line: err.line, field: '', message: err.message }] };
+      throw err;
+    }
+    const [header, ...rows] = records;
+    if (!header) throw AppError.invalidField('csv', 'is empty');
+    if (rows.length > MAX_CSV_ROWS) throw AppError.invalidField('csv', `at most ${MAX_CSV_ROWS} rows per file`);
+    const columns = new Map(header.cells.map((c, i) => [c.trim().toLowerCase(), i]));
+    const errors: CsvRowError[] = [];
+    for (const required of ['date', 'amount', 'description']) {
+      if (!columns.has(required)) errors.push({ line: header.line, field: required, message: 'column is missing' });
+    }
+    if (errors.length) return { imported: 0, duplicates: 0, errors };
+
+    const tree = new CategoryTree(await this.deps.categories.all(actor.familyId));
+    const cell = (cells: string[], name: string) => {
+      const i = columns.get(name);
+      return i === undefined ? '' : unescapeFormula(cells[i] ?? '').trim();
+    };
+    const memberIds = new Set(rows.map((r) => cell(r.cells, 'member_id').toLowerCase()).filter(Boolean));
+    const members =
+      actor.isParent && memberIds.size
+        ? await this.deps.access.members.members(actor.familyId, actor.token)
+        : undefined;
+    const currencies = new Set(rows.map((r) => (cell(r.cells, 'currency') || defaultCurrency).toUpperCase()));
+    currencies.delete(family.currency);
+    const rates = await this.deps.fxRates.rates(actor.familyId, [...currencies].filter(isCurrency));
+
+    const drafts: (ExpenseDraft & { line: number })[] = [];
+    for (const { line, cells } of rows) {
+      const rowErrors: CsvRowError[] = [];
+      const bad = (field: string, message: string) => rowErrors.push({ line, field, message });
+      const date = cell(cells, 'date');
+      if (!isDay(date)) bad('date', 'must be a date as YYYY-MM-DD');
+      const currency = (cell(cells, 'currency') || defaultCurrency).toUpperCase();
+      if (!isCurrency(currency)) bad('currency', 'must be an ISO 4217 currency code');
+      const amountMinor = isCurrency(currency) ? parseMajor(cell(cells, 'amount'), currency) : undefined;
+      if (amountMinor === undefined) bad('amount', `must be a decimal amount such as 12.50`);
+      let memberId = defaultMember;
+      const memberCell = cell(cells, 'member_id').toLowerCase();
+      if (memberCell) {
+        if (!isUuid(memberCell)) bad('member_id', 'must be a member id');
+        else if (!actor.isParent && memberCell !== actor.memberId)
+          bad('member_id', 'you can only import your own expenses');
+        else if (members && !members.has(memberCell)) bad('member_id', 'is not a member of this family');
+        else memberId = memberCell;
+      }
+      const categoryPath = cell(cells, 'category');
+      const categoryId = categoryPath ? (tree.findByPath(categoryPath) ?? null) : null;
+      if (categoryPath && !categoryId) bad('category', 'is not a category of this family');
+      const splits: SplitInput[] = [];
+      const splitCell = cell(cells, 'splits');
+      if (splitCell && isCurrency(currency)) {
+        for (const part of splitCell.split(SPLIT_SEPARATOR)) {
+          const at = part.lastIndexOf('=');
+          const id = at > 0 ? tree.findByPath(part.slice(0, at)) : undefined;
+          const amount = at > 0 ? parseMajor(part.slice(at + 1), currency) : undefined;
+          if (!id || amount === undefined) bad('splits', 'each part must be "Category > Sub=12.50"');
+          else splits.push({ categoryId: id, amountMinor: amount });
+        }
+      }
+      const tags = cell(cells, 'tags')
+        .split(TAG_SEPARATOR)
+        .filter((t) => t.trim());
+      const fields = {
+        amountMinor: amountMinor ?? 1,
+        currency: isCurrency(currency) ? currency : family.currency,
+        description: cell(cells, 'description'),
+        merchant: cell(cells, 'merchant'),
+        categoryId: splits.length ? null : categoryId,
+        tags,
+        note: cell(cells, 'note'),
+        splits,
+      };
+      const v = new Violations();
+      checkExpenseFields(v, fields);
+      for (const violation of v.list) {
+        const column = columnOf[violation.field.split('.')[0]!] ?? violation.field;
+        if (!rowErrors.some((e) => e.field === column)) bad(column, violation.message);
+      }
+      let base;
+      if (rowErrors.length === 0) {
+        // A base amount written for another base currency (a file from another family) is not ours.
+        const baseCurrency = cell(cells, 'base_currency').toUpperCase() || family.currency;
+        const baseCell = baseCurrency === family.currency ? cell(cells, 'base_amount') : '';
+        const userBase = currency !== family.currency && baseCell ? parseMajor(baseCell, family.currency) : undefined;
+        if (currency !== family.currency && baseCell && userBase === undefined)
+          bad('base_amount', 'must be a decimal amount');
+        else {
+          try {
+            base = resolveBaseAmount({
+              amountMinor: amountMinor!,
+              currency,
+              baseCurrency: family.currency,
+              userBaseAmountMinor: userBase,
+              tableRate: rates.get(currency),
+            });
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            bad('base_amount', `no rate for ${currency}: give base_amount or add the rate to the family`);
+          }
+        }
+      }
+      errors.push(...rowErrors);
+      if (rowErrors.length || !base) continue;
+      drafts.push({
+        line,
+        memberId,
+        amountMinor: amountMinor!,
+        currency,
+        ...base,
+        occurredOn: date,
+        description: fields.description,
+        merchant: fields.merchant,
+        categoryId: fields.categoryId,
+        tags: normalizeTags(tags),
+        note: fields.note,
+        splits,
+        source: 'MANUAL',
+        createdByMemberId: actor.memberId,
+      });
+    }
+    if (errors.length) return { imported: 0, duplicates: 0, errors };
+
+    // Duplicates: the n-th identical row of the file is new only if the family has fewer than n.
+    const fingerprints = drafts.map((d) =>
+      expenseFingerprint({
+        memberId: d.memberId,
+        occurredOn: d.occurredOn,
+        amountMinor: d.amountMinor,
+        currency: d.currency,
+        description: d.description,
+        merchant: d.merchant,
+      }),
+    );
+    const existing = await this.deps.expenses.fingerprintCounts(this.deps.db, actor.familyId, [
+      ...new Set(fingerprints),
+    ]);
+    const seen = new Map<string, number>();
+    const fresh = drafts.filter((_, i) => {
+      const fp = fingerprints[i]!;
+      const n = (seen.get(fp) ?? 0) + 1;
+      seen.set(fp, n);
+      return n > (existing.get(fp) ?? 0);
+    });
+    const duplicates = drafts.length - fresh.length;
+    if (!input.dryRun && fresh.length) {
+      await this.deps.db
+        .transaction()
+        .execute((trx) => this.writer.create(trx, family, fresh, { actorUserId: actor.userId }));
+    }
+    return { imported: fresh.length, duplicates, errors: [] };
+  }
+}

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Outbox } from '@family/outbox';
+import type { ExpenseDatabase } from '../db/schema.js';
+import type { CategoriesStore } from '../store/categories.store.js';
+import type { ExpensesStore } from '../store/expenses.store.js';
+import type { FxRatesStore } from '../store/fx-rates.store.js';
+import type { RulesStore } from '../store/rules.store.js';
+import type { BudgetsStore } from '../store/budgets.store.js';
+import type { LimitsStore } from '../store/limits.store.js';
+import type { FamiliesStore } from '../store/families.store.js';
+import type { ProcessedEventsStore } from '../store/events.store.js';
+import type { RecurringStore } from '../store/recurring.store.js';
+import type { Access } from './access.js';
+import type { FamilyDirectory } from './family.directory.js';
+
+/** Everything the use cases need, built once by the composition root. */
+export interface ExpenseDeps {
+  db: Kysely<ExpenseDatabase>;
+  outbox: Outbox;
+  access: Access;
+  families: FamilyDirectory;
+  familiesStore: FamiliesStore;
+  categories: CategoriesStore;
+  expenses: ExpensesStore;
+  fxRates: FxRatesStore;
+  rules: RulesStore;
+  budgets: BudgetsStore;
+  limits: LimitsStore;
+  processedEvents: ProcessedEventsStore;
+  recurring: RecurringStore;
+  /** The clock; tests move it. */
+  now: () => Date;
+}

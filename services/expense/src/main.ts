@@ -1,0 +1,24 @@
+// The expense service process: the only file with side effects.
+import { ConfigError, loadConfig } from '@family/config';
+import { openSql } from '@family/db';
+import { createLogger } from '@family/logger';
+import { installShutdown } from '@family/grpc-kit';
+import { expenseConfigSchema } from './config.js';
+import { startExpenseService } from './service.js';
+
+async function main() {
+  const config = loadConfig(expenseConfigSchema);
+  const logger = createLogger('expense', config.LOG_LEVEL);
+  const sql = await openSql({ databaseUrl: config.DATABASE_URL, dataDir: config.PGLITE_DIR });
+  const service = await startExpenseService({ config, sql, logger });
+  installShutdown(logger, [
+    { name: 'grpc', run: () => service.stop() },
+    { name: 'database', run: () => sql.close() },
+  ]);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

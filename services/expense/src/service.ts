@@ -1,0 +1,147 @@
+// Composition root of the expense service: builds stores and use cases over a SqlHandle, migrates,
+// connects to auth (keys, family settings, members, service tokens), starts the gRPC server, the
+// outbox relay and the recurring-expense scheduler. main.ts, the local launcher and tests call this.
+import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
+import type { Logger } from '@family/logger';
+import { Outbox, OutboxRelay, type OutboxSubscriber } from '@family/outbox';
+import { createGrpcClient, callMetadata, ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
+import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
+import { GamificationServiceDefinition } from '@family/contracts/gamification/v1/gamification';
+import type { ExpenseConfig } from './config.js';
+import type { ExpenseDatabase } from './db/schema.js';
+import { migrations } from './db/migrations/index.js';
+import { FamiliesStore } from './store/families.store.js';
+import { CategoriesStore } from './store/categories.store.js';
+import { ExpensesStore } from './store/expenses.store.js';
+import { FxRatesStore } from './store/fx-rates.store.js';
+import { RulesStore } from './store/rules.store.js';
+import { BudgetsStore } from './store/budgets.store.js';
+import { LimitsStore } from './store/limits.store.js';
+import { ProcessedEventsStore } from './store/events.store.js';
+import { RecurringStore } from './store/recurring.store.js';
+import { AuthGateway } from './app/auth.gateway.js';
+import { FamilyDirectory } from './app/family.directory.js';
+import { MemberDirectory } from './app/member.directory.js';
+import { Access } from './app/access.js';
+import { ExpenseApp } from './app/expense.app.js';
+import { SCOPE_AUTH_READ, SCOPE_EVENTS_WRITE } from './app/scopes.js';
+import { createExpenseServer } from './server.js';
+
+export interface RunningExpenseService {
+  port: number;
+  address: string;
+  app: ExpenseApp;
+  relay: OutboxRelay;
+  verifier: TokenVerifier;
+  families: FamilyDirectory;
+  stop(): Promise<void>;
+}
+
+export async function startExpenseService(input: {
+  config: ExpenseConfig;
+  sql: SqlHandle;
+  logger: Logger;
+  metrics?: GrpcMetrics;
+  /** The clock (tests move it); defaults to the system clock. */
+  now?: () => Date;
+}): Promise<RunningExpenseService> {
+  const { config, logger } = input;
+  const now = input.now ?? (() => new Date());
+  const db = createKysely<ExpenseDatabase>(input.sql, config.DB_SCHEMA);
+  await migrateToLatest(db, config.DB_SCHEMA, migrations);
+
+  const clientOptions = input.metrics ? { metrics: input.metrics } : {};
+  const authClient = createGrpcClient(AuthServiceDefinition, config.AUTH_GRPC_URL, clientOptions);
+  // One client-credentials token for everything this service calls on its own behalf.
+  const serviceToken = new ServiceTokenSource(async () => {
+    const r = await authClient.issueServiceToken({
+      clientId: config.AUTH_CLIENT_ID,
+      clientSecret: config.AUTH_CLIENT_SECRET,
+      scopes: [SCOPE_AUTH_READ, SCOPE_EVENTS_WRITE],
+    });
+    return { accessToken: r.accessToken, expiresIn: r.expiresIn };
+  });
+  const auth = new AuthGateway(authClient, serviceToken);
+
+  const subscribers: OutboxSubscriber[] = [];
+  if (config.NOTIFICATION_GRPC_URL) {
+    const client = createGrpcClient(NotificationServiceDefinition, config.NOTIFICATION_GRPC_URL, clientOptions);
+    subscribers.push({
+      name: 'notification',
+      deliver: async (events) => {
+        await client.handleEvents({ events }, { metadata: callMetadata({ token: await serviceToken.get() }) });
+      },
+    });
+  }
+  if (config.GAMIFICATION_GRPC_URL) {
+    const client = createGrpcClient(GamificationServiceDefinition, config.GAMIFICATION_GRPC_URL, clientOptions);
+    subscribers.push({
+      name: 'gamification',
+      deliver: async (events) => {
+        await client.recordEvents({ events }, { metadata: callMetadata({ token: await serviceToken.get() }) });
+      },
+    });
+  }
+  const relay = new OutboxRelay({
+    db,
+    subscribers,
+    logger: logger.child({ component: 'outbox' }),
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+  });
+  const outbox = new Outbox(relay.subscriberNames, () => relay.kick());
+
+  const familiesStore = new FamiliesStore(db);
+  const categories = new CategoriesStore(db);
+  const families = new FamilyDirectory({ db, families: familiesStore, categories, fetch: (ids) => auth.families(ids) });
+  const members = new MemberDirectory((familyId, token) => auth.members(familyId, token), config.MEMBER_CACHE_MS);
+  const app = new ExpenseApp(
+    {
+      db,
+      outbox,
+      access: new Access(families, members),
+      families,
+      familiesStore,
+      categories,
+      expenses: new ExpensesStore(db),
+      fxRates: new FxRatesStore(db),
+      rules: new RulesStore(db),
+      budgets: new BudgetsStore(db),
+      limits: new LimitsStore(db),
+      processedEvents: new ProcessedEventsStore(),
+      recurring: new RecurringStore(db),
+      now,
+    },
+    logger,
+  );
+
+  const verifier = new TokenVerifier({
+    keys: auth.jwks(),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const grpc = createExpenseServer({
+    logger,
+    verifier,
+    app,
+    ...(input.metrics ? { metrics: input.metrics } : {}),
+  });
+  const port = await grpc.listen(config.EXPENSE_GRPC_HOST, config.EXPENSE_GRPC_PORT);
+  relay.start();
+  app.scheduler.start(config.SCHEDULER_INTERVAL_MS);
+  logger.info({ port }, 'expense service listening');
+
+  return {
+    port,
+    address: `127.0.0.1:${port}`,
+    app,
+    relay,
+    verifier,
+    families,
+    async stop() {
+      await grpc.shutdown();
+      await app.scheduler.stop();
+      await relay.stop();
+    },
+  };
+}

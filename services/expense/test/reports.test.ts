@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import { Status } from 'nice-grpc';
+import { expectGrpcError } from '@family/testing';
+import { SpendingReportGroupBy } from '@family/contracts/expense/v1/expense';
+import {
+  d,
+  day,
+  household,
+  startTestAuth,
+  startTestExpense,
+  type AuthHarness,
+  type ExpenseHarness,
+  type Household,
+} from './expense.harness.js';
+
+describe('ExpenseService spending reports', () => {
+  let auth: AuthHarness;
+  let h: ExpenseHarness;
+  let f: Household;
+  let ids: Record<string, string>;
+  before(async () => {
+    auth = await startTestAuth();
+    h = await startTestExpense(auth);
+    f = await household(auth);
+    const cats = (await h.client.listCategories({ familyId: f.familyId, page: { limit: 200 } }, f.asParent)).categories;
+    ids = Object.fromEntries(cats.map((c) => [c.name, c.id]));
+    const add = (on: string, amountMinor: number, extra: Record<string, unknown>, as = f.asParent) =>
+      h.client.createExpense({ familyId: f.familyId, amountMinor, description: 'x', occurredOn: d(on), ...extra }, as);
+    // March (the report) and February (the previous period of the same length).
+    await add('2024-03-01', 1000, { categoryId: ids.Cafes, merchant: 'Blue Bottle', tags: ['work'] });
+    await add('2024-03-10', 3000, { categoryId: ids.Restaurants, merchant: 'blue bottle' });
+    await add('2024-03-20', 500, { categoryId: ids.Toys, merchant: 'Toy Palace' }, f.asChild);
+    await add('2024-03-31', 2000, {
+      merchant: 'Market',
+      splits: [
+        { categoryId: ids.Cafes, amountMinor: 500 },
+        { categoryId: ids.Fuel, amountMinor: 1500 },
+      ],
+    });
+    await add('2024-03-15', 100, { currency: 'USD', fxRate: '2', tags: ['work', 'travel'] });
+    await add('2024-02-10', 700, { categoryId: ids.Cafes, merchant: 'Blue Bottle' });
+    await add('2024-04-01', 9999, { categoryId: ids.Cafes });
+  });
+  after(async () => {
+    await h.stop();
+    await auth.stop();
+  });
+
+  const report = (req: Record<string, unknown>, as = f.asParent) =>
+    h.client.getSpendingReport({ familyId: f.familyId, from: d('2024-03-01'), to: d('2024-03-31'), ...req }, as);
+
+  it('totals by category in base currency, splits counting toward their own categories, against the previous period', async () => {
+    const r = await report({ groupBy: SpendingReportGroupBy.SPENDING_REPORT_GROUP_BY_CATEGORY });
+    expect(r.currency).to.equal('EUR');
+    expect([day(r.previousFrom), day(r.previousTo)]).to.deep.equal(['2024-01-30', '2024-02-29']);
+    expect(r.totalMinor).to.equal(6700);
+    expect(r.previousTotalMinor).to.equal(700);
+    expect(r.groups.map((g) => [g.label, g.totalMinor, g.previousTotalMinor, g.expenseCount])).to.deep.equal([
+      ['Dining > Restaurants', 3000, 0, 1],
+      ['Dining > Cafes', 1500, 700, 2],
+      ['Transport > Fuel', 1500, 0, 1],
+      ['Kids > Toys', 500, 0, 1],
+      ['Uncategorized', 200, 0, 1],
+    ]);
+    expect(r.topMerchants.map((m) => [m.merchant.toLowerCase(), m.totalMinor, m.expenseCount])).to.deep.equal([
+      ['blue bottle', 4000, 2],
+      ['market', 2000, 1],
+      ['toy palace', 500, 1],
+    ]);
+  });
+
+  it('groups by member, month and tag, and narrows to a category with its subcategories', async () => {
+    const members = await report({ groupBy: SpendingReportGroupBy.SPENDING_REPORT_GROUP_BY_MEMBER });
+    expect(members.groups.map((g) => [g.label, g.totalMinor])).to.deep.equal([
+      ['Pat', 6200],
+      ['Sam', 500],
+    ]);
+    const months = await report({ groupBy: SpendingReportGroupBy.SPENDING_REPORT_GROUP_BY_MONTH, to: d('2024-04-30') });
+    expect(months.groups.map((g) => [g.key, g.totalMinor])).to.deep.equal([
+      ['2024-03', 6700],
+      ['2024-04', 9999],
+    ]);
+    const tags = await report({ groupBy: SpendingReportGroupBy.SPENDING_REPORT_GROUP_BY_TAG });
+    expect(tags.groups.map((g) => [g.label, g.totalMinor])).to.deep.equal([
+      ['Untagged', 5500],
+      ['work', 1200],
+      ['travel', 200],
+    ]);
+    const dining = await report({ categoryId: ids.Dining });
+    expect(dining.totalMinor).to.equal(4500);
+  });
+
+  it("limits a child's report to their own spending", async () => {
+    const r = await report({ memberId: f.parent.memberId }, f.asChild);
+    expect(r.totalMinor).to.equal(500);
+  });
+
+  it('validates the range and hides other families', async () => {
+    const bad = await expectGrpcError(report({ from: d('2024-04-01'), to: d('2024-03-01') }), Status.INVALID_ARGUMENT);
+    expect(bad.violations.map((v) => v.field)).to.deep.equal(['to']);
+    const other = await household(auth);
+    await expectGrpcError(report({}, other.asParent), Status.NOT_FOUND);
+  });
+});

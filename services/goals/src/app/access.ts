@@ -1,0 +1,86 @@
+// Who is acting, in which family, with which role — from the verified token — plus the family's
+// settings, and the rules about whose money and chores a caller may touch. A foreign family or member
+// answers NOT_FOUND; a child reaching for a sibling's jars or a parent-only action PERMISSION_DENIED.
+import { AppError, requireUuid } from '@family/errors';
+import { PARENT_ROLES, requireMembership, type Caller, type FamilyRole, type UserCaller } from '@family/grpc-kit';
+import type { FamilyDirectory, FamilySettings } from './family.directory.js';
+import type { MemberDirectory } from './member.directory.js';
+import type { MemberInfo } from './auth.gateway.js';
+
+export interface Actor {
+  familyId: string;
+  memberId: string;
+  role: FamilyRole;
+  isParent: boolean;
+  userId: string;
+  token: string;
+  family: FamilySettings;
+}
+
+export class Access {
+  constructor(
+    private readonly families: FamilyDirectory,
+    private readonly members: MemberDirectory,
+  ) {}
+
+  /** The caller in the family; a parent-only call (`parentOnly`) refuses a child. */
+  async actor(caller: Caller, familyId: string, { parentOnly = false } = {}): Promise<Actor> {
+    const id = requireUuid(familyId, 'familyId');
+    const membership = requireMembership(caller, id, parentOnly ? PARENT_ROLES : undefined);
+    const user = caller as UserCaller;
+    const family = await this.families.settings(id);
+    return {
+      familyId: id,
+      memberId: membership.memberId,
+      role: membership.role,
+      isParent: PARENT_ROLES.includes(membership.role),
+      userId: user.userId,
+      token: user.token,
+      family,
+    };
+  }
+
+  /** A member of the actor's family (NOT_FOUND otherwise). */
+  async member(actor: Actor, memberId: string, field = 'memberId'): Promise<MemberInfo> {
+    const id = requireUuid(memberId, field);
+    const member = await this.members.find(actor.familyId, id, actor.token);
+    if (!member) throw AppError.notFound('Member');
+    return member;
+  }
+
+  /** A child of the actor's family, for allowances and chores (a violation on `field` otherwise). */
+  async child(actor: Actor, memberId: string, field: string): Promise<MemberInfo> {
+    const id = requireUuid(memberId, field);
+    const member = await this.members.find(actor.familyId, id, actor.token);
+    if (!member) throw AppError.invalidField(field, 'is not a member of this family');
+    if (member.role !== 'CHILD') throw AppError.invalidField(field, 'must be a child of this family');
+    return member;
+  }
+
+  /**
+   * The member whose jars, ledger or list a call is about: anyone in the family for a parent; a child
+   * only themselves (a sibling → PERMISSION_DENIED, an id outside the family → NOT_FOUND).
+   */
+  async jarHolder(actor: Actor, memberId: string, field = 'memberId'): Promise<string> {
+    const id = requireUuid(memberId, field);
+    if (id === actor.memberId) return id;
+    await this.member(actor, id, field);
+    if (!actor.isParent) throw AppError.forbidden('A child can only reach their own money and chores', 'OWN_ONLY');
+    return id;
+  }
+
+  /** The member filter of a list: empty means everyone for a parent and themselves for a child. */
+  async listScope(actor: Actor, requested: string, field: string): Promise<string | undefined> {
+    if (!requested) return actor.isParent ? undefined : actor.memberId;
+    return this.jarHolder(actor, requested, field);
+  }
+
+  /** A child may see only their own goals, chores and allowances; anything else is as if missing. */
+  assertVisible(actor: Actor, ownerMemberId: string, what: string): void {
+    if (!actor.isParent && ownerMemberId !== actor.memberId) throw AppError.notFound(what);
+  }
+
+  requireParent(actor: Actor, message = 'Only parents may do this'): void {
+    if (!actor.isParent) throw AppError.forbidden(message, 'ROLE_REQUIRED');
+  }
+}

@@ -1,0 +1,4 @@
+export { goalsConfigSchema, type GoalsConfig } from './config.js';
+export { startGoalsService, type RunningGoalsService } from './service.js';
+export { createGoalsServer } from './server.js';
+export { SCOPE_GOALS_ADMIN } from './handlers/goals.handlers.js';

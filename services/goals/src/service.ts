@@ -1,0 +1,174 @@
+// Composition root of the goals service: builds stores and use cases over a SqlHandle, migrates,
+// starts the gRPC server, the outbox relay and the scheduler timer. main.ts, the local launcher and
+// the tests all call this.
+import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
+import type { Logger } from '@family/logger';
+import { Outbox, OutboxRelay, type OutboxSubscriber } from '@family/outbox';
+import { createGrpcClient, callMetadata, ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
+import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
+import { GamificationServiceDefinition } from '@family/contracts/gamification/v1/gamification';
+import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
+import type { GoalsConfig } from './config.js';
+import type { GoalsDatabase } from './db/schema.js';
+import { migrations } from './db/migrations/index.js';
+import { FamiliesStore } from './store/families.store.js';
+import { LedgerStore } from './store/ledger.store.js';
+import { JarSettingsStore } from './store/jar-settings.store.js';
+import { GoalsStore } from './store/goals.store.js';
+import { ChoresStore } from './store/chores.store.js';
+import { AllowancesStore } from './store/allowances.store.js';
+import { AuthGateway } from './app/auth.gateway.js';
+import { FamilyDirectory } from './app/family.directory.js';
+import { MemberDirectory } from './app/member.directory.js';
+import { Access } from './app/access.js';
+import { GoalEvents } from './app/goal.events.js';
+import { JarPostings } from './app/jar.postings.js';
+import type { GoalsDeps } from './app/goals.deps.js';
+import { Jars } from './app/jars.js';
+import { Goals } from './app/goals.js';
+import { Chores } from './app/chores.js';
+import { Allowances } from './app/allowances.js';
+import { Scheduler } from './app/scheduler.js';
+import { createGoalsServer } from './server.js';
+
+/** What this service's own token may do at other services: read families, deliver events. */
+const SERVICE_SCOPES = ['auth:read', 'events:write'];
+
+export interface RunningGoalsService {
+  port: number;
+  address: string;
+  scheduler: Scheduler;
+  relay: OutboxRelay;
+  verifier: TokenVerifier;
+  families: FamilyDirectory;
+  stop(): Promise<void>;
+}
+
+export async function startGoalsService(input: {
+  config: GoalsConfig;
+  sql: SqlHandle;
+  logger: Logger;
+  metrics?: GrpcMetrics;
+  /** The service's clock ("today" for requests and timer passes); tests move it. */
+  clock?: () => Date;
+}): Promise<RunningGoalsService> {
+  const { config, logger } = input;
+  const db = createKysely<GoalsDatabase>(input.sql, config.DB_SCHEMA);
+  await migrateToLatest(db, config.DB_SCHEMA, migrations);
+
+  const clientOptions = input.metrics ? { metrics: input.metrics } : {};
+  const authClient = createGrpcClient(AuthServiceDefinition, config.AUTH_GRPC_URL, clientOptions);
+  // Client credentials at auth: auth:read (family settings) and events:write (the relay).
+  const serviceToken = new ServiceTokenSource(async () => {
+    const r = await authClient.issueServiceToken({
+      clientId: config.AUTH_CLIENT_ID,
+      clientSecret: config.AUTH_CLIENT_SECRET,
+      scopes: SERVICE_SCOPES,
+    });
+    return { accessToken: r.accessToken, expiresIn: r.expiresIn };
+  });
+  const gateway = new AuthGateway(authClient, serviceToken);
+  const verifier = new TokenVerifier({
+    keys: gateway.jwks(),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+
+  // Event subscribers are the services whose addresses are configured.
+  const subscribers: OutboxSubscriber[] = [];
+  const withToken = async () => ({ metadata: callMetadata({ token: await serviceToken.get() }) });
+  if (config.NOTIFICATION_GRPC_URL) {
+    const client = createGrpcClient(NotificationServiceDefinition, config.NOTIFICATION_GRPC_URL, clientOptions);
+    subscribers.push({
+      name: 'notification',
+      deliver: async (events) => void (await client.handleEvents({ events }, await withToken())),
+    });
+  }
+  if (config.GAMIFICATION_GRPC_URL) {
+    const client = createGrpcClient(GamificationServiceDefinition, config.GAMIFICATION_GRPC_URL, clientOptions);
+    subscribers.push({
+      name: 'gamification',
+      deliver: async (events) => void (await client.recordEvents({ events }, await withToken())),
+    });
+  }
+  if (config.EXPENSE_GRPC_URL) {
+    const client = createGrpcClient(ExpenseServiceDefinition, config.EXPENSE_GRPC_URL, clientOptions);
+    subscribers.push({
+      name: 'expense',
+      deliver: async (events) => void (await client.handleEvents({ events }, await withToken())),
+    });
+  }
+  const relay = new OutboxRelay({
+    db,
+    subscribers,
+    logger: logger.child({ component: 'outbox' }),
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+  });
+  const kick = () => relay.kick();
+  const events = new GoalEvents(
+    new Outbox(
+      relay.subscriberNames.filter((n) => n !== 'expense'),
+      kick,
+    ),
+    new Outbox(relay.subscriberNames, kick),
+  );
+
+  const families = new FamiliesStore(db);
+  const familyDirectory = new FamilyDirectory(families, (ids) => gateway.families(ids));
+  const members = new MemberDirectory((familyId, token) => gateway.members(familyId, token), config.MEMBER_CACHE_MS);
+  const ledger = new LedgerStore(db);
+  const deps: GoalsDeps = {
+    db,
+    families,
+    familyDirectory,
+    ledger,
+    jarSettings: new JarSettingsStore(db),
+    goals: new GoalsStore(db),
+    chores: new ChoresStore(db),
+    allowances: new AllowancesStore(db),
+    access: new Access(familyDirectory, members),
+    events,
+    postings: new JarPostings(ledger),
+    clock: input.clock ?? (() => new Date()),
+  };
+  const jars = new Jars(deps);
+  const scheduler = new Scheduler(deps, logger.child({ component: 'scheduler' }));
+  const grpc = createGoalsServer({
+    logger,
+    verifier,
+    jars,
+    goals: new Goals(deps, (actor, memberId) => jars.balanceOf(actor, memberId)),
+    chores: new Chores(deps),
+    allowances: new Allowances(deps),
+    scheduler,
+    clock: deps.clock,
+    ...(input.metrics ? { metrics: input.metrics } : {}),
+  });
+  const port = await grpc.listen(config.GOALS_GRPC_HOST, config.GOALS_GRPC_PORT);
+  relay.start();
+  // The first pass right away catches up on anything due while the service was down.
+  let timer: NodeJS.Timeout | undefined;
+  if (config.SCHEDULER_INTERVAL_MS > 0) {
+    const run = () => void scheduler.tick();
+    setImmediate(run);
+    timer = setInterval(run, config.SCHEDULER_INTERVAL_MS);
+    timer.unref();
+  }
+  logger.info({ port }, 'goals service listening');
+
+  return {
+    port,
+    address: `127.0.0.1:${port}`,
+    scheduler,
+    relay,
+    verifier,
+    families: familyDirectory,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await grpc.shutdown();
+      await scheduler.idle();
+      await relay.stop();
+    },
+  };
+}
