@@ -3,7 +3,7 @@
 import { AppError, requireUuid } from '@family/errors';
 import { PARENT_ROLES, requireMembership, type Caller, type FamilyRole } from '@family/grpc-kit';
 import type { FamilyDirectory, FamilySettings } from './family.directory.js';
-import type { MemberDirectory } from './member.directory.js';
+import type { MemberDirectory } from '@family/auth-client';
 
 export interface Actor {
   familyId: string;

@@ -8,7 +8,7 @@ import type { ExpenseDatabase } from '../db/schema.js';
 import { DEFAULT_CATEGORIES } from '../domain/default.categories.js';
 import type { FamiliesStore } from '../store/families.store.js';
 import type { CategoriesStore } from '../store/categories.store.js';
-import type { FamilyInfo } from './auth.gateway.js';
+import type { FamilyInfo } from '@family/auth-client';
 
 export interface FamilySettings {
   familyId: string;

@@ -4,8 +4,7 @@
 import { AppError, requireUuid } from '@family/errors';
 import { PARENT_ROLES, requireMembership, type Caller, type FamilyRole, type UserCaller } from '@family/grpc-kit';
 import type { FamilyDirectory, FamilySettings } from './family.directory.js';
-import type { MemberDirectory } from './member.directory.js';
-import type { MemberInfo } from './auth.gateway.js';
+import { type MemberDirectory, type MemberInfo } from '@family/auth-client';
 
 export interface Actor {
   familyId: string;

@@ -2,7 +2,7 @@
 // schema's `families` table, so the scheduler knows every family's time zone without a call.
 import { AppError } from '@family/errors';
 import type { FamiliesStore } from '../store/families.store.js';
-import type { FamilyInfo } from './auth.gateway.js';
+import type { FamilyInfo } from '@family/auth-client';
 
 export interface FamilySettings {
   familyId: string;

@@ -1,0 +1,2 @@
+export { AuthGateway, type AuthClient, type FamilyInfo, type MemberInfo } from './auth.gateway.js';
+export { MemberDirectory } from './member.directory.js';
