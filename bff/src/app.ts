@@ -15,13 +15,17 @@ import { httpMetrics } from './middleware/metrics.middleware.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.middleware.js';
 import { rateLimits } from './middleware/rate.limit.js';
 import { requestContext } from './middleware/request.context.middleware.js';
+import { allowancesRoutes } from './routes/allowances.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { budgetsRoutes } from './routes/budgets.routes.js';
 import { categoriesRoutes } from './routes/categories.routes.js';
+import { choresRoutes } from './routes/chores.routes.js';
 import { expenseCsvRoutes } from './routes/expense.csv.routes.js';
 import { expensesRoutes } from './routes/expenses.routes.js';
 import { familiesRoutes } from './routes/families.routes.js';
 import { fxRatesRoutes } from './routes/fx.rates.routes.js';
+import { goalsRoutes } from './routes/goals.routes.js';
+import { jarsRoutes } from './routes/jars.routes.js';
 import { recurringRoutes } from './routes/recurring.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
 import { rulesRoutes } from './routes/rules.routes.js';
@@ -99,6 +103,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(spendingLimitsRoutes(routeContext));
   app.use(reportsRoutes(routeContext));
   app.use(fxRatesRoutes(routeContext));
+  app.use(jarsRoutes(routeContext));
+  app.use(goalsRoutes(routeContext));
+  app.use(choresRoutes(routeContext));
+  app.use(allowancesRoutes(routeContext));
   app.use(systemRoutes({ ...routeContext, redis: deps.redis, metrics: deps.registry }));
 
   app.use(notFoundHandler());

@@ -5,6 +5,7 @@ import { HealthDefinition } from 'nice-grpc-server-health';
 import { createGrpcClient, type GrpcMetrics, type KitCallOptions } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
+import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 
 export type HealthClient = Client<typeof HealthDefinition, KitCallOptions>;
 
@@ -19,6 +20,7 @@ export interface Upstream {
 export interface BffClients {
   auth: Client<typeof AuthServiceDefinition, KitCallOptions>;
   expense: Client<typeof ExpenseServiceDefinition, KitCallOptions>;
+  goals: Client<typeof GoalsServiceDefinition, KitCallOptions>;
   upstreams: Upstream[];
   close(): void;
 }
@@ -26,6 +28,7 @@ export interface BffClients {
 export interface ClientAddresses {
   authAddress: string;
   expenseAddress: string;
+  goalsAddress: string;
   metrics?: GrpcMetrics;
 }
 
@@ -47,6 +50,7 @@ export function createClients(options: ClientAddresses): BffClients {
   return {
     auth: connect('auth', AuthServiceDefinition, options.authAddress),
     expense: connect('expense', ExpenseServiceDefinition, options.expenseAddress),
+    goals: connect('goals', GoalsServiceDefinition, options.goalsAddress),
     upstreams,
     close() {
       for (const channel of channels) channel.close();

@@ -13,6 +13,10 @@ export const bffConfigSchema = z.object({
   EXPENSE_GRPC_URL: z
     .string({ error: 'is required: host:port of the expense service, e.g. 127.0.0.1:50052' })
     .regex(/^\S+:\d+$/, 'must be host:port, e.g. 127.0.0.1:50052'),
+  /** host:port of the goals service's gRPC endpoint, e.g. 127.0.0.1:50053. */
+  GOALS_GRPC_URL: z
+    .string({ error: 'is required: host:port of the goals service, e.g. 127.0.0.1:50053' })
+    .regex(/^\S+:\d+$/, 'must be host:port, e.g. 127.0.0.1:50053'),
   REDIS_URL: z.url({
     protocol: /^rediss?$/,
     error: (issue) => (issue.input === undefined ? 'is required: ' : 'must be ') + 'a redis:// or rediss:// URL',

@@ -52,6 +52,7 @@ export async function startBff({ config, logger, drainMs = 10_000 }: StartBffOpt
   const clients = createClients({
     authAddress: config.AUTH_GRPC_URL,
     expenseAddress: config.EXPENSE_GRPC_URL,
+    goalsAddress: config.GOALS_GRPC_URL,
     metrics: new GrpcMetrics(registry),
   });
   let redis: BffRedis;

@@ -1,11 +1,16 @@
-// The real stack for BFF tests: the auth and expense services on port 0, each against a fresh
-// schema, Redis under a unique key prefix, and the BFF itself on port 0 built by startBff().
+// The real stack for BFF tests: the auth, expense and (when asked) goals services on port 0, each
+// against a fresh schema, Redis under a unique key prefix, and the BFF itself on port 0 built by
+// startBff().
 import { expect } from 'chai';
 import { createClient } from 'redis';
 import request from 'supertest';
 import type { JWK } from 'jose';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
+import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
+import { callMetadata, createGrpcClient } from '@family/grpc-kit';
+import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import { silentLogger } from '@family/logger';
 import { onFreshSchema, testRedisUrl, uniqueName } from '@family/testing';
 import { bffConfigSchema, startBff, type BffConfig, type StartedBff } from '../src/index.js';
@@ -49,15 +54,73 @@ export async function startTestExpense(auth: { address: string }, env: Record<st
   });
 }
 
+/** The goals service's client credentials, and an operator's (goals:admin: RunScheduler). */
+export const GOALS_CLIENT_ID = 'goals';
+export const GOALS_CLIENT_SECRET = 'goals-secret';
+export const GOALS_SERVICE_CLIENT = `${GOALS_CLIENT_ID}:${GOALS_CLIENT_SECRET}:auth:read events:write`;
+const OPS_CLIENT_SECRET = 'ops-secret';
+export const OPS_SERVICE_CLIENT = `ops:${OPS_CLIENT_SECRET}:goals:admin`;
+/** Every service client a full stack's auth service knows. */
+export const STACK_SERVICE_CLIENTS = [EXPENSE_SERVICE_CLIENT, GOALS_SERVICE_CLIENT, OPS_SERVICE_CLIENT].join(',');
+
+export type GoalsStack = Awaited<ReturnType<typeof startTestGoals>>;
+
 /**
- * A BFF in front of `auth` (and `EXPENSE_GRPC_URL` when given), with generous rate limits unless the
- * test asks otherwise. Without an expense service its address is auth's: expense calls then answer
- * UNIMPLEMENTED, which suites that never call them do not notice.
+ * The goals service in front of `auth` (whose AUTH_SERVICE_CLIENTS must be STACK_SERVICE_CLIENTS),
+ * delivering jar.spent to `expense` when given, with its scheduler timer off: `runScheduler()` runs
+ * one pass as an operator would, and `setNow()` moves the service's clock.
+ */
+export async function startTestGoals(
+  auth: { address: string },
+  expense?: { address: string },
+  env: Record<string, string> = {},
+) {
+  let now: Date | undefined;
+  const clock = () => now ?? new Date();
+  const goals = await onFreshSchema('goals', async ({ sql, schema }) => {
+    const config = goalsConfigSchema.parse({
+      DB_SCHEMA: schema,
+      GOALS_GRPC_HOST: '127.0.0.1',
+      GOALS_GRPC_PORT: '0',
+      AUTH_GRPC_URL: auth.address,
+      AUTH_CLIENT_ID: GOALS_CLIENT_ID,
+      AUTH_CLIENT_SECRET: GOALS_CLIENT_SECRET,
+      SCHEDULER_INTERVAL_MS: '0',
+      OUTBOX_POLL_MS: '100',
+      ...(expense ? { EXPENSE_GRPC_URL: expense.address } : {}),
+      ...env,
+    });
+    return startGoalsService({ config, sql, logger: silentLogger(), clock });
+  });
+  const authClient = createGrpcClient(AuthServiceDefinition, auth.address);
+  const goalsClient = createGrpcClient(GoalsServiceDefinition, goals.address, { defaultDeadlineMs: 10_000 });
+  return Object.assign(goals, {
+    /** One scheduler pass (allowance paydays, interest, chores) as of `at`, with an operator's token. */
+    async runScheduler(at: Date = clock(), familyId = '') {
+      const { accessToken } = await authClient.issueServiceToken({
+        clientId: 'ops',
+        clientSecret: OPS_CLIENT_SECRET,
+        scopes: [],
+      });
+      return goalsClient.runScheduler({ familyId, now: at }, { metadata: callMetadata({ token: accessToken }) });
+    },
+    /** Sets the goals service's clock (an ISO instant), or back to real time with undefined. */
+    setNow(instant: string | Date | undefined) {
+      now = instant === undefined ? undefined : new Date(instant);
+    },
+  });
+}
+
+/**
+ * A BFF in front of `auth` (and `EXPENSE_GRPC_URL`, `GOALS_GRPC_URL` when given), with generous rate limits unless the
+ * test asks otherwise. Without an expense or goals service its address is auth's: their calls then
+ * answer UNIMPLEMENTED, which suites that never call them do not notice.
  */
 export async function startTestBff(auth: { address: string }, env: Record<string, string> = {}) {
   const config: BffConfig = bffConfigSchema.parse({
     AUTH_GRPC_URL: auth.address,
     EXPENSE_GRPC_URL: auth.address,
+    GOALS_GRPC_URL: auth.address,
     REDIS_URL: testRedisUrl(),
     REDIS_KEY_PREFIX: `${uniqueName('bff')}:`,
     BFF_HOST: '127.0.0.1',
@@ -80,27 +143,45 @@ export async function startTestBff(auth: { address: string }, env: Record<string
 
 export type TestBff = Awaited<ReturnType<typeof startTestBff>>;
 
-/** Auth, expense and the BFF in front of both; `stop()` stops all three. */
+/** Auth, expense, goals (with `goals: true`) and the BFF in front of them; `stop()` stops them all. */
 export async function startTestStack(
-  options: { bffEnv?: Record<string, string>; expenseEnv?: Record<string, string> } = {},
+  options: {
+    bffEnv?: Record<string, string>;
+    expenseEnv?: Record<string, string>;
+    goals?: boolean;
+    goalsEnv?: Record<string, string>;
+  } = {},
 ) {
-  const auth = await startTestAuth({ AUTH_SERVICE_CLIENTS: EXPENSE_SERVICE_CLIENT });
+  const auth = await startTestAuth({ AUTH_SERVICE_CLIENTS: STACK_SERVICE_CLIENTS });
   let expense: ExpenseStack | undefined;
+  let goals: GoalsStack | undefined;
   try {
     expense = await startTestExpense(auth, options.expenseEnv);
-    const bff = await startTestBff(auth, { EXPENSE_GRPC_URL: expense.address, ...options.bffEnv });
-    const started = expense;
+    if (options.goals) goals = await startTestGoals(auth, expense, options.goalsEnv);
+    const bff = await startTestBff(auth, {
+      EXPENSE_GRPC_URL: expense.address,
+      ...(goals ? { GOALS_GRPC_URL: goals.address } : {}),
+      ...options.bffEnv,
+    });
+    const started = { expense, goals };
     return {
       auth,
-      expense: started,
+      expense: started.expense,
+      /** Started only with `goals: true`. */
+      get goals(): GoalsStack {
+        if (!started.goals) throw new Error('start the stack with { goals: true }');
+        return started.goals;
+      },
       bff,
       async stop() {
         await bff.stop();
-        await started.stop();
+        await started.goals?.stop();
+        await started.expense.stop();
         await auth.stop();
       },
     };
   } catch (err) {
+    await goals?.stop();
     await expense?.stop();
     await auth.stop();
     throw err;

@@ -6,6 +6,7 @@ describe('BFF configuration', () => {
   const required = {
     AUTH_GRPC_URL: '127.0.0.1:50051',
     EXPENSE_GRPC_URL: '127.0.0.1:50052',
+    GOALS_GRPC_URL: '127.0.0.1:50053',
     REDIS_URL: 'redis://127.0.0.1:6379',
   };
 
@@ -44,12 +45,14 @@ describe('BFF configuration', () => {
       .with.property('message')
       .that.matches(/AUTH_GRPC_URL: is required/)
       .and.matches(/EXPENSE_GRPC_URL: is required/)
+      .and.matches(/GOALS_GRPC_URL: is required/)
       .and.matches(/REDIS_URL: is required/);
     expect(() =>
       loadConfig(bffConfigSchema, {
         ...required,
         AUTH_GRPC_URL: 'no-port',
         EXPENSE_GRPC_URL: 'expense',
+        GOALS_GRPC_URL: 'goals',
         BFF_PORT: '70000',
         TRUST_PROXY: 'maybe',
       }),
@@ -58,6 +61,7 @@ describe('BFF configuration', () => {
       .with.property('message')
       .that.matches(/AUTH_GRPC_URL/)
       .and.matches(/EXPENSE_GRPC_URL/)
+      .and.matches(/GOALS_GRPC_URL/)
       .and.matches(/BFF_PORT/)
       .and.matches(/TRUST_PROXY/);
     expect(() => loadConfig(bffConfigSchema, { ...required, REDIS_URL: 'http://127.0.0.1:6379' })).to.throw(

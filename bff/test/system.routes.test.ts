@@ -1,28 +1,33 @@
 import { expect } from 'chai';
 import {
-  EXPENSE_SERVICE_CLIENT,
+  STACK_SERVICE_CLIENTS,
   expectProblem,
   register,
   startTestAuth,
   startTestBff,
   startTestExpense,
+  startTestGoals,
   type AuthStack,
   type ExpenseStack,
+  type GoalsStack,
   type TestBff,
 } from './bff.harness.js';
 
 describe('BFF system routes', () => {
   let auth: AuthStack;
   let expense: ExpenseStack;
+  let goals: GoalsStack;
   let bff: TestBff;
 
   before(async () => {
-    auth = await startTestAuth({ AUTH_SERVICE_CLIENTS: EXPENSE_SERVICE_CLIENT });
+    auth = await startTestAuth({ AUTH_SERVICE_CLIENTS: STACK_SERVICE_CLIENTS });
     expense = await startTestExpense(auth);
-    bff = await startTestBff(auth, { EXPENSE_GRPC_URL: expense.address });
+    goals = await startTestGoals(auth, expense);
+    bff = await startTestBff(auth, { EXPENSE_GRPC_URL: expense.address, GOALS_GRPC_URL: goals.address });
   });
   after(async () => {
     await bff?.stop();
+    await goals?.stop();
     await expense?.stop();
     await auth?.stop();
   });
@@ -33,18 +38,21 @@ describe('BFF system routes', () => {
     expect(r.body).to.deep.equal({ status: 'ok' });
   });
 
-  it('answers /readyz with 200 when the auth and expense services are SERVING and Redis answers', async () => {
+  it('answers /readyz with 200 when the auth, expense and goals services are SERVING and Redis answers', async () => {
     const r = await bff.http().get('/readyz');
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
-    expect(r.body).to.deep.equal({ status: 'ready', checks: { auth: 'ok', expense: 'ok', redis: 'ok' } });
+    expect(r.body).to.deep.equal({
+      status: 'ready',
+      checks: { auth: 'ok', expense: 'ok', goals: 'ok', redis: 'ok' },
+    });
   });
 
   it('answers /readyz with 503 naming the expense service when it cannot be reached', async () => {
-    const orphan = await startTestBff(auth, { EXPENSE_GRPC_URL: '127.0.0.1:1' });
+    const orphan = await startTestBff(auth, { EXPENSE_GRPC_URL: '127.0.0.1:1', GOALS_GRPC_URL: goals.address });
     try {
       const r = await orphan.http().get('/readyz');
       expect(r.status).to.equal(503);
-      expect(r.body.checks).to.include({ auth: 'ok', redis: 'ok' });
+      expect(r.body.checks).to.include({ auth: 'ok', goals: 'ok', redis: 'ok' });
       expect(r.body.checks.expense).to.not.equal('ok');
     } finally {
       await orphan.stop();
