@@ -25,6 +25,8 @@ export const expenseConfigSchema = z.object({
   SCHEDULER_INTERVAL_MS: env.int(60_000, 0),
   /** How long the member list of a family (from auth) is trusted before it is fetched again. */
   MEMBER_CACHE_MS: env.int(60_000, 0),
+  /** Prometheus metrics (gRPC call durations) at http://host:METRICS_PORT/metrics; 0 turns it off. */
+  METRICS_PORT: env.port(9464),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -12,6 +12,7 @@ import {
   type ExpenseHarness,
   type Household,
 } from './expense.harness.js';
+import { previousPeriodOf } from '../src/app/reports.js';
 
 describe('ExpenseService spending reports', () => {
   let auth: AuthHarness;
@@ -52,7 +53,7 @@ describe('ExpenseService spending reports', () => {
   it('totals by category in base currency, splits counting toward their own categories, against the previous period', async () => {
     const r = await report({ groupBy: SpendingReportGroupBy.SPENDING_REPORT_GROUP_BY_CATEGORY });
     expect(r.currency).to.equal('EUR');
-    expect([day(r.previousFrom), day(r.previousTo)]).to.deep.equal(['2024-01-30', '2024-02-29']);
+    expect([day(r.previousFrom), day(r.previousTo)]).to.deep.equal(['2024-02-01', '2024-02-29']);
     expect(r.totalMinor).to.equal(6700);
     expect(r.previousTotalMinor).to.equal(700);
     expect(r.groups.map((g) => [g.label, g.totalMinor, g.previousTotalMinor, g.expenseCount])).to.deep.equal([
@@ -88,6 +89,25 @@ describe('ExpenseService spending reports', () => {
     ]);
     const dining = await report({ categoryId: ids.Dining });
     expect(dining.totalMinor).to.equal(4500);
+  });
+
+  it('compares whole calendar months with as many whole months before, other ranges with as many days', async () => {
+    const cases: [string, string, string, string][] = [
+      ['2024-11-01', '2024-11-30', '2024-10-01', '2024-10-31'],
+      ['2024-03-01', '2024-03-31', '2024-02-01', '2024-02-29'],
+      ['2024-01-01', '2024-03-31', '2023-10-01', '2023-12-31'],
+      ['2024-01-01', '2024-12-31', '2023-01-01', '2023-12-31'],
+      ['2024-03-01', '2024-04-30', '2024-01-01', '2024-02-29'],
+      // Not whole months: the same number of days just before.
+      ['2024-03-02', '2024-03-31', '2024-02-01', '2024-03-01'],
+      ['2024-03-01', '2024-03-30', '2024-01-31', '2024-02-29'],
+      ['2024-03-10', '2024-03-16', '2024-03-03', '2024-03-09'],
+    ];
+    for (const [from, to, pFrom, pTo] of cases) {
+      expect(previousPeriodOf(from, to), `${from}..${to}`).to.deep.equal({ previousFrom: pFrom, previousTo: pTo });
+    }
+    const nov = await report({ from: d('2023-11-01'), to: d('2023-11-30') });
+    expect([day(nov.previousFrom), day(nov.previousTo)]).to.deep.equal(['2023-10-01', '2023-10-31']);
   });
 
   it("limits a child's report to their own spending", async () => {

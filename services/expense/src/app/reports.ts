@@ -1,8 +1,17 @@
 // Spending reports: totals by category, member, month or tag over a range, against the previous
-// period of the same length, with the top merchants. A child's report covers only their own spending.
+// period (the same number of whole calendar months before a range of whole months, otherwise the
+// same number of days), with the top merchants. A child's report covers only their own spending.
 import { AppError, requireUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
-import { addDays, daysBetween, periodContaining, todayIn, type Day } from '../domain/calendar.days.js';
+import {
+  addDays,
+  addMonthsClamped,
+  daysBetween,
+  periodContaining,
+  todayIn,
+  toYmd,
+  type Day,
+} from '../domain/calendar.days.js';
 import { CategoryTree } from '../domain/category.tree.js';
 import type { ReportFilter, ReportGrouping, ReportsStore } from '../store/reports.store.js';
 import type { ExpenseDeps } from './expense.deps.js';
@@ -19,6 +28,22 @@ export interface SpendingReport {
   previousTotal: number;
   groups: { key: string; label: string; total: number; previousTotal: number; count: number }[];
   topMerchants: { merchant: string; total: number; count: number }[];
+}
+
+/**
+ * The period a report compares with: for whole calendar months (from the 1st to a month's last
+ * day) the same number of whole months before (Nov 1–30 → Oct 1–31); otherwise the same number of
+ * days just before.
+ */
+export function previousPeriodOf(from: Day, to: Day): { previousFrom: Day; previousTo: Day } {
+  const previousTo = addDays(from, -1);
+  if (from === periodContaining('MONTH', from).start && to === periodContaining('MONTH', to).end) {
+    const a = toYmd(from);
+    const b = toYmd(to);
+    const months = (b.year - a.year) * 12 + (b.month - a.month) + 1;
+    return { previousFrom: addMonthsClamped(from, -months, 1), previousTo };
+  }
+  return { previousFrom: addDays(previousTo, -daysBetween(from, to)), previousTo };
 }
 
 export class Reports {
@@ -58,9 +83,7 @@ export class Reports {
       categoryIds = tree.subtree(id);
     }
     const memberId = this.deps.access.readScope(actor, input.memberId);
-    const length = daysBetween(from, to) + 1;
-    const previousTo = addDays(from, -1);
-    const previousFrom = addDays(previousTo, -(length - 1));
+    const { previousFrom, previousTo } = previousPeriodOf(from, to);
     const current: ReportFilter = { familyId: actor.familyId, from, to, memberId, categoryIds };
     const previous: ReportFilter = { ...current, from: previousFrom, to: previousTo };
     // Groups partition the lines except by tag (an expense has several), so their sum is the total.

@@ -171,11 +171,35 @@ export interface ProcessedEventsTable {
   processed_at: CreatedAt;
 }
 
+/** Monthly rollup kept by triggers (migration 0003); `category_id` is the nil uuid for "none". */
+export interface ExpenseMonthlyTotalsTable {
+  family_id: string;
+  month: string;
+  member_id: string;
+  category_id: string;
+  amount: ColumnType<number, never, never>;
+  lines: ColumnType<number, never, never>;
+  whole_amount: ColumnType<number, never, never>;
+  expenses: ColumnType<number, never, never>;
+}
+
+/** Whole expenses by exact merchant spelling (migration 0003), for top merchants. */
+export interface ExpenseMonthlyMerchantsTable {
+  family_id: string;
+  month: string;
+  member_id: string;
+  merchant: string;
+  amount: ColumnType<number, never, never>;
+  expenses: ColumnType<number, never, never>;
+}
+
 export interface ExpenseDatabase extends OutboxDatabase {
   families: FamiliesTable;
   categories: CategoriesTable;
   expenses: ExpensesTable;
   expense_splits: ExpenseSplitsTable;
+  expense_monthly_totals: ExpenseMonthlyTotalsTable;
+  expense_monthly_merchants: ExpenseMonthlyMerchantsTable;
   fx_rates: FxRatesTable;
   categorization_rules: CategorizationRulesTable;
   budgets: BudgetsTable;
