@@ -1,2 +1,3 @@
 export { AuthGateway, type AuthClient, type FamilyInfo, type MemberInfo } from './auth.gateway.js';
 export { MemberDirectory } from './member.directory.js';
+export { clientCredentials } from './client.credentials.js';

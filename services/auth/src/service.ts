@@ -2,10 +2,8 @@
 // starts the gRPC server and the outbox relay. main.ts and the local launcher both call this.
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
-import { Outbox, OutboxRelay, type OutboxSubscriber } from '@family/outbox';
-import { createGrpcClient, callMetadata, ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
-import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
-import { GamificationServiceDefinition } from '@family/contracts/gamification/v1/gamification';
+import { Outbox, OutboxRelay, grpcSubscribers } from '@family/outbox';
+import { ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
 import type { AuthConfig } from './config.js';
 import type { AuthDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
@@ -83,33 +81,11 @@ export async function startAuthService(input: {
     const t = await issuer.serviceToken('auth', [EVENTS_SCOPE]);
     return { accessToken: t.token, expiresIn: t.expiresIn };
   });
-  const subscribers: OutboxSubscriber[] = [];
-  if (config.NOTIFICATION_GRPC_URL) {
-    const client = createGrpcClient(
-      NotificationServiceDefinition,
-      config.NOTIFICATION_GRPC_URL,
-      input.metrics ? { metrics: input.metrics } : {},
-    );
-    subscribers.push({
-      name: 'notification',
-      deliver: async (events) => {
-        await client.handleEvents({ events }, { metadata: callMetadata({ token: await ownToken.get() }) });
-      },
-    });
-  }
-  if (config.GAMIFICATION_GRPC_URL) {
-    const client = createGrpcClient(
-      GamificationServiceDefinition,
-      config.GAMIFICATION_GRPC_URL,
-      input.metrics ? { metrics: input.metrics } : {},
-    );
-    subscribers.push({
-      name: 'gamification',
-      deliver: async (events) => {
-        await client.recordEvents({ events }, { metadata: callMetadata({ token: await ownToken.get() }) });
-      },
-    });
-  }
+  const subscribers = grpcSubscribers(
+    { notification: config.NOTIFICATION_GRPC_URL, gamification: config.GAMIFICATION_GRPC_URL },
+    () => ownToken.get(),
+    input.metrics ? { metrics: input.metrics } : {},
+  );
   const relay = new OutboxRelay({
     db,
     subscribers,

@@ -3,11 +3,9 @@
 // outbox relay and the recurring-expense scheduler. main.ts, the local launcher and tests call this.
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
-import { Outbox, OutboxRelay, type OutboxSubscriber } from '@family/outbox';
-import { createGrpcClient, callMetadata, ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
+import { Outbox, OutboxRelay, grpcSubscribers } from '@family/outbox';
+import { createGrpcClient, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
-import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
-import { GamificationServiceDefinition } from '@family/contracts/gamification/v1/gamification';
 import type { ExpenseConfig } from './config.js';
 import type { ExpenseDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
@@ -20,7 +18,7 @@ import { BudgetsStore } from './store/budgets.store.js';
 import { LimitsStore } from './store/limits.store.js';
 import { ProcessedEventsStore } from './store/events.store.js';
 import { RecurringStore } from './store/recurring.store.js';
-import { AuthGateway, MemberDirectory } from '@family/auth-client';
+import { AuthGateway, MemberDirectory, clientCredentials } from '@family/auth-client';
 import { FamilyDirectory } from './app/family.directory.js';
 import { Access } from './app/access.js';
 import { ExpenseApp } from './app/expense.app.js';
@@ -53,35 +51,18 @@ export async function startExpenseService(input: {
   const clientOptions = input.metrics ? { metrics: input.metrics } : {};
   const authClient = createGrpcClient(AuthServiceDefinition, config.AUTH_GRPC_URL, clientOptions);
   // One client-credentials token for everything this service calls on its own behalf.
-  const serviceToken = new ServiceTokenSource(async () => {
-    const r = await authClient.issueServiceToken({
-      clientId: config.AUTH_CLIENT_ID,
-      clientSecret: config.AUTH_CLIENT_SECRET,
-      scopes: [SCOPE_AUTH_READ, SCOPE_EVENTS_WRITE],
-    });
-    return { accessToken: r.accessToken, expiresIn: r.expiresIn };
+  const serviceToken = clientCredentials(authClient, {
+    clientId: config.AUTH_CLIENT_ID,
+    clientSecret: config.AUTH_CLIENT_SECRET,
+    scopes: [SCOPE_AUTH_READ, SCOPE_EVENTS_WRITE],
   });
   const auth = new AuthGateway(authClient, serviceToken);
 
-  const subscribers: OutboxSubscriber[] = [];
-  if (config.NOTIFICATION_GRPC_URL) {
-    const client = createGrpcClient(NotificationServiceDefinition, config.NOTIFICATION_GRPC_URL, clientOptions);
-    subscribers.push({
-      name: 'notification',
-      deliver: async (events) => {
-        await client.handleEvents({ events }, { metadata: callMetadata({ token: await serviceToken.get() }) });
-      },
-    });
-  }
-  if (config.GAMIFICATION_GRPC_URL) {
-    const client = createGrpcClient(GamificationServiceDefinition, config.GAMIFICATION_GRPC_URL, clientOptions);
-    subscribers.push({
-      name: 'gamification',
-      deliver: async (events) => {
-        await client.recordEvents({ events }, { metadata: callMetadata({ token: await serviceToken.get() }) });
-      },
-    });
-  }
+  const subscribers = grpcSubscribers(
+    { notification: config.NOTIFICATION_GRPC_URL, gamification: config.GAMIFICATION_GRPC_URL },
+    () => serviceToken.get(),
+    clientOptions,
+  );
   const relay = new OutboxRelay({
     db,
     subscribers,

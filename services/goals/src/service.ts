@@ -3,12 +3,9 @@
 // the tests all call this.
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
-import { Outbox, OutboxRelay, type OutboxSubscriber } from '@family/outbox';
-import { createGrpcClient, callMetadata, ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
+import { Outbox, OutboxRelay, grpcSubscribers } from '@family/outbox';
+import { createGrpcClient, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
-import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
-import { GamificationServiceDefinition } from '@family/contracts/gamification/v1/gamification';
-import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import type { GoalsConfig } from './config.js';
 import type { GoalsDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
@@ -18,7 +15,7 @@ import { JarSettingsStore } from './store/jar-settings.store.js';
 import { GoalsStore } from './store/goals.store.js';
 import { ChoresStore } from './store/chores.store.js';
 import { AllowancesStore } from './store/allowances.store.js';
-import { AuthGateway, MemberDirectory } from '@family/auth-client';
+import { AuthGateway, MemberDirectory, clientCredentials } from '@family/auth-client';
 import { FamilyDirectory } from './app/family.directory.js';
 import { Access } from './app/access.js';
 import { GoalEvents } from './app/goal.events.js';
@@ -59,13 +56,10 @@ export async function startGoalsService(input: {
   const clientOptions = input.metrics ? { metrics: input.metrics } : {};
   const authClient = createGrpcClient(AuthServiceDefinition, config.AUTH_GRPC_URL, clientOptions);
   // Client credentials at auth: auth:read (family settings) and events:write (the relay).
-  const serviceToken = new ServiceTokenSource(async () => {
-    const r = await authClient.issueServiceToken({
-      clientId: config.AUTH_CLIENT_ID,
-      clientSecret: config.AUTH_CLIENT_SECRET,
-      scopes: SERVICE_SCOPES,
-    });
-    return { accessToken: r.accessToken, expiresIn: r.expiresIn };
+  const serviceToken = clientCredentials(authClient, {
+    clientId: config.AUTH_CLIENT_ID,
+    clientSecret: config.AUTH_CLIENT_SECRET,
+    scopes: SERVICE_SCOPES,
   });
   const gateway = new AuthGateway(authClient, serviceToken);
   const verifier = new TokenVerifier({
@@ -75,29 +69,15 @@ export async function startGoalsService(input: {
   });
 
   // Event subscribers are the services whose addresses are configured.
-  const subscribers: OutboxSubscriber[] = [];
-  const withToken = async () => ({ metadata: callMetadata({ token: await serviceToken.get() }) });
-  if (config.NOTIFICATION_GRPC_URL) {
-    const client = createGrpcClient(NotificationServiceDefinition, config.NOTIFICATION_GRPC_URL, clientOptions);
-    subscribers.push({
-      name: 'notification',
-      deliver: async (events) => void (await client.handleEvents({ events }, await withToken())),
-    });
-  }
-  if (config.GAMIFICATION_GRPC_URL) {
-    const client = createGrpcClient(GamificationServiceDefinition, config.GAMIFICATION_GRPC_URL, clientOptions);
-    subscribers.push({
-      name: 'gamification',
-      deliver: async (events) => void (await client.recordEvents({ events }, await withToken())),
-    });
-  }
-  if (config.EXPENSE_GRPC_URL) {
-    const client = createGrpcClient(ExpenseServiceDefinition, config.EXPENSE_GRPC_URL, clientOptions);
-    subscribers.push({
-      name: 'expense',
-      deliver: async (events) => void (await client.handleEvents({ events }, await withToken())),
-    });
-  }
+  const subscribers = grpcSubscribers(
+    {
+      notification: config.NOTIFICATION_GRPC_URL,
+      gamification: config.GAMIFICATION_GRPC_URL,
+      expense: config.EXPENSE_GRPC_URL,
+    },
+    () => serviceToken.get(),
+    clientOptions,
+  );
   const relay = new OutboxRelay({
     db,
     subscribers,
