@@ -38,7 +38,13 @@ export type SmsJob = z.infer<typeof smsJobSchema>;
  * redelivered event can never send twice.
  */
 export function deliveryJobId(notificationId: string, channel: DeliveryChannel): string {
-  return `${notificationId}:${channel}`;
+  // BullMQ refuses custom ids containing ':' (its key separator).
+  return `${notificationId.replaceAll(':', '.')}.${channel}`;
+}
+
+/** BullMQ's key prefix for the delivery queues, under the deployment's Redis key prefix. */
+export function queuePrefix(redisKeyPrefix: string): string {
+  return `${redisKeyPrefix}bull`;
 }
 
 /** Pub/sub channel that carries a user's new in-app notifications to every BFF replica. */

@@ -11,6 +11,7 @@ export const devstackConfigSchema = z.object({
   AUTH_GRPC_PORT: env.port(50051),
   EXPENSE_GRPC_PORT: env.port(50052),
   GOALS_GRPC_PORT: env.port(50053),
+  NOTIFICATION_GRPC_PORT: env.port(50055),
   BFF_PORT: env.port(8080),
   LOG_LEVEL: env.logLevel(),
 });

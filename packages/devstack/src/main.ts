@@ -9,6 +9,7 @@ import { installShutdown } from '@family/grpc-kit';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
 import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
+import { notificationConfigSchema, startNotificationService } from '@family/notification-service';
 import { bffConfigSchema, startBff } from '@family/bff';
 import { devstackConfigSchema } from './config.js';
 import { RedisMissingError, startPrivateRedis } from './redis.process.js';
@@ -26,23 +27,39 @@ async function main() {
 
   // Service credentials for this run only: each service gets a client at auth with what it may do.
   const secret = () => randomBytes(24).toString('base64url');
-  const credentials = { expense: secret(), goals: secret() };
+  const credentials = { expense: secret(), goals: secret(), notification: secret() };
   const serviceClients = [
     `expense:${credentials.expense}:auth:read events:write`,
     `goals:${credentials.goals}:auth:read events:write`,
   ].join(',');
 
+  // Producers learn the notification service's fixed address up front; their relays retry until it
+  // is up (it starts after auth, whose keys it needs).
+  const notificationUrl = `${config.HOST}:${config.NOTIFICATION_GRPC_PORT}`;
   const auth = await startAuthService({
     config: loadConfig(authConfigSchema, {
       ...env,
       AUTH_GRPC_HOST: config.HOST,
       AUTH_GRPC_PORT: String(config.AUTH_GRPC_PORT),
       AUTH_SERVICE_CLIENTS: [env.AUTH_SERVICE_CLIENTS, serviceClients].filter(Boolean).join(','),
+      NOTIFICATION_GRPC_URL: notificationUrl,
     }),
     sql,
     logger: logger.child({ service: 'auth' }),
   });
   const authUrl = `${config.HOST}:${auth.port}`;
+  const notification = await startNotificationService({
+    config: loadConfig(notificationConfigSchema, {
+      ...env,
+      NOTIFICATION_GRPC_HOST: config.HOST,
+      NOTIFICATION_GRPC_PORT: String(config.NOTIFICATION_GRPC_PORT),
+      REDIS_URL: redis.url,
+      AUTH_GRPC_URL: authUrl,
+      AUTH_CLIENT_ID: 'notification',
+      AUTH_CLIENT_SECRET: credentials.notification,
+    }),
+    logger: logger.child({ service: 'notification' }),
+  });
   const expense = await startExpenseService({
     config: loadConfig(expenseConfigSchema, {
       ...env,
@@ -51,6 +68,7 @@ async function main() {
       AUTH_GRPC_URL: authUrl,
       AUTH_CLIENT_ID: 'expense',
       AUTH_CLIENT_SECRET: credentials.expense,
+      NOTIFICATION_GRPC_URL: notificationUrl,
     }),
     sql,
     logger: logger.child({ service: 'expense' }),
@@ -64,6 +82,7 @@ async function main() {
       AUTH_GRPC_URL: authUrl,
       AUTH_CLIENT_ID: 'goals',
       AUTH_CLIENT_SECRET: credentials.goals,
+      NOTIFICATION_GRPC_URL: notificationUrl,
       EXPENSE_GRPC_URL: expenseUrl,
     }),
     sql,
@@ -89,6 +108,7 @@ async function main() {
     `  auth    (gRPC)   ${authUrl}`,
     `  expense (gRPC)   ${expenseUrl}`,
     `  goals   (gRPC)   ${config.HOST}:${goals.port}`,
+    `  notification (gRPC) ${notificationUrl}`,
     `  database         ${config.DATABASE_URL ? 'Postgres at DATABASE_URL' : `embedded PGlite in ${pgliteDir}`}`,
     `  redis            ${redis.url}${config.REDIS_URL ? '' : ' (private redis-server)'}`,
     'Press Ctrl-C to stop.',
@@ -101,6 +121,7 @@ async function main() {
     { name: 'goals', run: () => goals.stop() },
     { name: 'expense', run: () => expense.stop() },
     { name: 'auth', run: () => auth.stop() },
+    { name: 'notification', run: () => notification.stop() },
     { name: 'database', run: () => sql.close() },
     { name: 'redis', run: () => redis.stop() },
   ]);

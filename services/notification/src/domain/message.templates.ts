@@ -1,0 +1,76 @@
+// Notification texts by locale and template key. English only for now; another language is one more
+// entry in TEMPLATES, and rendering falls back to English for a missing locale or key.
+export type TemplateKey =
+  | 'spending_limit.exceeded'
+  | 'budget.threshold_crossed'
+  | 'chore.submitted'
+  | 'chore.approved'
+  | 'chore.rejected'
+  | 'allowance.paid'
+  | 'interest.paid'
+  | 'goal.achieved.owner'
+  | 'goal.achieved.parent'
+  | 'bank.connection_needs_reauth'
+  | 'member.joined'
+  | 'security.sessions_revoked'
+  | 'digest.daily';
+
+interface Template {
+  title: string;
+  body: string;
+}
+
+export const DEFAULT_LOCALE = 'en';
+
+/** `{name}` placeholders are filled from the params; unknown ones render empty. */
+export const TEMPLATES: Record<string, Partial<Record<TemplateKey, Template>>> = {
+  en: {
+    'spending_limit.exceeded': {
+      title: '{child} went over their spending limit',
+      body: '{child} has spent {spent} this {period}, over the limit of {limit}.',
+    },
+    'budget.threshold_crossed': {
+      title: 'Budget "{budget}" reached {percent}%',
+      body: '{spent} of {limit} spent in this period.',
+    },
+    'chore.submitted': { title: 'Chore waiting for approval', body: '{child} finished "{chore}". {note}' },
+    'chore.approved': { title: 'Chore approved!', body: '"{chore}" was approved. You earned {reward}.' },
+    'chore.rejected': { title: 'Chore needs another look', body: '"{chore}" was not approved. {reason}' },
+    'allowance.paid': { title: 'Allowance arrived', body: '{amount} was added to your jars.' },
+    'interest.paid': { title: 'You earned interest', body: 'Your savings earned {amount}.' },
+    'goal.achieved.owner': { title: 'Goal reached!', body: 'You saved {target} for "{goal}".' },
+    'goal.achieved.parent': { title: '{child} reached a goal', body: '{child} saved {target} for "{goal}".' },
+    'bank.connection_needs_reauth': {
+      title: 'Reconnect your bank',
+      body: 'Your connection to {institution} needs you to sign in again to keep syncing.',
+    },
+    'member.joined': { title: '{member} joined the family', body: '{member} is now a {role} in your family.' },
+    'security.sessions_revoked': {
+      title: 'You were signed out',
+      body: 'All your sessions were ended ({reason}). If this was not you, change your password.',
+    },
+    'digest.daily': { title: 'Your family today ({date})', body: '{summary}' },
+  },
+};
+
+export function render(
+  key: TemplateKey,
+  params: Record<string, string>,
+  locale = DEFAULT_LOCALE,
+): { title: string; body: string } {
+  const template = TEMPLATES[locale]?.[key] ?? TEMPLATES[DEFAULT_LOCALE]![key]!;
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '').trim();
+  return { title: fill(template.title), body: fill(template.body) };
+}
+
+/** "€12.50" from minor units and an ISO 4217 code. */
+export function formatMoney(amountMinor: number, currency: string, locale = DEFAULT_LOCALE): string {
+  if (!currency) return String(amountMinor);
+  try {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(amountMinor / 10 ** digits);
+  } catch {
+    return `${amountMinor} ${currency}`;
+  }
+}

@@ -1,0 +1,22 @@
+// Pure factory: the NotificationService gRPC server (with health and reflection) over ready use cases.
+import type { Logger } from '@family/logger';
+import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
+import { createGrpcServer, type GrpcMetrics, type GrpcServer, type TokenVerifier } from '@family/grpc-kit';
+import { notificationHandlers, type NotificationUseCases } from './handlers/notification.handlers.js';
+
+export interface NotificationServerDeps extends NotificationUseCases {
+  logger: Logger;
+  verifier: TokenVerifier;
+  metrics?: GrpcMetrics;
+}
+
+export function createNotificationServer(deps: NotificationServerDeps): GrpcServer {
+  const grpc = createGrpcServer({
+    logger: deps.logger,
+    serviceNames: [NotificationServiceDefinition.fullName],
+    verifier: deps.verifier,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+  });
+  grpc.server.add(NotificationServiceDefinition, notificationHandlers(deps));
+  return grpc;
+}

@@ -1,0 +1,141 @@
+// Composition root of the notification service: connects Redis, builds stores, the BullMQ
+// producers and use cases, starts the gRPC server and the daily-digest timer. main.ts, the local
+// launcher and the tests all call this.
+import type { Logger } from '@family/logger';
+import { createGrpcClient, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
+import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { AuthGateway, MemberDirectory, clientCredentials } from '@family/auth-client';
+import { queuePrefix } from '@family/delivery-jobs';
+import type { NotificationConfig } from './config.js';
+import { connectRedis, RedisKeys, type RedisClient } from './store/redis.client.js';
+import { InboxStore } from './store/inbox.store.js';
+import { PreferencesStore } from './store/preferences.store.js';
+import { DevicesStore } from './store/devices.store.js';
+import { MembersStore } from './store/members.store.js';
+import { DedupStore } from './store/dedup.store.js';
+import { DeliveryQueues } from './store/delivery.queues.js';
+import { ContactDirectory } from './app/contact.directory.js';
+import { EventPlanner } from './app/event.plans.js';
+import { EventFanout } from './app/event.fanout.js';
+import { InboxUseCases } from './app/inbox.js';
+import { PreferencesUseCases } from './app/preferences.js';
+import { DevicesUseCases } from './app/devices.js';
+import { DailyDigest } from './app/daily.digest.js';
+import { createNotificationServer } from './server.js';
+
+/** What this service's own token may do at auth: read users' contacts and families' settings. */
+const SERVICE_SCOPES = ['auth:read'];
+
+export interface RunningNotificationService {
+  port: number;
+  address: string;
+  redis: RedisClient;
+  queues: DeliveryQueues;
+  digest: DailyDigest;
+  bullPrefix: string;
+  stop(): Promise<void>;
+}
+
+export async function startNotificationService(input: {
+  config: NotificationConfig;
+  logger: Logger;
+  metrics?: GrpcMetrics;
+  /** The service's clock (quiet hours, digest day, read times); tests move it. */
+  clock?: () => Date;
+}): Promise<RunningNotificationService> {
+  const { config, logger } = input;
+  const clock = input.clock ?? (() => new Date());
+  const redis = await connectRedis(config.REDIS_URL, (err) => logger.warn({ err }, 'redis connection error'));
+  const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
+  const bullPrefix = queuePrefix(config.REDIS_KEY_PREFIX);
+  const queues = new DeliveryQueues({
+    redisUrl: config.REDIS_URL,
+    prefix: bullPrefix,
+    attempts: config.DELIVERY_ATTEMPTS,
+    backoffMs: config.DELIVERY_BACKOFF_MS,
+    keepCompleted: config.KEEP_COMPLETED_JOBS,
+    keepFailed: config.KEEP_FAILED_JOBS,
+  });
+
+  const clientOptions = input.metrics ? { metrics: input.metrics } : {};
+  const authClient = createGrpcClient(AuthServiceDefinition, config.AUTH_GRPC_URL, clientOptions);
+  const serviceToken = clientCredentials(authClient, {
+    clientId: config.AUTH_CLIENT_ID,
+    clientSecret: config.AUTH_CLIENT_SECRET,
+    scopes: SERVICE_SCOPES,
+  });
+  const gateway = new AuthGateway(authClient, serviceToken);
+  const verifier = new TokenVerifier({
+    keys: gateway.jwks(),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  // Parental controls check the child against auth's live member list, on behalf of the parent.
+  const memberDirectory = new MemberDirectory((familyId, token) => gateway.members(familyId, token), 30_000);
+  const contacts = new ContactDirectory(authClient, serviceToken, gateway);
+
+  const inboxStore = new InboxStore(redis, keys, config.INBOX_MAX_ITEMS);
+  const preferencesStore = new PreferencesStore(redis, keys);
+  const devicesStore = new DevicesStore(redis, keys);
+  const membersStore = new MembersStore(redis, keys);
+  const dedup = new DedupStore(redis, keys, config.DEDUP_TTL_SECONDS);
+
+  const fanout = new EventFanout({
+    planner: new EventPlanner(membersStore),
+    inbox: inboxStore,
+    preferences: preferencesStore,
+    devices: devicesStore,
+    dedup,
+    queues,
+    contacts,
+    redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    clock,
+    logger: logger.child({ component: 'fanout' }),
+  });
+  const digest = new DailyDigest({
+    inbox: inboxStore,
+    preferences: preferencesStore,
+    members: membersStore,
+    dedup,
+    queues,
+    contacts,
+    digestHour: config.DIGEST_HOUR,
+    clock,
+    logger: logger.child({ component: 'digest' }),
+  });
+
+  const grpc = createNotificationServer({
+    logger,
+    verifier,
+    fanout,
+    inbox: new InboxUseCases(inboxStore, clock),
+    preferences: new PreferencesUseCases(preferencesStore, memberDirectory, clock),
+    devices: new DevicesUseCases(devicesStore, clock),
+    deliveries: dedup,
+    ...(input.metrics ? { metrics: input.metrics } : {}),
+  });
+  const port = await grpc.listen(config.NOTIFICATION_GRPC_HOST, config.NOTIFICATION_GRPC_PORT);
+  let timer: NodeJS.Timeout | undefined;
+  if (config.DIGEST_INTERVAL_MS > 0) {
+    timer = setInterval(() => void digest.run().catch(() => undefined), config.DIGEST_INTERVAL_MS);
+    timer.unref();
+  }
+  logger.info({ port }, 'notification service listening');
+
+  return {
+    port,
+    address: `127.0.0.1:${port}`,
+    redis,
+    queues,
+    digest,
+    bullPrefix,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await grpc.shutdown();
+      await digest.idle();
+      await queues.close();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// The node-redis client this service uses, and the one place that names its keys (all under the
+// configured prefix, so tests and tenants of a shared Redis never collide).
+import { createClient } from 'redis';
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+export async function connectRedis(url: string, onError: (err: unknown) => void): Promise<RedisClient> {
+  const client = createClient({ url });
+  // Without a listener an 'error' event would crash the process; node-redis reconnects by itself.
+  client.on('error', onError);
+  await client.connect();
+  return client;
+}
+
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+  inbox = (userId: string) => `${this.prefix}inbox:${userId}`;
+  inboxItems = (userId: string) => `${this.prefix}inbox:${userId}:items`;
+  inboxUnread = (userId: string) => `${this.prefix}inbox:${userId}:unread`;
+  inboxRead = (userId: string) => `${this.prefix}inbox:${userId}:read`;
+  preferences = (userId: string) => `${this.prefix}prefs:${userId}`;
+  digestOptIn = () => `${this.prefix}digest:opted-in`;
+  digestSent = (userId: string, date: string) => `${this.prefix}digest:sent:${userId}:${date}`;
+  childSettings = (familyId: string, memberId: string) => `${this.prefix}child-settings:${familyId}:${memberId}`;
+  devices = (userId: string) => `${this.prefix}devices:${userId}`;
+  deviceToken = (token: string) => `${this.prefix}device-token:${token}`;
+  familyMembers = (familyId: string) => `${this.prefix}family:${familyId}:members`;
+  userFamilies = (userId: string) => `${this.prefix}user:${userId}:families`;
+  dedup = (eventId: string, userId: string) => `${this.prefix}dedup:${eventId}:${userId}`;
+  delivery = (notificationId: string) => `${this.prefix}delivery:${notificationId}`;
+}
