@@ -8,6 +8,8 @@ import type { Logger } from '@family/logger';
 import type { BffClients } from './clients.js';
 import type { BffConfig } from './config.js';
 import type { BffRedis } from './redis.client.js';
+import type { UserEventsHub } from './events/user.events.hub.js';
+import { eventsRoutes, type NotificationReplay } from './routes/events.routes.js';
 import { createApiRegistry } from './openapi.js';
 import { identifyCaller } from './middleware/auth.middleware.js';
 import { idempotency } from './middleware/idempotency.middleware.js';
@@ -26,6 +28,7 @@ import { familiesRoutes } from './routes/families.routes.js';
 import { fxRatesRoutes } from './routes/fx.rates.routes.js';
 import { goalsRoutes } from './routes/goals.routes.js';
 import { jarsRoutes } from './routes/jars.routes.js';
+import { notificationsRoutes } from './routes/notifications.routes.js';
 import { recurringRoutes } from './routes/recurring.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
 import { rulesRoutes } from './routes/rules.routes.js';
@@ -40,6 +43,8 @@ export interface AppDeps {
   verifier: TokenVerifier;
   /** Holds the HTTP histogram; /metrics serves it (with GrpcMetrics' client histogram). */
   registry: Registry;
+  /** Live updates for GET /v1/events (the route is absent without it). */
+  events?: { hub: UserEventsHub; replay?: NotificationReplay | undefined };
 }
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -107,6 +112,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(goalsRoutes(routeContext));
   app.use(choresRoutes(routeContext));
   app.use(allowancesRoutes(routeContext));
+  app.use(notificationsRoutes(routeContext));
+  if (deps.events) {
+    app.use(
+      eventsRoutes({
+        hub: deps.events.hub,
+        replay: deps.events.replay,
+        verifier: deps.verifier,
+        heartbeatMs: config.SSE_HEARTBEAT_MS,
+        registry: routeContext.registry,
+      }),
+    );
+  }
   app.use(systemRoutes({ ...routeContext, redis: deps.redis, metrics: deps.registry }));
 
   app.use(notFoundHandler());

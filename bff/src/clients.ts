@@ -6,6 +6,7 @@ import { createGrpcClient, type GrpcMetrics, type KitCallOptions } from '@family
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
+import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
 
 export type HealthClient = Client<typeof HealthDefinition, KitCallOptions>;
 
@@ -21,6 +22,8 @@ export interface BffClients {
   auth: Client<typeof AuthServiceDefinition, KitCallOptions>;
   expense: Client<typeof ExpenseServiceDefinition, KitCallOptions>;
   goals: Client<typeof GoalsServiceDefinition, KitCallOptions>;
+  /** Only when NOTIFICATION_GRPC_URL is set (and then listed in `upstreams` for /readyz). */
+  notification?: Client<typeof NotificationServiceDefinition, KitCallOptions>;
   upstreams: Upstream[];
   close(): void;
 }
@@ -29,6 +32,7 @@ export interface ClientAddresses {
   authAddress: string;
   expenseAddress: string;
   goalsAddress: string;
+  notificationAddress?: string | undefined;
   metrics?: GrpcMetrics;
 }
 
@@ -51,6 +55,9 @@ export function createClients(options: ClientAddresses): BffClients {
     auth: connect('auth', AuthServiceDefinition, options.authAddress),
     expense: connect('expense', ExpenseServiceDefinition, options.expenseAddress),
     goals: connect('goals', GoalsServiceDefinition, options.goalsAddress),
+    ...(options.notificationAddress
+      ? { notification: connect('notification', NotificationServiceDefinition, options.notificationAddress) }
+      : {}),
     upstreams,
     close() {
       for (const channel of channels) channel.close();

@@ -37,6 +37,44 @@ export const bffConfigSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: env.int(20, 1),
   IDEMPOTENCY_TTL_SECONDS: env.int(86_400, 60),
   LOG_LEVEL: env.logLevel(),
+
+  /** api: REST only; worker: the delivery workers only; both (local, small installs): one process. */
+  BFF_MODE: z.enum(['api', 'worker', 'both']).default('both'),
+  /** host:port of the notification service; unset: notification routes answer 503, no SSE replay. */
+  NOTIFICATION_GRPC_URL: env.string(),
+  /** The BFF's client credentials at the auth service (service token for RemoveDeviceToken). */
+  AUTH_CLIENT_ID: env.string(),
+  AUTH_CLIENT_SECRET: env.string(),
+
+  /** SMTP for email delivery: a URL (smtp://user:pass@host:587) or host/port/user/pass. */
+  SMTP_URL: env.url(),
+  SMTP_HOST: env.string(),
+  SMTP_PORT: env.port(587),
+  SMTP_SECURE: env.bool(false),
+  SMTP_USER: env.string(),
+  SMTP_PASS: env.string(),
+  MAIL_FROM: z.string().default('Family Expenses <notifications@family.example>'),
+
+  /** Expo push service; EXPO_BASE_URL points the workers at an emulator (tests, local). */
+  EXPO_ACCESS_TOKEN: env.string(),
+  EXPO_BASE_URL: env.url(),
+
+  /** Twilio Messages API; TWILIO_BASE_URL points the workers at an emulator (tests, local). */
+  TWILIO_ACCOUNT_SID: env.string(),
+  TWILIO_AUTH_TOKEN: env.string(),
+  TWILIO_FROM: env.string(),
+  TWILIO_BASE_URL: env.url(),
+
+  PUSH_CONCURRENCY: env.int(10, 1),
+  EMAIL_CONCURRENCY: env.int(5, 1),
+  SMS_CONCURRENCY: env.int(5, 1),
+  /** Deadline of one provider call (SMTP, Expo, Twilio) or internal gRPC call made by a worker. */
+  DELIVERY_TIMEOUT_MS: env.int(15_000, 100),
+
+  /** A comment line on every open /v1/events stream this often, so proxies keep it open. */
+  SSE_HEARTBEAT_MS: env.int(25_000, 10),
+  /** Most notifications replayed after Last-Event-ID (the inbox's first page). */
+  SSE_REPLAY_LIMIT: env.int(50, 1),
 });
 
 export type BffConfig = z.infer<typeof bffConfigSchema>;

@@ -18,4 +18,4 @@ try {
 
 const logger = createLogger('bff', config.LOG_LEVEL);
 const bff = await startBff({ config, logger });
-installShutdown(logger, [{ name: 'http server, redis and gRPC clients', run: () => bff.stop() }]);
+installShutdown(logger, [{ name: 'workers, http server, redis and gRPC clients', run: () => bff.stop() }]);

@@ -13,7 +13,7 @@ import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import { silentLogger } from '@family/logger';
 import { onFreshSchema, testRedisUrl, uniqueName } from '@family/testing';
-import { bffConfigSchema, startBff, type BffConfig, type StartedBff } from '../src/index.js';
+import { bffConfigSchema, startBff, type BffConfig, type StartBffOptions, type StartedBff } from '../src/index.js';
 
 export type AuthStack = Awaited<ReturnType<typeof startTestAuth>>;
 
@@ -116,7 +116,11 @@ export async function startTestGoals(
  * test asks otherwise. Without an expense or goals service its address is auth's: their calls then
  * answer UNIMPLEMENTED, which suites that never call them do not notice.
  */
-export async function startTestBff(auth: { address: string }, env: Record<string, string> = {}) {
+export async function startTestBff(
+  auth: { address: string },
+  env: Record<string, string> = {},
+  seams: Pick<StartBffOptions, 'removeDeviceToken' | 'deliveryReporter' | 'replay'> = {},
+) {
   const config: BffConfig = bffConfigSchema.parse({
     AUTH_GRPC_URL: auth.address,
     EXPENSE_GRPC_URL: auth.address,
@@ -127,9 +131,11 @@ export async function startTestBff(auth: { address: string }, env: Record<string
     BFF_PORT: '0',
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    // Suites about the delivery workers ask for BFF_MODE=worker or both themselves.
+    BFF_MODE: 'api',
     ...env,
   });
-  const bff: StartedBff = await startBff({ config, logger: silentLogger(), drainMs: 1000 });
+  const bff: StartedBff = await startBff({ config, logger: silentLogger(), drainMs: 1000, ...seams });
   return {
     ...bff,
     config,

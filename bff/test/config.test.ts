@@ -26,7 +26,24 @@ describe('BFF configuration', () => {
       AUTH_RATE_LIMIT_PER_MINUTE: 20,
       IDEMPOTENCY_TTL_SECONDS: 86400,
       LOG_LEVEL: 'info',
+      BFF_MODE: 'both',
+      SMTP_PORT: 587,
+      SMTP_SECURE: false,
+      MAIL_FROM: 'Family Expenses <notifications@family.example>',
+      PUSH_CONCURRENCY: 10,
+      EMAIL_CONCURRENCY: 5,
+      SMS_CONCURRENCY: 5,
+      DELIVERY_TIMEOUT_MS: 15000,
+      SSE_HEARTBEAT_MS: 25000,
+      SSE_REPLAY_LIMIT: 50,
     });
+  });
+
+  it('refuses an unknown BFF_MODE, naming the variable', () => {
+    expect(() => loadConfig(bffConfigSchema, { ...required, BFF_MODE: 'cron' }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.contains('BFF_MODE');
   });
 
   it('reads numbers and booleans from their string form', () => {

@@ -7,7 +7,7 @@ export const notificationConfigSchema = z.object({
   /** Redis holds everything this service owns (inbox, preferences, devices, BullMQ queues). */
   REDIS_URL: z.url({ error: 'is required: redis:// URL of the Redis that holds inboxes and queues' }),
   /** Every key this service writes starts with this (tests use a unique one per suite). */
-  REDIS_KEY_PREFIX: z.string().default('ntf:'),
+  REDIS_KEY_PREFIX: z.string().default('family:'),
   /** The auth service: JWKS for verifying tokens, family settings, user contacts, service tokens. */
   AUTH_GRPC_URL: z.string({ error: 'is required: host:port of the auth service' }).min(1),
   AUTH_CLIENT_ID: z.string().default('notification'),

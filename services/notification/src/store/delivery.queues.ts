@@ -46,7 +46,7 @@ export class DeliveryQueues {
     const opts: JobsOptions = {
       jobId,
       attempts: this.options.attempts,
-      backoff: { type: 'exponential', delay: this.options.backoffMs },
+      backoff: { type: 'exponential', delay: this.options.backoffMs, jitter: 0.5 },
       removeOnComplete: { count: this.options.keepCompleted },
       removeOnFail: { count: this.options.keepFailed },
       ...(delayMs > 0 ? { delay: delayMs } : {}),
