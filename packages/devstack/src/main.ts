@@ -10,6 +10,7 @@ import { authConfigSchema, startAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
 import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
 import { notificationConfigSchema, startNotificationService } from '@family/notification-service';
+import { startExpoEmulator, startSmtpEmulator, startTwilioEmulator } from '@family/emulators';
 import { bffConfigSchema, startBff } from '@family/bff';
 import { devstackConfigSchema } from './config.js';
 import { RedisMissingError, startPrivateRedis } from './redis.process.js';
@@ -27,10 +28,12 @@ async function main() {
 
   // Service credentials for this run only: each service gets a client at auth with what it may do.
   const secret = () => randomBytes(24).toString('base64url');
-  const credentials = { expense: secret(), goals: secret(), notification: secret() };
+  const credentials = { expense: secret(), goals: secret(), notification: secret(), bff: secret() };
   const serviceClients = [
     `expense:${credentials.expense}:auth:read events:write`,
     `goals:${credentials.goals}:auth:read events:write`,
+    `notification:${credentials.notification}:auth:read`,
+    `bff:${credentials.bff}:notifications:deliver`,
   ].join(',');
 
   // Producers learn the notification service's fixed address up front; their relays retry until it
@@ -88,6 +91,31 @@ async function main() {
     sql,
     logger: logger.child({ service: 'goals' }),
   });
+  // Email, push and SMS go to local emulators unless a real provider is configured: nothing leaves
+  // the machine.
+  const delivery: Record<string, string> = {};
+  const emulators: { stop(): Promise<void> }[] = [];
+  if (!env.SMTP_URL && !env.SMTP_HOST) {
+    const smtp = await startSmtpEmulator();
+    emulators.push(smtp);
+    delivery.SMTP_URL = smtp.url;
+  }
+  if (!env.EXPO_ACCESS_TOKEN && !env.EXPO_BASE_URL) {
+    const expo = await startExpoEmulator();
+    emulators.push(expo);
+    delivery.EXPO_BASE_URL = expo.url;
+  }
+  if (!env.TWILIO_ACCOUNT_SID) {
+    const twilio = await startTwilioEmulator();
+    emulators.push(twilio);
+    Object.assign(delivery, {
+      TWILIO_BASE_URL: twilio.url,
+      TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+      TWILIO_AUTH_TOKEN: 'local',
+      TWILIO_FROM: '+15550000000',
+    });
+  }
+
   const bff = await startBff({
     config: loadConfig(bffConfigSchema, {
       ...env,
@@ -96,7 +124,11 @@ async function main() {
       AUTH_GRPC_URL: authUrl,
       EXPENSE_GRPC_URL: expenseUrl,
       GOALS_GRPC_URL: `${config.HOST}:${goals.port}`,
+      NOTIFICATION_GRPC_URL: notificationUrl,
+      AUTH_CLIENT_ID: 'bff',
+      AUTH_CLIENT_SECRET: credentials.bff,
       REDIS_URL: redis.url,
+      ...delivery,
     }),
     logger: logger.child({ service: 'bff' }),
   });
@@ -111,6 +143,7 @@ async function main() {
     `  notification (gRPC) ${notificationUrl}`,
     `  database         ${config.DATABASE_URL ? 'Postgres at DATABASE_URL' : `embedded PGlite in ${pgliteDir}`}`,
     `  redis            ${redis.url}${config.REDIS_URL ? '' : ' (private redis-server)'}`,
+    `  delivery         ${Object.keys(delivery).length ? `local emulators for ${[delivery.SMTP_URL && 'email', delivery.EXPO_BASE_URL && 'push', delivery.TWILIO_BASE_URL && 'SMS'].filter(Boolean).join(', ')}` : 'real providers'}`,
     'Press Ctrl-C to stop.',
     '',
   ];
@@ -123,6 +156,7 @@ async function main() {
     { name: 'auth', run: () => auth.stop() },
     { name: 'notification', run: () => notification.stop() },
     { name: 'database', run: () => sql.close() },
+    { name: 'emulators', run: async () => void (await Promise.all(emulators.map((e) => e.stop()))) },
     { name: 'redis', run: () => redis.stop() },
   ]);
 }
