@@ -65,6 +65,14 @@ export function createApp(deps: AppDeps): express.Express {
         if (res.statusCode === 503 || res.statusCode === 504) return 'warn';
         return err || res.statusCode >= 500 ? 'error' : 'info';
       },
+      // GET /v1/events may carry the token in ?access_token= (EventSource cannot set headers).
+      serializers: {
+        req: (req: { url?: string; query?: Record<string, unknown> }) => {
+          if (req.url) req.url = req.url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]');
+          if (req.query && 'access_token' in req.query) req.query = { ...req.query, access_token: '[redacted]' };
+          return req;
+        },
+      },
     }),
   );
   app.use(

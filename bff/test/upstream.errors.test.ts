@@ -289,8 +289,17 @@ describe('BFF mapping of upstream failures', () => {
       expect((line!.err as { stack?: string }).stack)
         .to.be.a('string')
         .and.include('ClientError');
-      // The token never reaches the log.
+      // The token never reaches the log, not even from the query string EventSource clients use.
       expect(JSON.stringify(line)).not.to.include(token);
+      await fetch(`${logged.url}/v1/events?access_token=${encodeURIComponent(token)}`).then((res) =>
+        res.body?.cancel(),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const eventsLine = logLines.find((l) =>
+        String((l.req as { url?: string } | undefined)?.url).startsWith('/v1/events'),
+      );
+      expect(eventsLine, 'a log line for /v1/events').to.exist;
+      expect(JSON.stringify(logLines)).not.to.include(token);
     } finally {
       await logged.stop();
     }
