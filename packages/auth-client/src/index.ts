@@ -1,3 +1,4 @@
 export { AuthGateway, type AuthClient, type FamilyInfo, type MemberInfo } from './auth.gateway.js';
 export { MemberDirectory } from './member.directory.js';
 export { clientCredentials } from './client.credentials.js';
+export { connectToAuth, type AuthConnectionOptions } from './auth.connection.js';

@@ -4,8 +4,7 @@
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
 import { Outbox, OutboxRelay, grpcSubscribers } from '@family/outbox';
-import { createGrpcClient, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
-import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import type { GrpcMetrics, TokenVerifier } from '@family/grpc-kit';
 import type { ExpenseConfig } from './config.js';
 import type { ExpenseDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
@@ -18,7 +17,7 @@ import { BudgetsStore } from './store/budgets.store.js';
 import { LimitsStore } from './store/limits.store.js';
 import { ProcessedEventsStore } from './store/events.store.js';
 import { RecurringStore } from './store/recurring.store.js';
-import { AuthGateway, MemberDirectory, clientCredentials } from '@family/auth-client';
+import { MemberDirectory, connectToAuth } from '@family/auth-client';
 import { FamilyDirectory } from './app/family.directory.js';
 import { Access } from './app/access.js';
 import { ExpenseApp } from './app/expense.app.js';
@@ -49,14 +48,19 @@ export async function startExpenseService(input: {
   await migrateToLatest(db, config.DB_SCHEMA, migrations);
 
   const clientOptions = input.metrics ? { metrics: input.metrics } : {};
-  const authClient = createGrpcClient(AuthServiceDefinition, config.AUTH_GRPC_URL, clientOptions);
-  // One client-credentials token for everything this service calls on its own behalf.
-  const serviceToken = clientCredentials(authClient, {
+  const {
+    serviceToken,
+    gateway: auth,
+    verifier,
+  } = connectToAuth({
+    address: config.AUTH_GRPC_URL,
     clientId: config.AUTH_CLIENT_ID,
     clientSecret: config.AUTH_CLIENT_SECRET,
     scopes: [SCOPE_AUTH_READ, SCOPE_EVENTS_WRITE],
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    clientOptions,
   });
-  const auth = new AuthGateway(authClient, serviceToken);
 
   const subscribers = grpcSubscribers(
     { notification: config.NOTIFICATION_GRPC_URL, gamification: config.GAMIFICATION_GRPC_URL },
@@ -95,11 +99,6 @@ export async function startExpenseService(input: {
     logger,
   );
 
-  const verifier = new TokenVerifier({
-    keys: auth.jwks(),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
   const grpc = createExpenseServer({
     logger,
     verifier,

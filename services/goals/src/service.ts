@@ -4,8 +4,7 @@
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
 import { Outbox, OutboxRelay, grpcSubscribers } from '@family/outbox';
-import { createGrpcClient, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
-import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import type { GrpcMetrics, TokenVerifier } from '@family/grpc-kit';
 import type { GoalsConfig } from './config.js';
 import type { GoalsDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
@@ -15,7 +14,7 @@ import { JarSettingsStore } from './store/jar-settings.store.js';
 import { GoalsStore } from './store/goals.store.js';
 import { ChoresStore } from './store/chores.store.js';
 import { AllowancesStore } from './store/allowances.store.js';
-import { AuthGateway, MemberDirectory, clientCredentials } from '@family/auth-client';
+import { MemberDirectory, connectToAuth } from '@family/auth-client';
 import { FamilyDirectory } from './app/family.directory.js';
 import { Access } from './app/access.js';
 import { GoalEvents } from './app/goal.events.js';
@@ -54,18 +53,14 @@ export async function startGoalsService(input: {
   await migrateToLatest(db, config.DB_SCHEMA, migrations);
 
   const clientOptions = input.metrics ? { metrics: input.metrics } : {};
-  const authClient = createGrpcClient(AuthServiceDefinition, config.AUTH_GRPC_URL, clientOptions);
-  // Client credentials at auth: auth:read (family settings) and events:write (the relay).
-  const serviceToken = clientCredentials(authClient, {
+  const { serviceToken, gateway, verifier } = connectToAuth({
+    address: config.AUTH_GRPC_URL,
     clientId: config.AUTH_CLIENT_ID,
     clientSecret: config.AUTH_CLIENT_SECRET,
     scopes: SERVICE_SCOPES,
-  });
-  const gateway = new AuthGateway(authClient, serviceToken);
-  const verifier = new TokenVerifier({
-    keys: gateway.jwks(),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    clientOptions,
   });
 
   // Event subscribers are the services whose addresses are configured.

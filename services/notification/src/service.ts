@@ -2,9 +2,8 @@
 // producers and use cases, starts the gRPC server and the daily-digest timer. main.ts, the local
 // launcher and the tests all call this.
 import type { Logger } from '@family/logger';
-import { createGrpcClient, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
-import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
-import { AuthGateway, MemberDirectory, clientCredentials } from '@family/auth-client';
+import type { GrpcMetrics } from '@family/grpc-kit';
+import { MemberDirectory, connectToAuth } from '@family/auth-client';
 import { queuePrefix } from '@family/delivery-jobs';
 import type { NotificationConfig } from './config.js';
 import { connectRedis, RedisKeys, type RedisClient } from './store/redis.client.js';
@@ -58,17 +57,19 @@ export async function startNotificationService(input: {
   });
 
   const clientOptions = input.metrics ? { metrics: input.metrics } : {};
-  const authClient = createGrpcClient(AuthServiceDefinition, config.AUTH_GRPC_URL, clientOptions);
-  const serviceToken = clientCredentials(authClient, {
+  const {
+    client: authClient,
+    serviceToken,
+    gateway,
+    verifier,
+  } = connectToAuth({
+    address: config.AUTH_GRPC_URL,
     clientId: config.AUTH_CLIENT_ID,
     clientSecret: config.AUTH_CLIENT_SECRET,
     scopes: SERVICE_SCOPES,
-  });
-  const gateway = new AuthGateway(authClient, serviceToken);
-  const verifier = new TokenVerifier({
-    keys: gateway.jwks(),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    clientOptions,
   });
   // Parental controls check the child against auth's live member list, on behalf of the parent.
   const memberDirectory = new MemberDirectory((familyId, token) => gateway.members(familyId, token), 30_000);
