@@ -1,0 +1,240 @@
+// Benchmark (not a test): notification fan-out and delivery end to end. Starts auth, expense, the
+// notification service and the BFF (BFF_MODE=both, delivery workers on) in-process over loopback,
+// with the SMTP and Expo emulators; makes BENCH_FAMILIES families through the REST API (a parent with
+// an Expo push device and a child each); then hands BENCH_NOTIFICATIONS spending_limit.exceeded
+// events to NotificationService.HandleEvents in batches, as an outbox relay would (a service token
+// with events:write). Each event notifies its family's one parent: an inbox entry (published for
+// SSE), an email job and a push job, which the BFF's BullMQ workers deliver to the emulators. It
+// waits until the emulators have every email and push, and prints notifications/second end to end
+// (first event in → last delivery out) and the time the fan-out (HandleEvents) itself took.
+// Run: pnpm --filter @family/bff bench:notifications
+//   knobs: BENCH_NOTIFICATIONS (10000), BENCH_FAMILIES (10), BENCH_BATCH (100 events per call),
+//          BENCH_CALLS (8 concurrent HandleEvents calls), BENCH_SECONDS (300, then it gives up);
+//          PUSH_CONCURRENCY / EMAIL_CONCURRENCY are passed to the BFF when set.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { startExpoEmulator, startSmtpEmulator } from '@family/emulators';
+import { callMetadata, createGrpcClient } from '@family/grpc-kit';
+import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
+import type { DomainEvent } from '@family/contracts/events/v1/events';
+import { silentLogger } from '@family/logger';
+import { testRedisUrl, uniqueName, waitFor } from '@family/testing';
+import { newEvent } from '@family/outbox';
+import { notificationConfigSchema, startNotificationService } from '@family/notification-service';
+import { EXPENSE_SERVICE_CLIENT, startTestAuth, startTestBff, startTestExpense } from '../test/bff.harness.js';
+import { household, type Household } from '../test/expense.fixtures.js';
+
+const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 10_000);
+const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 10);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const CALLS = Number(process.env.BENCH_CALLS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);
+
+const NOTIFICATION_SECRET = 'notification-secret';
+const BFF_SECRET = 'bff-secret';
+const RELAY_SECRET = 'bench-relay-secret';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Stopped in this order at the end: producers, then the BFF (its stop() deletes every key under the
+// shared prefix), then auth and the emulators.
+const stops: Record<'expense' | 'notification' | 'bff' | 'auth' | 'emulators', (() => Promise<unknown>) | undefined> = {
+  expense: undefined,
+  notification: undefined,
+  bff: undefined,
+  auth: undefined,
+  emulators: undefined,
+};
+
+async function main() {
+  const limits = [NOTIFICATIONS, FAMILIES, BATCH, CALLS, SECONDS];
+  if (limits.some((n) => !Number.isInteger(n) || n < 1) || NOTIFICATIONS > 100_000) {
+    throw new Error('BENCH_* must be positive integers, BENCH_NOTIFICATIONS at most 100000');
+  }
+  const prefix = `${uniqueName('bench')}:`;
+  const [smtp, expo] = await Promise.all([startSmtpEmulator(), startExpoEmulator()]);
+  stops.emulators = () => Promise.all([smtp.stop(), expo.stop()]);
+  const notificationUrl = `127.0.0.1:${await freePort()}`;
+  const auth = await startTestAuth({
+    AUTH_SERVICE_CLIENTS: [
+      EXPENSE_SERVICE_CLIENT,
+      `notification:${NOTIFICATION_SECRET}:auth:read`,
+      `bff:${BFF_SECRET}:notifications:deliver`,
+      `relay:${RELAY_SECRET}:events:write`,
+    ].join(','),
+    NOTIFICATION_GRPC_URL: notificationUrl,
+    OUTBOX_POLL_MS: '50',
+  });
+  stops.auth = () => auth.stop();
+  const notification = await startNotificationService({
+    config: notificationConfigSchema.parse({
+      NOTIFICATION_GRPC_HOST: '127.0.0.1',
+      NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1],
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: prefix,
+      AUTH_GRPC_URL: auth.address,
+      AUTH_CLIENT_ID: 'notification',
+      AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
+      DIGEST_INTERVAL_MS: '0',
+      METRICS_PORT: '0',
+    }),
+    logger: silentLogger(),
+  });
+  stops.notification = () => notification.stop();
+  const expense = await startTestExpense(auth, { NOTIFICATION_GRPC_URL: notificationUrl, OUTBOX_POLL_MS: '50' });
+  stops.expense = () => expense.stop();
+  const concurrency = Object.fromEntries(
+    ['PUSH_CONCURRENCY', 'EMAIL_CONCURRENCY'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+  );
+  const bff = await startTestBff(auth, {
+    EXPENSE_GRPC_URL: expense.address,
+    NOTIFICATION_GRPC_URL: notificationUrl,
+    AUTH_CLIENT_ID: 'bff',
+    AUTH_CLIENT_SECRET: BFF_SECRET,
+    REDIS_KEY_PREFIX: prefix,
+    BFF_MODE: 'both',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'Bench <noreply@family.test>',
+    EXPO_ACCESS_TOKEN: 'expo-bench-token',
+    EXPO_BASE_URL: expo.url,
+    ...concurrency,
+  });
+  stops.bff = () => bff.stop();
+  for (const [host] of [bff.url.replace(/^http:\/\//, ''), auth.address, notificationUrl].map((a) => a.split(':'))) {
+    if (host !== '127.0.0.1') throw new Error(`loopback only, got ${host}`);
+  }
+
+  // Families through the REST API; each parent registers one push device.
+  const homes: { home: Household; token: string }[] = [];
+  for (let f = 0; f < FAMILIES; f++) {
+    const home = await household(bff, `Bench family ${f}`);
+    const token = `ExponentPushToken[bench-${f}-${randomUUID()}]`;
+    const r = await bff
+      .http()
+      .post('/v1/me/devices')
+      .auth(home.owner.accessToken, { type: 'bearer' })
+      .send({ expoPushToken: token, platform: 'IOS' });
+    if (r.status !== 201) throw new Error(`device registration: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    homes.push({ home, token });
+  }
+  // The notification service learns members from auth's events; wait until it knows every family.
+  await waitFor(
+    async () => {
+      for (const { home } of homes) {
+        if ((await notification.redis.hLen(`${prefix}family:${home.owner.familyId}:members`)) < 2) return false;
+      }
+      return true;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: 'member events at the notification service' },
+  );
+
+  const authClient = createGrpcClient(AuthServiceDefinition, auth.address);
+  const { accessToken } = await authClient.issueServiceToken({
+    clientId: 'relay',
+    clientSecret: RELAY_SECRET,
+    scopes: [],
+  });
+  const client = createGrpcClient(NotificationServiceDefinition, notification.address, { defaultDeadlineMs: 60_000 });
+  const metadata = callMetadata({ token: accessToken });
+
+  const events: DomainEvent[] = Array.from({ length: NOTIFICATIONS }, (_, i) => {
+    const { home } = homes[i % homes.length]!;
+    return newEvent({
+      source: 'bench',
+      familyId: home.owner.familyId,
+      actorUserId: home.child.userId,
+      payload: {
+        $case: 'spendingLimitExceeded',
+        value: {
+          memberId: home.child.memberId,
+          expenseId: randomUUID(),
+          period: 'DAY',
+          limitMinor: 500,
+          spentMinor: 500 + (i % 1000) + 1,
+          currency: 'EUR',
+          categoryId: '',
+        },
+      },
+    });
+  });
+  const batches: DomainEvent[][] = [];
+  for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
+
+  const deadline = performance.now() + SECONDS * 1000;
+  const mailsBefore = smtp.mails.length;
+  const pushesBefore = expo.messages.length;
+  const mails = () => smtp.mails.length - mailsBefore;
+  const pushes = () => expo.messages.length - pushesBefore;
+  const progress = setInterval(() => {
+    process.stdout.write(`  … ${mails()} emails, ${pushes()} pushes of ${NOTIFICATIONS} each\n`);
+  }, 5000);
+
+  const t0 = performance.now();
+  let next = 0;
+  const caller = async () => {
+    while (next < batches.length) {
+      if (performance.now() > deadline) throw new Error(`fan-out not done after ${SECONDS} s`);
+      const batch = batches[next++]!;
+      await client.handleEvents({ events: batch }, { metadata });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(CALLS, batches.length) }, caller));
+    const fannedOut = performance.now();
+    await waitFor(() => mails() >= NOTIFICATIONS && pushes() >= NOTIFICATIONS, {
+      timeoutMs: Math.max(0, deadline - performance.now()),
+      intervalMs: 20,
+      what: `${NOTIFICATIONS} emails and pushes (got ${mails()} and ${pushes()})`,
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; got ${mails()} emails and ${pushes()} pushes`);
+    });
+    const done = performance.now();
+    clearInterval(progress);
+
+    const inboxes = await Promise.all(
+      homes.map(({ home }) => notification.redis.zCard(`${prefix}inbox:${home.owner.userId}`)),
+    );
+    const seconds = (done - t0) / 1000;
+    const fanout = (fannedOut - t0) / 1000;
+    const lines = [
+      '',
+      `notifications end to end: ${NOTIFICATIONS} spending_limit.exceeded events → ${NOTIFICATIONS} notifications` +
+        ` to ${FAMILIES} parents (in-app + email + push each)`,
+      `  HandleEvents: ${batches.length} calls of ≤${BATCH} events, ${CALLS} concurrent`,
+      `  fan-out (events in → inbox entries + ${2 * NOTIFICATIONS} delivery jobs): ${fanout.toFixed(2)} s` +
+        `  (${(NOTIFICATIONS / fanout).toFixed(0)} notifications/s)`,
+      `  end to end (first event in → last delivery at the emulators): ${seconds.toFixed(2)} s`,
+      `  → ${(NOTIFICATIONS / seconds).toFixed(0)} notifications/s end to end` +
+        ` (${((2 * NOTIFICATIONS) / seconds).toFixed(0)} deliveries/s)`,
+      `  delivered: ${mails()} emails, ${pushes()} pushes; inbox entries kept: ${inboxes.reduce((a, b) => a + b, 0)}` +
+        ' (bounded per user by INBOX_MAX_ITEMS)',
+      `  workers: PUSH_CONCURRENCY ${bff.config.PUSH_CONCURRENCY}, EMAIL_CONCURRENCY ${bff.config.EMAIL_CONCURRENCY}`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    clearInterval(progress);
+  }
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const stop of Object.values(stops)) await stop?.().catch((err) => console.error('stop failed:', err));
+    // BullMQ and gRPC handles may linger briefly; the figures are printed, so leave now.
+    process.exit();
+  });

@@ -1,0 +1,162 @@
+// Issue 5 item 8, end to end through the real services: a child's expense over their limit becomes a
+// spending_limit.exceeded event in the expense outbox, the notification service turns it into an
+// inbox entry for the parent (published for SSE) and delivery jobs, and the BFF's workers deliver
+// them to the SMTP and Expo emulators.
+import { createServer } from 'node:net';
+import { expect } from 'chai';
+import { startExpoEmulator, startSmtpEmulator, type ExpoEmulator, type SmtpEmulator } from '@family/emulators';
+import { silentLogger } from '@family/logger';
+import { testRedisUrl, uniqueName, waitFor } from '@family/testing';
+import {
+  notificationConfigSchema,
+  startNotificationService,
+  type RunningNotificationService,
+} from '@family/notification-service';
+import {
+  EXPENSE_SERVICE_CLIENT,
+  startTestAuth,
+  startTestBff,
+  startTestExpense,
+  type AuthStack,
+  type ExpenseStack,
+  type TestBff,
+} from './bff.harness.js';
+import { bearer, household } from './expense.fixtures.js';
+import { openSse, type SseStream } from './sse.client.js';
+
+/** A port free right now on loopback, so producers can be told the notification service's address first. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const NOTIFICATION_SECRET = 'notification-secret';
+const BFF_SECRET = 'bff-secret';
+
+describe('Notifications end to end', () => {
+  const prefix = `${uniqueName('e2e')}:`;
+  let smtp: SmtpEmulator;
+  let expo: ExpoEmulator;
+  let auth: AuthStack;
+  let expense: ExpenseStack;
+  let notification: RunningNotificationService;
+  let bff: TestBff;
+  let stream: SseStream | undefined;
+
+  before(async () => {
+    [smtp, expo] = await Promise.all([startSmtpEmulator(), startExpoEmulator()]);
+    const notificationUrl = `127.0.0.1:${await freePort()}`;
+    auth = await startTestAuth({
+      AUTH_SERVICE_CLIENTS: [
+        EXPENSE_SERVICE_CLIENT,
+        `notification:${NOTIFICATION_SECRET}:auth:read`,
+        `bff:${BFF_SECRET}:notifications:deliver`,
+      ].join(','),
+      NOTIFICATION_GRPC_URL: notificationUrl,
+      OUTBOX_POLL_MS: '50',
+    });
+    notification = await startNotificationService({
+      config: notificationConfigSchema.parse({
+        NOTIFICATION_GRPC_HOST: '127.0.0.1',
+        NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1],
+        REDIS_URL: testRedisUrl(),
+        REDIS_KEY_PREFIX: prefix,
+        AUTH_GRPC_URL: auth.address,
+        AUTH_CLIENT_ID: 'notification',
+        AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
+        DIGEST_INTERVAL_MS: '0',
+        METRICS_PORT: '0',
+      }),
+      logger: silentLogger(),
+    });
+    expense = await startTestExpense(auth, { NOTIFICATION_GRPC_URL: notificationUrl, OUTBOX_POLL_MS: '50' });
+    bff = await startTestBff(auth, {
+      EXPENSE_GRPC_URL: expense.address,
+      NOTIFICATION_GRPC_URL: notificationUrl,
+      AUTH_CLIENT_ID: 'bff',
+      AUTH_CLIENT_SECRET: BFF_SECRET,
+      REDIS_KEY_PREFIX: prefix,
+      BFF_MODE: 'both',
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Family <noreply@family.test>',
+      EXPO_ACCESS_TOKEN: 'expo-test-token',
+      EXPO_BASE_URL: expo.url,
+      DELIVERY_TIMEOUT_MS: '5000',
+    });
+  });
+
+  after(async () => {
+    stream?.close();
+    // The BFF's stop() deletes every key under the shared prefix, so it goes after the notification service.
+    await expense?.stop();
+    await notification?.stop();
+    await bff?.stop();
+    await auth?.stop();
+    await Promise.all([smtp?.stop(), expo?.stop()]);
+  });
+
+  it("a child's expense over their DAY limit reaches the parent's inbox, open SSE stream, email and push", async () => {
+    const home = await household(bff, 'The Notified');
+    const parent = home.owner;
+    const pushToken = `ExponentPushToken[${uniqueName('e2e')}]`;
+
+    const device = await bff
+      .http()
+      .post('/v1/me/devices')
+      .auth(parent.accessToken, bearer)
+      .send({ expoPushToken: pushToken, platform: 'IOS' });
+    expect(device.status, JSON.stringify(device.body)).to.equal(201);
+
+    stream = await openSse(`${bff.url}/v1/events`, { authorization: `Bearer ${parent.accessToken}` });
+    expect(stream.status).to.equal(200);
+
+    const limits = await bff
+      .http()
+      .put(`${home.base}/members/${home.child.memberId}/spending-limits`)
+      .auth(parent.accessToken, bearer)
+      .send({ limits: [{ period: 'DAY', amountMinor: 500 }], blockedCategoryIds: [] });
+    expect(limits.status, JSON.stringify(limits.body)).to.equal(200);
+
+    const spent = await bff
+      .http()
+      .post(`${home.base}/expenses`)
+      .auth(home.child.accessToken, bearer)
+      .send({ amountMinor: 900, description: 'Video game' });
+    expect(spent.status, JSON.stringify(spent.body)).to.equal(201);
+    expect(spent.body.flagged).to.equal(true);
+
+    const patient = { timeoutMs: 30_000, intervalMs: 100 };
+    const inbox = await waitFor(
+      async () => {
+        const r = await bff.http().get('/v1/me/notifications').auth(parent.accessToken, bearer);
+        expect(r.status, JSON.stringify(r.body)).to.equal(200);
+        return r.body.items.length > 0 && r.body;
+      },
+      { ...patient, what: "the parent's inbox entry" },
+    );
+    expect(inbox.items).to.have.length(1);
+    const [entry] = inbox.items;
+    expect(entry.category).to.equal('SPENDING_LIMIT');
+    expect(inbox.unreadCount).to.equal(1);
+
+    const [live] = await stream.next(1, 30_000);
+    expect(live!.id).to.equal(entry.id);
+    expect(live!.event).to.equal('notification');
+    expect(JSON.parse(live!.data)).to.include({ id: entry.id, category: 'SPENDING_LIMIT' });
+
+    const mail = await waitFor(() => smtp.mails.find((m) => m.headers['x-notification-id'] === entry.id), {
+      ...patient,
+      what: 'the email',
+    });
+    expect(mail.to).to.deep.equal([parent.email]);
+
+    const push = await waitFor(() => expo.messages.find((m) => m.to === pushToken), { ...patient, what: 'the push' });
+    expect(push.data).to.include({ notificationId: entry.id, category: 'SPENDING_LIMIT' });
+  });
+});
