@@ -22,3 +22,4 @@ export { ServiceTokenSource } from './service.token.js';
 export { installShutdown, type ShutdownStep } from './shutdown.js';
 export { Metadata, Status, ClientError, ServerError } from 'nice-grpc';
 export { startMetricsServer } from './metrics.server.js';
+export { runServiceProcess, type StartedProcess } from './service.process.js';

@@ -1,32 +1,22 @@
 // The auth service process: the only file with side effects.
-import { ConfigError, loadConfig } from '@family/config';
+import { loadConfig } from '@family/config';
 import { openSql } from '@family/db';
 import { createLogger } from '@family/logger';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { GrpcMetrics, installShutdown, startMetricsServer } from '@family/grpc-kit';
+import { runServiceProcess } from '@family/grpc-kit';
 import { authConfigSchema } from './config.js';
 import { startAuthService } from './service.js';
 
-async function main() {
+runServiceProcess(async (metrics) => {
   const config = loadConfig(authConfigSchema);
   const logger = createLogger('auth', config.LOG_LEVEL);
   const sql = await openSql({ databaseUrl: config.DATABASE_URL, dataDir: config.PGLITE_DIR });
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const service = await startAuthService({ config, sql, logger, metrics: new GrpcMetrics(registry) });
-  const metrics =
-    config.METRICS_PORT > 0
-      ? await startMetricsServer(registry, config.AUTH_GRPC_HOST, config.METRICS_PORT)
-      : undefined;
-  installShutdown(logger, [
-    { name: 'metrics', run: async () => metrics?.stop() },
-    { name: 'grpc', run: () => service.stop() },
-    { name: 'database', run: () => sql.close() },
-  ]);
-}
-
-main().catch((err) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(err);
-  process.exit(1);
+  const service = await startAuthService({ config, sql, logger, metrics });
+  return {
+    logger,
+    metricsAt: { host: config.AUTH_GRPC_HOST, port: config.METRICS_PORT },
+    shutdown: [
+      { name: 'grpc', run: () => service.stop() },
+      { name: 'database', run: () => sql.close() },
+    ],
+  };
 });
