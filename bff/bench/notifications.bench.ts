@@ -23,7 +23,14 @@ import { silentLogger } from '@family/logger';
 import { testRedisUrl, uniqueName, waitFor } from '@family/testing';
 import { newEvent } from '@family/outbox';
 import { notificationConfigSchema, startNotificationService } from '@family/notification-service';
-import { EXPENSE_SERVICE_CLIENT, startTestAuth, startTestBff, startTestExpense } from '../test/bff.harness.js';
+import {
+  EXPENSE_SERVICE_CLIENT,
+  GOALS_SERVICE_CLIENT,
+  startTestAuth,
+  startTestBff,
+  startTestExpense,
+  startTestGoals,
+} from '../test/bff.harness.js';
 import { household, type Household } from '../test/expense.fixtures.js';
 
 const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 10_000);
@@ -49,8 +56,12 @@ async function freePort(): Promise<number> {
 
 // Stopped in this order at the end: producers, then the BFF (its stop() deletes every key under the
 // shared prefix), then auth and the emulators.
-const stops: Record<'expense' | 'notification' | 'bff' | 'auth' | 'emulators', (() => Promise<unknown>) | undefined> = {
+const stops: Record<
+  'expense' | 'goals' | 'notification' | 'bff' | 'auth' | 'emulators',
+  (() => Promise<unknown>) | undefined
+> = {
   expense: undefined,
+  goals: undefined,
   notification: undefined,
   bff: undefined,
   auth: undefined,
@@ -69,7 +80,8 @@ async function main() {
   const auth = await startTestAuth({
     AUTH_SERVICE_CLIENTS: [
       EXPENSE_SERVICE_CLIENT,
-      `notification:${NOTIFICATION_SECRET}:auth:read`,
+      GOALS_SERVICE_CLIENT,
+      `notification:${NOTIFICATION_SECRET}:auth:read expense:read goals:read`,
       `bff:${BFF_SECRET}:notifications:deliver`,
       `relay:${RELAY_SECRET}:events:write`,
     ].join(','),
@@ -77,6 +89,11 @@ async function main() {
     OUTBOX_POLL_MS: '50',
   });
   stops.auth = () => auth.stop();
+  const expense = await startTestExpense(auth, { NOTIFICATION_GRPC_URL: notificationUrl, OUTBOX_POLL_MS: '50' });
+  stops.expense = () => expense.stop();
+  // The goals service only for the digest's reads, which this benchmark does not run.
+  const goals = await startTestGoals(auth);
+  stops.goals = () => goals.stop();
   const notification = await startNotificationService({
     config: notificationConfigSchema.parse({
       NOTIFICATION_GRPC_HOST: '127.0.0.1',
@@ -86,14 +103,14 @@ async function main() {
       AUTH_GRPC_URL: auth.address,
       AUTH_CLIENT_ID: 'notification',
       AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
+      EXPENSE_GRPC_URL: expense.address,
+      GOALS_GRPC_URL: goals.address,
       DIGEST_INTERVAL_MS: '0',
       METRICS_PORT: '0',
     }),
     logger: silentLogger(),
   });
   stops.notification = () => notification.stop();
-  const expense = await startTestExpense(auth, { NOTIFICATION_GRPC_URL: notificationUrl, OUTBOX_POLL_MS: '50' });
-  stops.expense = () => expense.stop();
   const concurrency = Object.fromEntries(
     ['PUSH_CONCURRENCY', 'EMAIL_CONCURRENCY'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
   );

@@ -329,6 +329,70 @@ describe('BFF auth routes', () => {
     });
   });
 
+  describe('PATCH /v1/me', () => {
+    it('changes the display name, phone and locale, answers with the user, and GET /v1/me shows them', async () => {
+      const account = await register(bff);
+      const r = await bff
+        .http()
+        .patch('/v1/me')
+        .auth(account.accessToken, { type: 'bearer' })
+        .send({ displayName: 'Patricia', phone: '+49 151 2345 6789', locale: 'de-de' });
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      expect(r.body).to.deep.equal({
+        id: account.userId,
+        email: account.email,
+        displayName: 'Patricia',
+        emailVerified: false,
+        phone: '+4915123456789',
+        locale: 'de-DE',
+      });
+      const me = await bff.http().get('/v1/me').auth(account.accessToken, { type: 'bearer' });
+      expect(me.body.user).to.include({ displayName: 'Patricia', phone: '+4915123456789', locale: 'de-DE' });
+    });
+
+    it('leaves fields that are not sent, and removes phone and locale given as "" or null', async () => {
+      const account = await register(bff);
+      const patch = (body: object) =>
+        bff.http().patch('/v1/me').auth(account.accessToken, { type: 'bearer' }).send(body);
+      await patch({ phone: '+15555550100', locale: 'en-US' });
+      const renamed = await patch({ displayName: 'Pat S.' });
+      expect(renamed.body).to.include({ displayName: 'Pat S.', phone: '+15555550100', locale: 'en-US' });
+      const cleared = await patch({ phone: '', locale: null });
+      expect(cleared.status).to.equal(200);
+      expect(cleared.body.displayName).to.equal('Pat S.');
+      expect(cleared.body).not.to.have.property('phone');
+      expect(cleared.body).not.to.have.property('locale');
+    });
+
+    it("names phone in a 400 for a number that is not E.164 (the auth service's violation)", async () => {
+      const account = await register(bff);
+      const r = await bff
+        .http()
+        .patch('/v1/me')
+        .auth(account.accessToken, { type: 'bearer' })
+        .send({ phone: '0151 2345678' });
+      expectInvalidField(r, 'phone');
+      expectInvalidField(
+        await bff.http().patch('/v1/me').auth(account.accessToken, { type: 'bearer' }).send({ locale: 'en_US' }),
+        'locale',
+      );
+    });
+
+    it('answers 400 for a body with no field it knows', async () => {
+      const account = await register(bff);
+      const r = await bff
+        .http()
+        .patch('/v1/me')
+        .auth(account.accessToken, { type: 'bearer' })
+        .send({ nickname: 'Pat' });
+      expectInvalidField(r, 'body');
+    });
+
+    it('refuses a request without a token with 401', async () => {
+      expectProblem(await bff.http().patch('/v1/me').send({ displayName: 'Nobody' }), 401, 'TOKEN_MISSING');
+    });
+  });
+
   describe('GET /.well-known/jwks.json', () => {
     it('publishes the signing keys without empty members', async () => {
       const r = await bff.http().get('/.well-known/jwks.json');

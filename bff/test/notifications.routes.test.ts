@@ -117,8 +117,25 @@ describe('BFF notification routes', () => {
             settings: {
               memberId: MEMBER,
               settings: [],
-              spendingLimitSmsEscalation: true,
               updatedByMemberId: 'parent',
+              updatedAt: new Date('2026-11-24T06:00:00Z'),
+            },
+          };
+        },
+        async updateChildNewsSettings(request: never, context: never) {
+          record('updateChildNewsSettings')(request, context);
+          return {
+            settings: {
+              memberId: MEMBER,
+              parentMemberId: 'parent',
+              settings: [
+                {
+                  category: NotificationCategory.NOTIFICATION_CATEGORY_CHORES,
+                  channel: Channel.CHANNEL_PUSH,
+                  enabled: false,
+                },
+              ],
+              spendingLimitSmsEscalation: true,
               updatedAt: new Date('2026-11-24T06:00:00Z'),
             },
           };
@@ -236,9 +253,32 @@ describe('BFF notification routes', () => {
       .http()
       .put(`/v1/families/${FAMILY}/members/${MEMBER}/notification-settings`)
       .auth(pat.accessToken, { type: 'bearer' })
-      .send({ settings: [], spendingLimitSmsEscalation: true });
+      .send({ settings: [] });
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
-    expect(r.body).to.include({ memberId: MEMBER, spendingLimitSmsEscalation: true });
+    expect(r.body).to.include({ memberId: MEMBER, updatedByMemberId: 'parent' });
+  });
+
+  it('updates the calling parent’s news settings for a child', async () => {
+    const r = await bff
+      .http()
+      .put(`/v1/families/${FAMILY}/members/${MEMBER}/news-settings`)
+      .auth(pat.accessToken, { type: 'bearer' })
+      .send({ settings: [{ category: 'CHORES', channel: 'PUSH', enabled: false }], spendingLimitSmsEscalation: true });
+    expect(r.status, JSON.stringify(r.body)).to.equal(200);
+    expect(r.body).to.deep.include({
+      memberId: MEMBER,
+      parentMemberId: 'parent',
+      spendingLimitSmsEscalation: true,
+      settings: [{ category: 'CHORES', channel: 'PUSH', enabled: false }],
+    });
+    const sent = calls.filter((c) => c.method === 'updateChildNewsSettings').at(-1)!;
+    expect(sent.request).to.deep.include({ familyId: FAMILY, memberId: MEMBER, spendingLimitSmsEscalation: true });
+    const bad = await bff
+      .http()
+      .put(`/v1/families/${FAMILY}/members/${MEMBER}/news-settings`)
+      .auth(pat.accessToken, { type: 'bearer' })
+      .send({ settings: [{ category: 'CHORES', channel: 'PIGEON', enabled: false }] });
+    expectInvalidField(bad, 'settings.0.channel');
   });
 
   it('refuses without a token', async () => {

@@ -25,6 +25,8 @@ export const UserDto = z
     username: z.string().optional(),
     displayName: z.string(),
     emailVerified: z.boolean(),
+    phone: z.string().optional().meta({ description: 'E.164, e.g. +4915123456789; not verified' }),
+    locale: z.string().optional().meta({ description: 'BCP 47 language tag; absent means English' }),
   })
   .meta({ id: 'User' });
 
@@ -101,10 +103,10 @@ export function toTokensDto(tokens: TokenPair | undefined): TokensDto {
 export function toUserDto(user: User | undefined): UserDto {
   const u = present(user, 'user');
   const dto: UserDto = { id: u.id, displayName: u.displayName, emailVerified: u.emailVerified };
-  const email = optional(u.email);
-  const username = optional(u.username);
-  if (email !== undefined) dto.email = email;
-  if (username !== undefined) dto.username = username;
+  for (const field of ['email', 'username', 'phone', 'locale'] as const) {
+    const value = optional(u[field]);
+    if (value !== undefined) dto[field] = value;
+  }
   return dto;
 }
 

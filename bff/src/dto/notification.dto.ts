@@ -4,6 +4,7 @@ import { Channel, NotificationCategory } from '@family/contracts/common/v1/commo
 import {
   DevicePlatform,
   type CategoryChannelSetting,
+  type ChildNewsSettings,
   type ChildNotificationSettings,
   type Device,
   type Notification,
@@ -115,8 +116,7 @@ export const DeviceDto = z
 
 export const ChildNotificationSettingsBody = z
   .object({
-    settings: z.array(CategoryChannelDto).max(100).default([]),
-    spendingLimitSmsEscalation: z.boolean().default(false),
+    settings: z.array(CategoryChannelDto).max(100).default([]).meta({ description: 'Pairs left out are allowed' }),
   })
   .meta({ id: 'PutChildNotificationSettingsRequest' });
 
@@ -124,11 +124,33 @@ export const ChildNotificationSettingsDto = z
   .object({
     memberId: z.string(),
     settings: z.array(CategoryChannelDto),
-    spendingLimitSmsEscalation: z.boolean(),
     updatedByMemberId: z.string().nullable(),
     updatedAt: z.string().nullable(),
   })
   .meta({ id: 'ChildNotificationSettings' });
+
+export const ChildNewsSettingsBody = z
+  .object({
+    settings: z.array(CategoryChannelDto).max(100).default([]).meta({
+      description:
+        'Pairs left out are on; only SPENDING_LIMIT, CHORES, GOALS, ALLOWANCE and ACHIEVEMENTS carry news about a child',
+    }),
+    spendingLimitSmsEscalation: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Text me when this child exceeds a spending limit, even with my SMS setting off' }),
+  })
+  .meta({ id: 'PutChildNewsSettingsRequest' });
+
+export const ChildNewsSettingsDto = z
+  .object({
+    memberId: z.string().meta({ description: 'The child' }),
+    parentMemberId: z.string().meta({ description: 'The parent these settings belong to (the caller)' }),
+    settings: z.array(CategoryChannelDto),
+    spendingLimitSmsEscalation: z.boolean(),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ChildNewsSettings' });
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
@@ -179,8 +201,17 @@ export function toChildSettingsDto(s: ChildNotificationSettings | undefined, mem
   return {
     memberId: s?.memberId || memberId,
     settings: toSettingDtos(s?.settings ?? []),
-    spendingLimitSmsEscalation: s?.spendingLimitSmsEscalation ?? false,
     updatedByMemberId: s?.updatedByMemberId || null,
+    updatedAt: iso(s?.updatedAt),
+  };
+}
+
+export function toChildNewsDto(s: ChildNewsSettings | undefined, memberId: string) {
+  return {
+    memberId: s?.memberId || memberId,
+    parentMemberId: s?.parentMemberId ?? '',
+    settings: toSettingDtos(s?.settings ?? []),
+    spendingLimitSmsEscalation: s?.spendingLimitSmsEscalation ?? false,
     updatedAt: iso(s?.updatedAt),
   };
 }

@@ -1,9 +1,11 @@
-// Accounts and sessions: register, login, refresh, logout, password, social login, /v1/me, JWKS.
+// Accounts and sessions: register, login, refresh, logout, password, social login, /v1/me (read and
+// change), JWKS.
 import { Router } from 'express';
 import { z } from 'zod';
 import { SocialProvider } from '@family/contracts/auth/v1/auth';
 import type { BffClients } from '../clients.js';
 import { callOptions, clientInfo } from '../call.options.js';
+import { clearable } from '../dto/clearable.field.js';
 import {
   FamilyDto,
   JwkDto,
@@ -39,6 +41,26 @@ export const LogoutBody = z.object({ refreshToken: opaqueToken }).meta({ id: 'Lo
 export const ChangePasswordBody = z
   .object({ currentPassword: password, newPassword: password })
   .meta({ id: 'ChangePasswordRequest' });
+export const UpdateMeBody = z
+  .object({
+    displayName: displayName.optional(),
+    phone: z
+      .string()
+      .max(32)
+      .nullable()
+      .optional()
+      .meta({ description: 'E.164 (+4915123456789; spaces, dashes, parentheses are dropped); "" or null removes it' }),
+    locale: z
+      .string()
+      .max(35)
+      .nullable()
+      .optional()
+      .meta({ description: 'BCP 47 language tag (en-GB), stored canonical; "" or null removes it' }),
+  })
+  .refine((body) => Object.values(body).some((v) => v !== undefined), {
+    message: 'give at least one field to change',
+  })
+  .meta({ id: 'UpdateMeRequest' });
 export const SocialParams = z.object({ provider: z.enum(['google', 'apple']) });
 export const SocialBody = z
   .object({
@@ -192,6 +214,23 @@ export function authRoutes(ctx: Omit<RouteContext, 'router'> & { clients: BffCli
           member: toMemberDto(present(m.member, 'membership.member')),
         })),
       });
+    },
+  });
+
+  apiRoute(route, {
+    method: 'patch',
+    path: '/v1/me',
+    summary: "Change the caller's own display name, phone or locale",
+    tag,
+    auth: true,
+    request: { body: UpdateMeBody },
+    responses: { 200: { description: 'The caller, changed', schema: UserDto } },
+    async handler(req, res, { body }) {
+      const r = await auth.updateMe(
+        { displayName: body.displayName, phone: clearable(body.phone), locale: clearable(body.locale) },
+        callOptions(req),
+      );
+      res.json(toUserDto(r.user));
     },
   });
 

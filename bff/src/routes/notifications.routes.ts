@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { BffClients } from '../clients.js';
 import { callOptions } from '../call.options.js';
 import {
+  ChildNewsSettingsBody,
+  ChildNewsSettingsDto,
   ChildNotificationSettingsBody,
   ChildNotificationSettingsDto,
   DeviceDto,
@@ -15,6 +17,7 @@ import {
   devicePlatform,
   fromQuietHoursDto,
   fromSettingDtos,
+  toChildNewsDto,
   toChildSettingsDto,
   toDeviceDto,
   toNotificationDto,
@@ -83,7 +86,13 @@ export function notificationsRoutes(ctx: Omit<RouteContext, 'router'> & { client
     });
   };
   router.use(['/v1/me/notifications', '/v1/me/notification-preferences', '/v1/me/devices'], unavailable);
-  router.use('/v1/families/:familyId/members/:memberId/notification-settings', unavailable);
+  router.use(
+    [
+      '/v1/families/:familyId/members/:memberId/notification-settings',
+      '/v1/families/:familyId/members/:memberId/news-settings',
+    ],
+    unavailable,
+  );
   const errors = { 503: 'Notifications are not configured on this server' };
 
   apiRoute(route, {
@@ -237,7 +246,7 @@ export function notificationsRoutes(ctx: Omit<RouteContext, 'router'> & { client
   apiRoute(route, {
     method: 'get',
     path: CHILD,
-    summary: "Parental controls: which notifications a child gets, and SMS escalation of the child's limit breaches",
+    summary: 'Parental controls: which notifications a child gets (shared by the family’s parents)',
     tag,
     auth: true,
     request: { params: MemberParams },
@@ -267,11 +276,53 @@ export function notificationsRoutes(ctx: Omit<RouteContext, 'router'> & { client
           familyId: params.familyId,
           memberId: params.memberId,
           settings: fromSettingDtos(body.settings),
-          spendingLimitSmsEscalation: body.spendingLimitSmsEscalation,
         },
         callOptions(req),
       );
       res.json(toChildSettingsDto(r.settings, params.memberId));
+    },
+  });
+
+  const NEWS = '/v1/families/:familyId/members/:memberId/news-settings';
+  apiRoute(route, {
+    method: 'get',
+    path: NEWS,
+    summary:
+      "Parental controls: which news about this child the calling parent gets, and SMS escalation of the child's limit breaches",
+    tag,
+    auth: true,
+    request: { params: MemberParams },
+    responses: { 200: { description: 'The caller’s settings for this child', schema: ChildNewsSettingsDto } },
+    errors: { ...errors, 403: 'Only the family’s owner or parents', 404: 'No such member in the family' },
+    async handler(req, res, { params }) {
+      const r = await configured().getChildNewsSettings(
+        { familyId: params.familyId, memberId: params.memberId },
+        callOptions(req),
+      );
+      res.json(toChildNewsDto(r.settings, params.memberId));
+    },
+  });
+
+  apiRoute(route, {
+    method: 'put',
+    path: NEWS,
+    summary: 'Parental controls: replaces the calling parent’s news settings for this child (pairs left out are on)',
+    tag,
+    auth: true,
+    request: { params: MemberParams, body: ChildNewsSettingsBody },
+    responses: { 200: { description: 'The settings now', schema: ChildNewsSettingsDto } },
+    errors: { ...errors, 403: 'Only the family’s owner or parents', 404: 'No such member in the family' },
+    async handler(req, res, { params, body }) {
+      const r = await configured().updateChildNewsSettings(
+        {
+          familyId: params.familyId,
+          memberId: params.memberId,
+          settings: fromSettingDtos(body.settings),
+          spendingLimitSmsEscalation: body.spendingLimitSmsEscalation,
+        },
+        callOptions(req),
+      );
+      res.json(toChildNewsDto(r.settings, params.memberId));
     },
   });
 

@@ -17,6 +17,7 @@ export type AuthClient = Client<typeof AuthServiceDefinition, KitCallOptions>;
 
 export interface FamilyInfo {
   id: string;
+  name: string;
   currency: string;
   timezone: string;
 }
@@ -68,7 +69,7 @@ export class AuthGateway {
         { familyIds: ids },
         { metadata: callMetadata({ token: await this.serviceToken.get() }), deadline: this.deadline() },
       );
-      return r.families.map((f) => ({ id: f.id, currency: f.currency, timezone: f.timezone }));
+      return r.families.map((f) => ({ id: f.id, name: f.name, currency: f.currency, timezone: f.timezone }));
     } catch (err) {
       throw unavailable('Family settings', err);
     }

@@ -32,12 +32,12 @@ async function main() {
   const serviceClients = [
     `expense:${credentials.expense}:auth:read events:write`,
     `goals:${credentials.goals}:auth:read events:write`,
-    `notification:${credentials.notification}:auth:read`,
+    `notification:${credentials.notification}:auth:read expense:read goals:read`,
     `bff:${credentials.bff}:notifications:deliver`,
   ].join(',');
 
   // Producers learn the notification service's fixed address up front; their relays retry until it
-  // is up (it starts after auth, whose keys it needs).
+  // is up (it starts last among the services: it needs auth's keys and reads expense and goals).
   const notificationUrl = `${config.HOST}:${config.NOTIFICATION_GRPC_PORT}`;
   const auth = await startAuthService({
     config: loadConfig(authConfigSchema, {
@@ -51,18 +51,6 @@ async function main() {
     logger: logger.child({ service: 'auth' }),
   });
   const authUrl = `${config.HOST}:${auth.port}`;
-  const notification = await startNotificationService({
-    config: loadConfig(notificationConfigSchema, {
-      ...env,
-      NOTIFICATION_GRPC_HOST: config.HOST,
-      NOTIFICATION_GRPC_PORT: String(config.NOTIFICATION_GRPC_PORT),
-      REDIS_URL: redis.url,
-      AUTH_GRPC_URL: authUrl,
-      AUTH_CLIENT_ID: 'notification',
-      AUTH_CLIENT_SECRET: credentials.notification,
-    }),
-    logger: logger.child({ service: 'notification' }),
-  });
   const expense = await startExpenseService({
     config: loadConfig(expenseConfigSchema, {
       ...env,
@@ -90,6 +78,21 @@ async function main() {
     }),
     sql,
     logger: logger.child({ service: 'goals' }),
+  });
+  const goalsUrl = `${config.HOST}:${goals.port}`;
+  const notification = await startNotificationService({
+    config: loadConfig(notificationConfigSchema, {
+      ...env,
+      NOTIFICATION_GRPC_HOST: config.HOST,
+      NOTIFICATION_GRPC_PORT: String(config.NOTIFICATION_GRPC_PORT),
+      REDIS_URL: redis.url,
+      AUTH_GRPC_URL: authUrl,
+      AUTH_CLIENT_ID: 'notification',
+      AUTH_CLIENT_SECRET: credentials.notification,
+      EXPENSE_GRPC_URL: expenseUrl,
+      GOALS_GRPC_URL: goalsUrl,
+    }),
+    logger: logger.child({ service: 'notification' }),
   });
   // Email, push and SMS go to local emulators unless a real provider is configured: nothing leaves
   // the machine.
@@ -123,7 +126,7 @@ async function main() {
       BFF_PORT: String(config.BFF_PORT),
       AUTH_GRPC_URL: authUrl,
       EXPENSE_GRPC_URL: expenseUrl,
-      GOALS_GRPC_URL: `${config.HOST}:${goals.port}`,
+      GOALS_GRPC_URL: goalsUrl,
       NOTIFICATION_GRPC_URL: notificationUrl,
       AUTH_CLIENT_ID: 'bff',
       AUTH_CLIENT_SECRET: credentials.bff,

@@ -6,6 +6,7 @@ import {
   d,
   day,
   household,
+  serviceToken,
   startSubscriber,
   startTestAuth,
   startTestExpense,
@@ -218,6 +219,58 @@ describe('ExpenseService budgets and spending limits', () => {
         'VERSION_MISMATCH',
       );
       await h.client.deleteBudget({ familyId: f.familyId, budgetId: family.budget!.id }, f.asParent);
+    });
+    it('lets a service with expense:read list every budget of a family with its status, and write nothing', async () => {
+      h.clock.set('2024-06-15T10:00:00Z');
+      const f = await household(auth);
+      const family = await h.client.createBudget(
+        { familyId: f.familyId, name: 'Family', amountMinor: 1000, period: BudgetPeriod.BUDGET_PERIOD_MONTH },
+        f.asParent,
+      );
+      const kid = await h.client.createBudget(
+        {
+          familyId: f.familyId,
+          name: 'Kid',
+          memberId: f.child.memberId,
+          amountMinor: 1000,
+          period: BudgetPeriod.BUDGET_PERIOD_MONTH,
+        },
+        f.asParent,
+      );
+      await spend(f, 1200, await cat(f, 'Toys'), '2024-06-14', f.asChild);
+      const asDigest = await serviceToken(auth, 'notification', ['expense:read']);
+      const seen = await h.client.listBudgets({ familyId: f.familyId }, asDigest);
+      expect(seen.budgets.map((b) => [b.id, b.status!.spentMinor, b.status!.percent])).to.have.deep.members([
+        [family.budget!.id, 1200, 120],
+        [kid.budget!.id, 1200, 120],
+      ]);
+      const kids = await h.client.listBudgets({ familyId: f.familyId, memberId: f.child.memberId }, asDigest);
+      expect(kids.budgets.map((b) => b.id)).to.deep.equal([kid.budget!.id]);
+      const other = await h.client.listBudgets({ familyId: (await household(auth)).familyId }, asDigest);
+      expect(other.budgets).to.deep.equal([]);
+      await expectGrpcError(
+        h.client.listBudgets({ familyId: '00000000-0000-4000-8000-000000000000' }, asDigest),
+        Status.NOT_FOUND,
+      );
+      await expectGrpcError(
+        h.client.listBudgets({ familyId: f.familyId }, await serviceToken(auth, 'goals', ['events:write'])),
+        Status.PERMISSION_DENIED,
+        'SCOPE_REQUIRED',
+      );
+      await expectGrpcError(
+        h.client.createBudget(
+          { familyId: f.familyId, name: 'x', amountMinor: 1, period: BudgetPeriod.BUDGET_PERIOD_WEEK },
+          asDigest,
+        ),
+        Status.PERMISSION_DENIED,
+        'USER_TOKEN_REQUIRED',
+      );
+      await expectGrpcError(spend(f, 100, await cat(f, 'Toys'), '2024-06-14', asDigest), Status.PERMISSION_DENIED);
+      await expectGrpcError(
+        h.client.getBudget({ familyId: f.familyId, budgetId: family.budget!.id }, asDigest),
+        Status.PERMISSION_DENIED,
+        'USER_TOKEN_REQUIRED',
+      );
     });
   });
 

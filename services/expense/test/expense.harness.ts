@@ -10,7 +10,8 @@ import { authConfigSchema, startAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService } from '../src/index.js';
 
 export const SERVICE_CLIENTS =
-  'expense:expense-secret:auth:read events:write,bank:bank-secret:expense:import,goals:goals-secret:events:write';
+  'expense:expense-secret:auth:read events:write,bank:bank-secret:expense:import,goals:goals-secret:events:write,' +
+  'notification:notification-secret:expense:read';
 
 export async function startTestAuth() {
   return onFreshSchema('auth', async ({ sql, schema }) => {
@@ -152,7 +153,11 @@ export async function startSubscriber() {
 }
 
 /** A client-credentials token from auth for one of the SERVICE_CLIENTS. */
-export async function serviceToken(auth: AuthHarness, clientId: 'bank' | 'goals' | 'expense', scopes: string[]) {
+export async function serviceToken(
+  auth: AuthHarness,
+  clientId: 'bank' | 'goals' | 'expense' | 'notification',
+  scopes: string[],
+) {
   const r = await auth.client.issueServiceToken({ clientId, clientSecret: `${clientId}-secret`, scopes });
   return bearer(r.accessToken);
 }

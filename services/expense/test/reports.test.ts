@@ -6,6 +6,7 @@ import {
   d,
   day,
   household,
+  serviceToken,
   startTestAuth,
   startTestExpense,
   type AuthHarness,
@@ -113,6 +114,28 @@ describe('ExpenseService spending reports', () => {
   it("limits a child's report to their own spending", async () => {
     const r = await report({ memberId: f.parent.memberId }, f.asChild);
     expect(r.totalMinor).to.equal(500);
+  });
+
+  it('lets a service with expense:read read the whole family’s report without a membership', async () => {
+    const asDigest = await serviceToken(auth, 'notification', ['expense:read']);
+    const byCategory = { groupBy: SpendingReportGroupBy.SPENDING_REPORT_GROUP_BY_CATEGORY };
+    const r = await report(byCategory, asDigest);
+    expect(r).to.deep.equal(await report(byCategory));
+    expect([r.totalMinor, r.previousTotalMinor]).to.deep.equal([6700, 700]);
+    // Auth lists members only to users: a service sees member ids where a parent sees names.
+    const members = await report({ groupBy: SpendingReportGroupBy.SPENDING_REPORT_GROUP_BY_MEMBER }, asDigest);
+    expect(members.groups.map((g) => [g.label, g.totalMinor])).to.deep.equal([
+      [f.parent.memberId, 6200],
+      [f.child.memberId, 500],
+    ]);
+    const child = await report({ memberId: f.child.memberId }, asDigest);
+    expect(child.totalMinor).to.equal(500);
+    await expectGrpcError(report({ familyId: '00000000-0000-4000-8000-000000000000' }, asDigest), Status.NOT_FOUND);
+  });
+
+  it('refuses a service token without expense:read', async () => {
+    const asGoals = await serviceToken(auth, 'goals', ['events:write']);
+    await expectGrpcError(report({}, asGoals), Status.PERMISSION_DENIED, 'SCOPE_REQUIRED');
   });
 
   it('validates the range and hides other families', async () => {

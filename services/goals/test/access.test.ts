@@ -1,7 +1,8 @@
 // Every family-scoped route against the access rules, table-driven: no token → UNAUTHENTICATED, a bad
 // family id → INVALID_ARGUMENT on familyId, a family the caller is not in → NOT_FOUND, a child on a
 // parent-only action → PERMISSION_DENIED, a child on a sibling's jars → PERMISSION_DENIED and on a
-// sibling's goal, chore or allowance → NOT_FOUND, another family's resource ids → NOT_FOUND.
+// sibling's goal, chore or allowance → NOT_FOUND, another family's resource ids → NOT_FOUND, a service
+// token with goals:read → ListChores only.
 import { expect } from 'chai';
 import { Status } from 'nice-grpc';
 import { Jar } from '@family/contracts/common/v1/common';
@@ -230,6 +231,14 @@ describe('GoalsService access rules on every route', () => {
     }
     for (const name of resourceScoped) {
       await expectGrpcError(routes[name]!(own(), bearer(kid.token)), Status.NOT_FOUND);
+    }
+  });
+
+  it('admits a service token with goals:read to ListChores only, and refuses it every other route', async () => {
+    const asDigest = bearer(await h.serviceToken('notification', ['goals:read']));
+    for (const [name, call] of Object.entries(routes)) {
+      if (name === 'ListChores') await call(own(), asDigest);
+      else await expectGrpcError(call(own(), asDigest), Status.PERMISSION_DENIED, 'USER_TOKEN_REQUIRED');
     }
   });
 

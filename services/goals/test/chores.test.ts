@@ -192,6 +192,68 @@ describe('GoalsService chores and approval', () => {
     );
   });
 
+  it('lets a service with goals:read list the chores waiting for approval in a family it is not in', async () => {
+    const waiting = await chore();
+    await h.client.submitChore({ familyId: f.familyId, choreId: waiting.id, note: 'Done' }, bearer(kid().token));
+    const open = await chore({ assignee: sibling().memberId });
+    const elsewhere = await h.client.createChore(
+      { familyId: other.familyId, title: 'Dishes', assigneeMemberId: other.kids[0]!.memberId },
+      bearer(other.parentToken),
+    );
+    await h.client.submitChore(
+      { familyId: other.familyId, choreId: elsewhere.chore!.id },
+      bearer(other.kids[0]!.token),
+    );
+    const asDigest = bearer(await h.serviceToken('notification', ['goals:read']));
+
+    const submitted = await h.client.listChores(
+      { familyId: f.familyId, status: S.CHORE_STATUS_SUBMITTED, page: { limit: 100 } },
+      asDigest,
+    );
+    const ids = submitted.chores.map((x) => x.id);
+    expect(ids).to.include(waiting.id);
+    expect(ids).not.to.include(open.id);
+    expect(ids).not.to.include(elsewhere.chore!.id);
+    expect(submitted.chores.every((x) => x.status === S.CHORE_STATUS_SUBMITTED)).to.equal(true);
+    expect(submitted.chores.find((x) => x.id === waiting.id)).to.include({
+      assigneeMemberId: kid().memberId,
+      note: 'Done',
+    });
+    const siblings = await h.client.listChores(
+      { familyId: f.familyId, assigneeMemberId: sibling().memberId },
+      asDigest,
+    );
+    expect(siblings.chores.map((x) => x.id)).to.include(open.id);
+    expect(siblings.chores.every((x) => x.assigneeMemberId === sibling().memberId)).to.equal(true);
+    await expectGrpcError(
+      h.client.listChores({ familyId: '00000000-0000-4000-8000-000000000000' }, asDigest),
+      Status.NOT_FOUND,
+    );
+  });
+
+  it('refuses a service token without goals:read, and never lets a reader write or review a chore', async () => {
+    const c = await chore();
+    const asGoals = bearer(await h.serviceToken('goals', ['events:write']));
+    await expectGrpcError(
+      h.client.listChores({ familyId: f.familyId }, asGoals),
+      Status.PERMISSION_DENIED,
+      'SCOPE_REQUIRED',
+    );
+    const asDigest = bearer(await h.serviceToken('notification', ['goals:read']));
+    await expectGrpcError(
+      h.client.createChore({ familyId: f.familyId, title: 'x', assigneeMemberId: kid().memberId }, asDigest),
+      Status.PERMISSION_DENIED,
+      'USER_TOKEN_REQUIRED',
+    );
+    await expectGrpcError(
+      h.client.approveChore({ familyId: f.familyId, choreId: c.id }, asDigest),
+      Status.PERMISSION_DENIED,
+      'USER_TOKEN_REQUIRED',
+    );
+    const after = await h.client.getChore({ familyId: f.familyId, choreId: c.id }, bearer(f.parentToken));
+    expect(after.chore).to.include({ status: S.CHORE_STATUS_TODO, version: 1 });
+  });
+
   it('names every invalid chore field', async () => {
     const failure = await expectGrpcError(
       h.client.createChore(

@@ -13,7 +13,8 @@ import { goalsConfigSchema, startGoalsService } from '../src/index.js';
 
 export { bearer, PASSWORD };
 
-export const SERVICE_CLIENTS = 'goals:goals-secret:auth:read events:write,ops:ops-secret:goals:admin';
+export const SERVICE_CLIENTS =
+  'goals:goals-secret:auth:read events:write,ops:ops-secret:goals:admin,notification:notification-secret:goals:read';
 
 type AuthClient = Client<typeof AuthServiceDefinition>;
 
@@ -110,6 +111,12 @@ export async function startGoalsHarness(env: Record<string, string> = {}) {
     return r.accessToken;
   }
 
+  /** A client-credentials token, e.g. the notification service's with goals:read. */
+  async function serviceToken(clientId: 'notification' | 'ops' | 'goals', scopes: string[]): Promise<string> {
+    const r = await auth.client.issueServiceToken({ clientId, clientSecret: `${clientId}-secret`, scopes });
+    return r.accessToken;
+  }
+
   async function runScheduler(now: Date | string, familyId = '') {
     return client.runScheduler(
       { familyId, now: typeof now === 'string' ? new Date(now) : now },
@@ -132,6 +139,7 @@ export async function startGoalsHarness(env: Record<string, string> = {}) {
     household,
     coParent,
     opsToken,
+    serviceToken,
     runScheduler,
     deposit,
     replica,

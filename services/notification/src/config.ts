@@ -11,6 +11,9 @@ export const notificationConfigSchema = z.object({
   /** The auth service: JWKS for verifying tokens, family settings, user contacts, service tokens. */
   AUTH_GRPC_URL: z.string({ error: 'is required: host:port of the auth service' }).min(1),
   AUTH_CLIENT_ID: z.string().default('notification'),
+  /** The expense and goals services: the daily digest's spending, budgets and chores waiting for approval. */
+  EXPENSE_GRPC_URL: z.string({ error: 'is required: host:port of the expense service' }).min(1),
+  GOALS_GRPC_URL: z.string({ error: 'is required: host:port of the goals service' }).min(1),
   AUTH_CLIENT_SECRET: z.string({ error: 'is required: the client secret of this service at the auth service' }).min(1),
   JWT_ISSUER: z.string().default('family-auth'),
   JWT_AUDIENCE: z.string().default('family-api'),

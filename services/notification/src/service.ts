@@ -2,7 +2,9 @@
 // producers and use cases, starts the gRPC server and the daily-digest timer. main.ts, the local
 // launcher and the tests all call this.
 import type { Logger } from '@family/logger';
-import type { GrpcMetrics } from '@family/grpc-kit';
+import { createGrpcClient, type GrpcMetrics } from '@family/grpc-kit';
+import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
+import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import { MemberDirectory, connectToAuth } from '@family/auth-client';
 import { queuePrefix } from '@family/delivery-jobs';
 import type { NotificationConfig } from './config.js';
@@ -20,10 +22,14 @@ import { InboxUseCases } from './app/inbox.js';
 import { PreferencesUseCases } from './app/preferences.js';
 import { DevicesUseCases } from './app/devices.js';
 import { DailyDigest } from './app/daily.digest.js';
+import { FamilySummaries } from './app/family.summary.js';
 import { createNotificationServer } from './server.js';
 
-/** What this service's own token may do at auth: read users' contacts and families' settings. */
-const SERVICE_SCOPES = ['auth:read'];
+/**
+ * What this service's own token may do: read users' contacts and families' settings at auth, and a
+ * family's spending, budgets and chores for the daily digest.
+ */
+const SERVICE_SCOPES = ['auth:read', 'expense:read', 'goals:read'];
 
 export interface RunningNotificationService {
   port: number;
@@ -74,6 +80,12 @@ export async function startNotificationService(input: {
   // Parental controls check the child against auth's live member list, on behalf of the parent.
   const memberDirectory = new MemberDirectory((familyId, token) => gateway.members(familyId, token), 30_000);
   const contacts = new ContactDirectory(authClient, serviceToken, gateway);
+  const summaries = new FamilySummaries(
+    createGrpcClient(ExpenseServiceDefinition, config.EXPENSE_GRPC_URL, clientOptions),
+    createGrpcClient(GoalsServiceDefinition, config.GOALS_GRPC_URL, clientOptions),
+    gateway,
+    serviceToken,
+  );
 
   const inboxStore = new InboxStore(redis, keys, config.INBOX_MAX_ITEMS);
   const preferencesStore = new PreferencesStore(redis, keys);
@@ -82,7 +94,7 @@ export async function startNotificationService(input: {
   const dedup = new DedupStore(redis, keys, config.DEDUP_TTL_SECONDS);
 
   const fanout = new EventFanout({
-    planner: new EventPlanner(membersStore),
+    planner: new EventPlanner(membersStore, preferencesStore),
     inbox: inboxStore,
     preferences: preferencesStore,
     devices: devicesStore,
@@ -101,6 +113,7 @@ export async function startNotificationService(input: {
     dedup,
     queues,
     contacts,
+    summaries,
     digestHour: config.DIGEST_HOUR,
     clock,
     logger: logger.child({ component: 'digest' }),

@@ -1,15 +1,18 @@
-// Test harness: the real auth service (delivering its member events to us) and the notification
-// service on a free port with a unique Redis prefix, real gRPC clients, households made through
-// auth's API, and helpers to send events, read BullMQ jobs and listen on the pub/sub channel.
+// Test harness: the real auth service (delivering its member events to us), the real expense and
+// goals services (the digest's figures) and the notification service on a free port with a unique
+// Redis prefix, real gRPC clients, households made through auth's API, and helpers to send events,
+// read BullMQ jobs and listen on the pub/sub channel.
 import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { createGrpcClient } from '@family/grpc-kit';
 import { createLogger, silentLogger } from '@family/logger';
-import { testRedisUrl, uniqueName, waitFor } from '@family/testing';
+import { onFreshSchema, testRedisUrl, uniqueName, waitFor } from '@family/testing';
+import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
+import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
 import { Role } from '@family/contracts/common/v1/common';
 import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
-import { createKysely, newId, sql } from '@family/db';
+import { newId } from '@family/db';
 import { userEventsChannel, type DeliveryChannel } from '@family/delivery-jobs';
 import { bearer, email, PASSWORD, startTestAuth } from '@family/auth-service/testing';
 import { deliveryJobId } from '@family/delivery-jobs';
@@ -17,8 +20,56 @@ import { notificationConfigSchema, startNotificationService } from '../src/index
 
 export { bearer };
 
-const SERVICE_CLIENTS =
-  'notification:ntf-secret:auth:read,relay:relay-secret:events:write,worker:worker-secret:notifications:deliver';
+const SERVICE_CLIENTS = [
+  'notification:ntf-secret:auth:read expense:read goals:read',
+  'relay:relay-secret:events:write',
+  'worker:worker-secret:notifications:deliver',
+  'expense:expense-secret:auth:read events:write',
+  'goals:goals-secret:auth:read events:write',
+].join(',');
+
+/** The expense and goals services in front of `auth`, delivering no events (tests send them). */
+async function startProducers(authAddress: string) {
+  const common = { AUTH_GRPC_URL: authAddress, SCHEDULER_INTERVAL_MS: '0' };
+  const startGoals = (port: number) =>
+    onFreshSchema('goals', ({ sql, schema }) =>
+      startGoalsService({
+        config: goalsConfigSchema.parse({
+          ...common,
+          DB_SCHEMA: schema,
+          GOALS_GRPC_HOST: '127.0.0.1',
+          GOALS_GRPC_PORT: String(port),
+          AUTH_CLIENT_ID: 'goals',
+          AUTH_CLIENT_SECRET: 'goals-secret',
+        }),
+        sql,
+        logger: silentLogger(),
+      }),
+    );
+  const expense = await onFreshSchema('expense', ({ sql, schema }) =>
+    startExpenseService({
+      config: expenseConfigSchema.parse({
+        ...common,
+        DB_SCHEMA: schema,
+        EXPENSE_GRPC_HOST: '127.0.0.1',
+        EXPENSE_GRPC_PORT: '0',
+        AUTH_CLIENT_ID: 'expense',
+        AUTH_CLIENT_SECRET: 'expense-secret',
+      }),
+      sql,
+      logger: silentLogger(),
+    }),
+  );
+  const producers = {
+    expense,
+    goals: await startGoals(0),
+    /** Starts the goals service again on its port (after a test stopped it), with a fresh schema. */
+    async restartGoals() {
+      producers.goals = await startGoals(producers.goals.port);
+    },
+  };
+  return producers;
+}
 
 export interface Household {
   familyId: string;
@@ -46,6 +97,7 @@ export async function startNotificationHarness(env: Record<string, string> = {})
     NOTIFICATION_GRPC_URL: `127.0.0.1:${port}`,
     OUTBOX_POLL_MS: '50',
   });
+  const producers = await startProducers(auth.service.address);
   const prefix = `${uniqueName('ntf')}:`;
   let now: Date | undefined;
   const clock = () => now ?? new Date();
@@ -56,6 +108,8 @@ export async function startNotificationHarness(env: Record<string, string> = {})
     REDIS_KEY_PREFIX: prefix,
     AUTH_GRPC_URL: auth.service.address,
     AUTH_CLIENT_SECRET: 'ntf-secret',
+    EXPENSE_GRPC_URL: producers.expense.address,
+    GOALS_GRPC_URL: producers.goals.address,
     DIGEST_INTERVAL_MS: '0',
     METRICS_PORT: '0',
     ...env,
@@ -116,13 +170,9 @@ export async function startNotificationHarness(env: Record<string, string> = {})
     return { userId: user.user!.id, memberId: joined.member!.id, token: joined.accessToken, email: userEmail };
   }
 
-  /**
-   * Gives a user a phone number. Auth has no API for it yet, so this test fixture writes auth's
-   * users table directly (tests only).
-   */
-  async function setPhone(userId: string, phone: string) {
-    const db = createKysely<unknown>(auth.sql, auth.schema);
-    await sql`update ${sql.id(auth.schema, 'users')} set phone = ${phone} where id = ${userId}`.execute(db);
+  /** The user (by their token) puts a phone number on their profile. */
+  async function setPhone(token: string, phone: string) {
+    await auth.client.updateMe({ phone }, bearer(token));
   }
 
   /** Delivers events as the outbox relay would. */
@@ -143,6 +193,7 @@ export async function startNotificationHarness(env: Record<string, string> = {})
 
   return {
     auth,
+    producers,
     service,
     client,
     prefix,
@@ -161,6 +212,8 @@ export async function startNotificationHarness(env: Record<string, string> = {})
       const keys = await service.redis.keys(`${prefix}*`);
       if (keys.length) await service.redis.del(keys);
       await service.stop();
+      await producers.goals.stop();
+      await producers.expense.stop();
       await auth.stop();
     },
   };

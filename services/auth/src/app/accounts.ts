@@ -15,6 +15,7 @@ import {
   normalizeEmail,
   normalizeUsername,
 } from '../domain/credentials.rules.js';
+import { canonicalLocale, checkLocale, checkPhone, normalizePhone } from '../domain/profile.rules.js';
 import { decide, throttleKeys } from '../domain/throttle.rules.js';
 import { newOpaqueToken, sha256 } from './token.issuer.js';
 import type { SocialProviderName } from './social.verifier.js';
@@ -214,6 +215,35 @@ export class Accounts {
     if (!user) throw AppError.unauthenticated();
     const memberships = await this.deps.families.membershipsOfUser(user.id);
     return { user, memberships };
+  }
+
+  /** The caller changes their own profile: fields left undefined stay; an empty phone or locale clears it. */
+  async updateMe(
+    caller: UserCaller,
+    input: { displayName?: string | undefined; phone?: string | undefined; locale?: string | undefined },
+  ): Promise<UserRow> {
+    const v = new Violations();
+    const changes: { displayName?: string; phone?: string | null; locale?: string | null } = {};
+    if (input.displayName !== undefined) {
+      checkDisplayName(v, 'displayName', input.displayName);
+      changes.displayName = input.displayName.trim();
+    }
+    if (input.phone !== undefined) {
+      const phone = normalizePhone(input.phone);
+      if (phone !== '') checkPhone(v, 'phone', phone);
+      changes.phone = phone || null;
+    }
+    if (input.locale !== undefined) {
+      const clear = input.locale.trim() === '';
+      const locale = clear ? undefined : canonicalLocale(input.locale);
+      if (!clear) checkLocale(v, 'locale', locale);
+      changes.locale = locale ?? null;
+    }
+    v.throwIfAny();
+    // The phone is not verified (no code is sent): notifications text whatever number the user gives.
+    const user = await this.deps.users.updateProfile(this.deps.db, caller.userId, changes);
+    if (!user) throw AppError.unauthenticated();
+    return user;
   }
 
   async issueServiceToken(clientId: string, secret: string, requested: string[]) {

@@ -13,6 +13,7 @@ export interface UsersTable {
   password_hash: string | null;
   email_verified: Generated<boolean>;
   phone: string | null;
+  locale: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -42,6 +42,7 @@ export function encodeUser(u: UserRow): User {
     emailVerified: u.email_verified,
     createdAt: u.created_at,
     phone: u.phone ?? '',
+    locale: u.locale ?? '',
   };
 }
 

@@ -112,6 +112,14 @@ export function authHandlers(
       const tokens = await accounts.changePassword(requireUser(ctx.caller), req, clientContext(req.client, ctx.peer));
       return { tokens: tokenPair(tokens) };
     },
+    async updateMe(req, ctx) {
+      const user = await accounts.updateMe(requireUser(ctx.caller), {
+        displayName: req.displayName,
+        phone: req.phone,
+        locale: req.locale,
+      });
+      return { user: encodeUser(user) };
+    },
     async createFamily(req, ctx) {
       const r = await families.create(requireUser(ctx.caller), req);
       return {

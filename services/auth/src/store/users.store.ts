@@ -30,6 +30,7 @@ export class UsersStore {
           password_hash: user.passwordHash ?? null,
           email_verified: user.emailVerified ?? false,
           phone: null,
+          locale: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -79,6 +80,25 @@ export class UsersStore {
       .set({ display_name: displayName, updated_at: new Date() })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** Sets the fields given (null clears phone or locale); undefined when the user no longer exists. */
+  updateProfile(
+    db: Kysely<AuthDatabase>,
+    id: string,
+    changes: { displayName?: string; phone?: string | null; locale?: string | null },
+  ): Promise<UserRow | undefined> {
+    return db
+      .updateTable('users')
+      .set({
+        ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+        ...(changes.phone !== undefined ? { phone: changes.phone } : {}),
+        ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   async markEmailVerified(db: Kysely<AuthDatabase>, id: string): Promise<void> {

@@ -1,7 +1,15 @@
 // Who is acting, in which family, with which role — from the verified token — plus the family's
 // settings. A foreign family answers NOT_FOUND; parent-only calls refuse a child with PERMISSION_DENIED.
+// A few reads also admit a service token with the read scope (see `reader`).
 import { AppError, requireUuid } from '@family/errors';
-import { PARENT_ROLES, requireMembership, type Caller, type FamilyRole } from '@family/grpc-kit';
+import {
+  PARENT_ROLES,
+  requireMembership,
+  requireScope,
+  type Caller,
+  type FamilyRole,
+  type UserCaller,
+} from '@family/grpc-kit';
 import type { FamilyDirectory, FamilySettings } from './family.directory.js';
 import type { MemberDirectory } from '@family/auth-client';
 
@@ -11,7 +19,13 @@ export interface Actor {
   role: FamilyRole;
   isParent: boolean;
   userId: string;
+  /** The bearer token of the call (a user's, or a service reader's), for calls to auth. */
   token: string;
+  /**
+   * A service reading with a scope, not a member: it reads like a parent (every member's data) but
+   * has no memberId or userId. Only `reader` makes one; writes go through `actor`, which never does.
+   */
+  service: boolean;
   family: FamilySettings;
 }
 
@@ -24,7 +38,7 @@ export class Access {
   async actor(caller: Caller, familyId: string, roles?: readonly FamilyRole[]): Promise<Actor> {
     const id = requireUuid(familyId, 'familyId');
     const membership = requireMembership(caller, id, roles);
-    const user = caller as Extract<Caller, { kind: 'user' }>;
+    const user = caller as UserCaller;
     const family = await this.families.settings(id);
     return {
       familyId: id,
@@ -33,6 +47,29 @@ export class Access {
       isParent: PARENT_ROLES.includes(membership.role),
       userId: user.userId,
       token: user.token,
+      service: false,
+      family,
+    };
+  }
+
+  /**
+   * A member of the family (as `actor`), or a service token carrying `scope`, which reads like a
+   * parent (e.g. the notification digest). For reads only; a service without the scope →
+   * PERMISSION_DENIED, an unknown family → NOT_FOUND as for a member.
+   */
+  async reader(caller: Caller, familyId: string, scope: string): Promise<Actor> {
+    const id = requireUuid(familyId, 'familyId');
+    if (caller.kind !== 'service') return this.actor(caller, id);
+    const service = requireScope(caller, scope);
+    const family = await this.families.settings(id);
+    return {
+      familyId: id,
+      memberId: '',
+      role: 'PARENT',
+      isParent: true,
+      userId: '',
+      token: service.token,
+      service: true,
       family,
     };
   }

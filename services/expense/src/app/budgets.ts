@@ -1,5 +1,6 @@
 // Budgets: parents set them (overall or per category, optionally per member); everyone sees the ones
-// that concern them (a child only budgets for themselves), each with its status for a period.
+// that concern them (a child only budgets for themselves), each with its status for a period. A service
+// with expense:read lists them all, like a parent.
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
 import { decodeCursor, newId, pageLimit, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
@@ -17,6 +18,7 @@ import type { BudgetRow } from '../store/budgets.store.js';
 import type { ExpenseDeps } from './expense.deps.js';
 import type { Actor } from './access.js';
 import type { ExpenseWriter } from './expense.writer.js';
+import { SCOPE_EXPENSE_READ } from './scopes.js';
 
 export interface BudgetInput {
   name: string;
@@ -55,7 +57,7 @@ export class Budgets {
     filter: { memberId: string; categoryId: string; on: Day | undefined },
     page: { limit: number; cursor: string },
   ) {
-    const actor = await this.deps.access.actor(caller, familyId);
+    const actor = await this.deps.access.reader(caller, familyId, SCOPE_EXPENSE_READ);
     const limit = pageLimit(page.limit);
     let after: string | undefined;
     if (page.cursor) {

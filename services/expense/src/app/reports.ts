@@ -1,8 +1,10 @@
 // Spending reports: totals by category, member, month or tag over a range, against the previous
 // period (the same number of whole calendar months before a range of whole months, otherwise the
-// same number of days), with the top merchants. A child's report covers only their own spending.
+// same number of days), with the top merchants. A child's report covers only their own spending; a
+// service with expense:read reads the whole family's, like a parent.
 import { AppError, requireUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
+import type { MemberInfo } from '@family/auth-client';
 import {
   addDays,
   addMonthsClamped,
@@ -15,6 +17,8 @@ import {
 import { CategoryTree } from '../domain/category.tree.js';
 import type { ReportFilter, ReportGrouping, ReportsStore } from '../store/reports.store.js';
 import type { ExpenseDeps } from './expense.deps.js';
+import type { Actor } from './access.js';
+import { SCOPE_EXPENSE_READ } from './scopes.js';
 
 export const MAX_REPORT_DAYS = 366 * 5;
 
@@ -64,7 +68,7 @@ export class Reports {
       topMerchantsLimit: number;
     },
   ): Promise<SpendingReport> {
-    const actor = await this.deps.access.actor(caller, familyId);
+    const actor = await this.deps.access.reader(caller, familyId, SCOPE_EXPENSE_READ);
     const today = todayIn(actor.family.timezone, this.deps.now());
     const month = periodContaining('MONTH', today);
     const from = input.from ?? (input.to ? periodContaining('MONTH', input.to).start : month.start);
@@ -125,7 +129,7 @@ export class Reports {
     };
   }
 
-  private async labeler(groupBy: ReportGrouping, tree: CategoryTree, actor: { familyId: string; token: string }) {
+  private async labeler(groupBy: ReportGrouping, tree: CategoryTree, actor: Actor) {
     switch (groupBy) {
       case 'CATEGORY':
         return (key: string) => (key ? tree.path(key) || key : 'Uncategorized');
@@ -134,7 +138,13 @@ export class Reports {
       case 'MONTH':
         return (key: string) => key;
       case 'MEMBER': {
-        const members = await this.deps.access.members.members(actor.familyId, actor.token).catch(() => new Map());
+        // Auth lists members only to a user; a service reader gets the ids, as a user does when auth
+        // fails (asking with its token would fail, and could fail a member's concurrent lookup too).
+        const members = actor.service
+          ? new Map<string, MemberInfo>()
+          : await this.deps.access.members
+              .members(actor.familyId, actor.token)
+              .catch(() => new Map<string, MemberInfo>());
         return (key: string) => members.get(key)?.displayName ?? key;
       }
     }

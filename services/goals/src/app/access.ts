@@ -1,8 +1,16 @@
 // Who is acting, in which family, with which role — from the verified token — plus the family's
 // settings, and the rules about whose money and chores a caller may touch. A foreign family or member
 // answers NOT_FOUND; a child reaching for a sibling's jars or a parent-only action PERMISSION_DENIED.
+// A few reads also admit a service token with the read scope (see `reader`).
 import { AppError, requireUuid } from '@family/errors';
-import { PARENT_ROLES, requireMembership, type Caller, type FamilyRole, type UserCaller } from '@family/grpc-kit';
+import {
+  PARENT_ROLES,
+  requireMembership,
+  requireScope,
+  type Caller,
+  type FamilyRole,
+  type UserCaller,
+} from '@family/grpc-kit';
 import type { FamilyDirectory, FamilySettings } from './family.directory.js';
 import { type MemberDirectory, type MemberInfo } from '@family/auth-client';
 
@@ -12,7 +20,13 @@ export interface Actor {
   role: FamilyRole;
   isParent: boolean;
   userId: string;
+  /** The bearer token of the call (a user's, or a service reader's), for calls to auth. */
   token: string;
+  /**
+   * A service reading with a scope, not a member: it reads like a parent (every member's data) but
+   * has no memberId or userId. Only `reader` makes one; writes go through `actor`, which never does.
+   */
+  service: boolean;
   family: FamilySettings;
 }
 
@@ -35,6 +49,29 @@ export class Access {
       isParent: PARENT_ROLES.includes(membership.role),
       userId: user.userId,
       token: user.token,
+      service: false,
+      family,
+    };
+  }
+
+  /**
+   * A member of the family (as `actor`), or a service token carrying `scope`, which reads like a
+   * parent (e.g. the notification digest). For reads only; a service without the scope →
+   * PERMISSION_DENIED, an unknown family → NOT_FOUND as for a member.
+   */
+  async reader(caller: Caller, familyId: string, scope: string): Promise<Actor> {
+    const id = requireUuid(familyId, 'familyId');
+    if (caller.kind !== 'service') return this.actor(caller, id);
+    const service = requireScope(caller, scope);
+    const family = await this.families.settings(id);
+    return {
+      familyId: id,
+      memberId: '',
+      role: 'PARENT',
+      isParent: true,
+      userId: '',
+      token: service.token,
+      service: true,
       family,
     };
   }
@@ -68,9 +105,14 @@ export class Access {
     return id;
   }
 
-  /** The member filter of a list: empty means everyone for a parent and themselves for a child. */
+  /**
+   * The member filter of a list: empty means everyone for a parent and themselves for a child. A
+   * service reader's id is not checked with auth (which lists members only to users): lists are
+   * filtered by family, so an id from elsewhere just lists nothing.
+   */
   async listScope(actor: Actor, requested: string, field: string): Promise<string | undefined> {
     if (!requested) return actor.isParent ? undefined : actor.memberId;
+    if (actor.service) return requireUuid(requested, field);
     return this.jarHolder(actor, requested, field);
   }
 

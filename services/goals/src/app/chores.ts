@@ -1,5 +1,6 @@
 // Chores: parents create and review them; the assignee (a child) submits them with a note. Approval
 // pays the reward into the assignee's jars by their default split and records the occurrence as done.
+// A service with goals:read lists the family's chores (e.g. those waiting for approval), like a parent.
 import type { Kysely } from 'kysely';
 import { AppError, requireUuid, Violations } from '@family/errors';
 import { newId, toPage } from '@family/db';
@@ -25,6 +26,7 @@ import { postingContext, type GoalsDeps } from './goals.deps.js';
 import { money } from './goal.events.js';
 import { splitOf } from './jars.js';
 import { pageOf, type PageInput } from './page.input.js';
+import { SCOPE_GOALS_READ } from './scopes.js';
 
 export interface RecurrenceInput {
   frequency: ChoreFrequencyName | undefined;
@@ -84,7 +86,7 @@ export class Chores {
       page: PageInput | undefined;
     },
   ) {
-    const actor = await this.deps.access.actor(caller, familyId);
+    const actor = await this.deps.access.reader(caller, familyId, SCOPE_GOALS_READ);
     const assignee = await this.deps.access.listScope(actor, q.assigneeMemberId, 'assigneeMemberId');
     if (q.dueFrom && q.dueTo && q.dueFrom > q.dueTo) throw AppError.invalidField('dueTo', 'must not be before dueFrom');
     const { limit, afterId } = pageOf(q.page);

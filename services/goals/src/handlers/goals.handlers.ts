@@ -9,6 +9,7 @@ import type { Chores, RecurrenceInput } from '../app/chores.js';
 import type { Allowances } from '../app/allowances.js';
 import type { Scheduler } from '../app/scheduler.js';
 import type { ChoreRecurrence } from '@family/contracts/goals/v1/goals';
+import { SCOPE_GOALS_ADMIN } from '../app/scopes.js';
 import {
   decode,
   encodeAllowance,
@@ -20,8 +21,7 @@ import {
   encodeJarSettings,
 } from './goals.encode.js';
 
-/** The scope a service token needs to run the scheduler (tests, operations). */
-export const SCOPE_GOALS_ADMIN = 'goals:admin';
+export { SCOPE_GOALS_ADMIN };
 
 export interface GoalsUseCases {
   jars: Jars;

@@ -9,6 +9,8 @@ export interface Contact {
   email: string;
   phone: string;
   displayName: string;
+  /** BCP 47; empty means English. */
+  locale: string;
 }
 
 export class ContactDirectory {
@@ -31,7 +33,7 @@ export class ContactDirectory {
         },
       );
       for (const u of r.users) {
-        out.set(u.id, { userId: u.id, email: u.email, phone: u.phone, displayName: u.displayName });
+        out.set(u.id, { userId: u.id, email: u.email, phone: u.phone, displayName: u.displayName, locale: u.locale });
       }
     } catch (err) {
       throw new AppError('UNAVAILABLE', 'AUTH_UNAVAILABLE', 'User contacts are unavailable right now', {

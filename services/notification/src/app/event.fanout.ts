@@ -6,7 +6,12 @@ import { requireScope, type Caller } from '@family/grpc-kit';
 import { userEventsChannel } from '@family/delivery-jobs';
 import type { Logger } from '@family/logger';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
-import type { Channel, StoredNotification } from '../domain/notification.types.js';
+import {
+  CHILD_NEWS_CATEGORIES,
+  type Category,
+  type Channel,
+  type StoredNotification,
+} from '../domain/notification.types.js';
 import { isEnabled } from '../domain/preference.defaults.js';
 import { render } from '../domain/message.templates.js';
 import { notificationId } from '../domain/notification.ids.js';
@@ -19,7 +24,9 @@ import type { DeliveryQueues } from '../store/delivery.queues.js';
 import type { RedisClient } from '../store/redis.client.js';
 import type { Contact, ContactDirectory } from './contact.directory.js';
 import type { EventPlanner, PlannedNotification } from './event.plans.js';
-import { childSettings, toPreferences } from './preferences.js';
+import { childNews, childSettings, toPreferences } from './preferences.js';
+
+const isChildNews = (category: Category) => (CHILD_NEWS_CATEGORIES as readonly Category[]).includes(category);
 
 export const SCOPE_EVENTS_WRITE = 'events:write';
 
@@ -80,13 +87,23 @@ export class EventFanout {
   ): Promise<void> {
     const d = this.deps;
     const prefs = toPreferences(await d.preferences.get(plan.userId));
-    const control = plan.childMemberId
-      ? childSettings(plan.childMemberId, await d.preferences.getChild(event.familyId, plan.childMemberId))
-      : undefined;
+    const child = plan.childMemberId;
+    // A child: what their parents allow them. A parent hearing about a child: what they chose to hear.
+    const control =
+      child && plan.toChild ? childSettings(child, await d.preferences.getChild(event.familyId, child)) : undefined;
+    const news =
+      child && !plan.toChild && plan.memberId && isChildNews(plan.category)
+        ? childNews(
+            child,
+            plan.memberId,
+            (await d.preferences.getChildNews(event.familyId, plan.memberId, [child])).get(child),
+          )
+        : undefined;
     const enabled = (channel: Channel) =>
       isEnabled(prefs.settings, plan.category, channel) &&
-      (!plan.toChild || !control || isEnabled(control.settings, plan.category, channel));
-    const text = render(plan.template, plan.params);
+      (!control || isEnabled(control.settings, plan.category, channel)) &&
+      (!news || isEnabled(news.settings, plan.category, channel));
+    const text = render(plan.template, plan.params, contact?.locale || undefined);
     const n: StoredNotification = {
       id: notificationId(event.id, plan.userId),
       userId: plan.userId,
@@ -130,7 +147,8 @@ export class EventFanout {
         delay,
       );
     }
-    const escalate = !plan.toChild && plan.escalateSms === true && control?.smsEscalation === true;
+    // Escalation texts the parent even where their own SMS setting is off.
+    const escalate = plan.escalateSms === true && news?.smsEscalation === true;
     if ((enabled('SMS') || escalate) && contact?.phone) {
       await d.queues.enqueue({ channel: 'sms', job: { ...base, to: contact.phone } }, delay);
     }

@@ -1,14 +1,18 @@
 // Who hears about which domain event, in which category, with which template: one planned
-// notification per recipient. Member events also keep this service's copy of each family's members.
+// notification per recipient. Member events also keep this service's copy of each family's members
+// (and drop a departed member's parental-control settings).
 import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { Role } from '@family/contracts/common/v1/common';
 import { PARENT_ROLES, type FamilyRole } from '@family/grpc-kit';
 import type { Category } from '../domain/notification.types.js';
 import { formatMoney, type TemplateKey } from '../domain/message.templates.js';
 import type { KnownMember, MembersStore } from '../store/members.store.js';
+import type { PreferencesStore } from '../store/preferences.store.js';
 
 export interface PlannedNotification {
   userId: string;
+  /** The recipient's membership in the event's family, when the recipient is a member. */
+  memberId?: string;
   category: Category;
   template: TemplateKey;
   params: Record<string, string>;
@@ -32,7 +36,10 @@ const money = (m: { amountMinor: number; currency: string } | undefined) =>
   m ? formatMoney(m.amountMinor, m.currency) : '';
 
 export class EventPlanner {
-  constructor(private readonly members: MembersStore) {}
+  constructor(
+    private readonly members: MembersStore,
+    private readonly preferences: PreferencesStore,
+  ) {}
 
   async plan(event: DomainEvent): Promise<PlannedNotification[]> {
     const payload = event.payload;
@@ -46,7 +53,7 @@ export class EventPlanner {
       list: KnownMember[],
       n: Omit<PlannedNotification, 'userId' | 'toChild'>,
       toChild = false,
-    ): PlannedNotification[] => list.map((m) => ({ ...n, userId: m.userId, toChild }));
+    ): PlannedNotification[] => list.map((m) => ({ ...n, userId: m.userId, memberId: m.memberId, toChild }));
 
     switch (payload.$case) {
       case 'memberJoined': {
@@ -66,9 +73,13 @@ export class EventPlanner {
           urgent: false,
         });
       }
-      case 'memberRemoved':
-        await this.members.remove(familyId, payload.value.memberId, payload.value.userId);
+      case 'memberRemoved': {
+        const v = payload.value;
+        const others = (await parents()).map((p) => p.memberId).filter((id) => id !== v.memberId);
+        await this.preferences.forgetMember(familyId, v.memberId, others);
+        await this.members.remove(familyId, v.memberId, v.userId);
         return [];
+      }
       case 'memberRoleChanged': {
         const v = payload.value;
         const known = await member(v.memberId);

@@ -5,16 +5,23 @@ import type { MemberDirectory } from '@family/auth-client';
 import {
   CATEGORIES,
   CHANNELS,
+  CHILD_NEWS_CATEGORIES,
   type Category,
   type Channel,
   type ChannelSetting,
+  type ChildNewsSettings,
   type ChildSettings,
   type Preferences,
   type QuietHours,
 } from '../domain/notification.types.js';
 import { fillSettings, pairKey } from '../domain/preference.defaults.js';
 import { isHhMm, isTimeZone } from '../domain/quiet.hours.js';
-import type { PreferencesStore, StoredPreferences } from '../store/preferences.store.js';
+import type {
+  PreferencesStore,
+  StoredChildNews,
+  StoredChildSettings,
+  StoredPreferences,
+} from '../store/preferences.store.js';
 
 export interface SettingInput {
   category: Category | undefined;
@@ -47,10 +54,18 @@ export function toPreferences(stored: StoredPreferences | undefined): Preference
   };
 }
 
-function overridesFrom(settings: SettingInput[], v: Violations): Record<string, boolean> {
+function overridesFrom(
+  settings: SettingInput[],
+  v: Violations,
+  categories: readonly Category[] = CATEGORIES,
+): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   settings.forEach((s, i) => {
-    v.check(!!s.category && CATEGORIES.includes(s.category), `settings.${i}.category`, 'must be a category');
+    v.check(
+      !!s.category && categories.includes(s.category),
+      `settings.${i}.category`,
+      categories === CATEGORIES ? 'must be a category' : `must be one of ${categories.join(', ')}`,
+    );
     v.check(!!s.channel && CHANNELS.includes(s.channel), `settings.${i}.channel`, 'must be a channel');
     if (s.category && s.channel) out[pairKey(s.category, s.channel)] = s.enabled;
   });
@@ -116,36 +131,72 @@ export class PreferencesUseCases {
     caller: Caller,
     familyId: string,
     memberId: string,
-    input: { settings: SettingInput[]; smsEscalation: boolean },
+    input: { settings: SettingInput[] },
   ): Promise<ChildSettings> {
     const at = await this.parentOfChild(caller, familyId, memberId);
     const v = new Violations();
     const overrides = overridesFrom(input.settings, v);
     v.throwIfAny();
-    const stored = {
+    const stored: StoredChildSettings = {
       overrides,
-      smsEscalation: input.smsEscalation,
       updatedByMemberId: at.parentMemberId,
       updatedAt: this.clock().toISOString(),
     };
     await this.store.putChild(at.familyId, at.memberId, stored);
     return childSettings(at.memberId, stored);
   }
+
+  /** What the calling parent hears about one child. */
+  async getChildNews(caller: Caller, familyId: string, memberId: string): Promise<ChildNewsSettings> {
+    const at = await this.parentOfChild(caller, familyId, memberId);
+    const stored = await this.store.getChildNews(at.familyId, at.parentMemberId, [at.memberId]);
+    return childNews(at.memberId, at.parentMemberId, stored.get(at.memberId));
+  }
+
+  async updateChildNews(
+    caller: Caller,
+    familyId: string,
+    memberId: string,
+    input: { settings: SettingInput[]; smsEscalation: boolean },
+  ): Promise<ChildNewsSettings> {
+    const at = await this.parentOfChild(caller, familyId, memberId);
+    const v = new Violations();
+    const overrides = overridesFrom(input.settings, v, CHILD_NEWS_CATEGORIES);
+    v.throwIfAny();
+    const stored: StoredChildNews = {
+      overrides,
+      smsEscalation: input.smsEscalation,
+      updatedAt: this.clock().toISOString(),
+    };
+    await this.store.putChildNews(at.familyId, at.parentMemberId, at.memberId, stored);
+    return childNews(at.memberId, at.parentMemberId, stored);
+  }
 }
 
-/** A child's settings: every pair allowed unless a parent turned it off; no SMS escalation. */
-export function childSettings(
-  memberId: string,
-  stored:
-    | { overrides: Record<string, boolean>; smsEscalation: boolean; updatedByMemberId: string; updatedAt: string }
-    | undefined,
-): ChildSettings {
-  const settings: ChannelSetting[] = fillSettings(stored?.overrides ?? {}, () => true);
+const allowed = () => true;
+
+/** A child's settings: every pair allowed unless a parent turned it off. */
+export function childSettings(memberId: string, stored: StoredChildSettings | undefined): ChildSettings {
+  const settings: ChannelSetting[] = fillSettings(stored?.overrides ?? {}, allowed);
   return {
     memberId,
     settings,
-    smsEscalation: stored?.smsEscalation ?? false,
     updatedByMemberId: stored?.updatedByMemberId ?? '',
+    ...(stored?.updatedAt ? { updatedAt: stored.updatedAt } : {}),
+  };
+}
+
+/** A parent's news about a child: every pair on unless the parent turned it off; no SMS escalation. */
+export function childNews(
+  memberId: string,
+  parentMemberId: string,
+  stored: StoredChildNews | undefined,
+): ChildNewsSettings {
+  return {
+    memberId,
+    parentMemberId,
+    settings: fillSettings(stored?.overrides ?? {}, allowed, CHILD_NEWS_CATEGORIES),
+    smsEscalation: stored?.smsEscalation ?? false,
     ...(stored?.updatedAt ? { updatedAt: stored.updatedAt } : {}),
   };
 }

@@ -1,5 +1,5 @@
 // Notification texts by locale and template key. English only for now; another language is one more
-// entry in TEMPLATES, and rendering falls back to English for a missing locale or key.
+// entry in TEMPLATES, and rendering tries the full tag ("de-AT"), then its language ("de"), then English.
 export type TemplateKey =
   | 'spending_limit.exceeded'
   | 'budget.threshold_crossed'
@@ -13,7 +13,15 @@ export type TemplateKey =
   | 'bank.connection_needs_reauth'
   | 'member.joined'
   | 'security.sessions_revoked'
-  | 'digest.daily';
+  | 'digest.daily'
+  | 'digest.family'
+  | 'digest.family.categories'
+  | 'digest.family.month'
+  | 'digest.budget'
+  | 'digest.budget.over'
+  | 'digest.budgets'
+  | 'digest.waiting'
+  | 'digest.notifications';
 
 interface Template {
   title: string;
@@ -50,6 +58,18 @@ export const TEMPLATES: Record<string, Partial<Record<TemplateKey, Template>>> =
       body: 'All your sessions were ended ({reason}). If this was not you, change your password.',
     },
     'digest.daily': { title: 'Your family today ({date})', body: '{summary}' },
+    // Digest fragments: only the body is used.
+    'digest.family': { title: '', body: '{family}: {spent} spent today{categories}.' },
+    'digest.family.categories': { title: '', body: '({list})' },
+    'digest.family.month': { title: '', body: 'This month so far: {month} (the {days} days before: {previous}).' },
+    'digest.budget': { title: '', body: '{budget} at {percent}% ({remaining} left)' },
+    'digest.budget.over': { title: '', body: '{budget} at {percent}% (over by {over})' },
+    'digest.budgets': { title: '', body: 'Budgets to watch: {list}.' },
+    'digest.waiting': {
+      title: '',
+      body: 'Waiting for you: {chores} chore(s) to approve, {unread} unread notification(s).',
+    },
+    'digest.notifications': { title: '', body: "Today's notifications: {list}." },
   },
 };
 
@@ -58,7 +78,8 @@ export function render(
   params: Record<string, string>,
   locale = DEFAULT_LOCALE,
 ): { title: string; body: string } {
-  const template = TEMPLATES[locale]?.[key] ?? TEMPLATES[DEFAULT_LOCALE]![key]!;
+  const template =
+    TEMPLATES[locale]?.[key] ?? TEMPLATES[locale.split('-')[0]!]?.[key] ?? TEMPLATES[DEFAULT_LOCALE]![key]!;
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '').trim();
   return { title: fill(template.title), body: fill(template.body) };
 }

@@ -12,6 +12,15 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** Categories whose notifications can be news about a child (what a parent chooses per child). */
+export const CHILD_NEWS_CATEGORIES = [
+  'SPENDING_LIMIT',
+  'CHORES',
+  'GOALS',
+  'ALLOWANCE',
+  'ACHIEVEMENTS',
+] as const satisfies readonly Category[];
+
 export const CHANNELS = ['IN_APP', 'PUSH', 'EMAIL', 'SMS'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -55,11 +64,20 @@ export interface Preferences {
   updatedAt?: string;
 }
 
+/** What a child may receive (shared by the family's parents). */
 export interface ChildSettings {
   memberId: string;
   settings: ChannelSetting[];
-  smsEscalation: boolean;
   updatedByMemberId: string;
+  updatedAt?: string;
+}
+
+/** What one parent hears about one child. */
+export interface ChildNewsSettings {
+  memberId: string;
+  parentMemberId: string;
+  settings: ChannelSetting[];
+  smsEscalation: boolean;
   updatedAt?: string;
 }
 

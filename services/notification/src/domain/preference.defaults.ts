@@ -22,9 +22,10 @@ export const pairKey = (category: Category, channel: Channel) => `${category}:${
 export function fillSettings(
   overrides: Record<string, boolean>,
   fallback: (category: Category, channel: Channel) => boolean = defaultEnabled,
+  categories: readonly Category[] = CATEGORIES,
 ): ChannelSetting[] {
   const out: ChannelSetting[] = [];
-  for (const category of CATEGORIES) {
+  for (const category of categories) {
     for (const channel of CHANNELS) {
       const key = pairKey(category, channel);
       out.push({ category, channel, enabled: key in overrides ? overrides[key]! : fallback(category, channel) });

@@ -3,6 +3,7 @@ import { Channel as ProtoChannel, NotificationCategory } from '@family/contracts
 import {
   DevicePlatform,
   type CategoryChannelSetting,
+  type ChildNewsSettings as ProtoChildNewsSettings,
   type ChildNotificationSettings,
   type Device as ProtoDevice,
   type Notification,
@@ -14,6 +15,7 @@ import {
   type Category,
   type Channel,
   type ChannelSetting,
+  type ChildNewsSettings,
   type ChildSettings,
   type Device,
   type InboxItem,
@@ -93,8 +95,17 @@ export function encodeChildSettings(s: ChildSettings): ChildNotificationSettings
   return {
     memberId: s.memberId,
     settings: s.settings.map(encodeSetting),
-    spendingLimitSmsEscalation: s.smsEscalation,
     updatedByMemberId: s.updatedByMemberId,
+    updatedAt: date(s.updatedAt),
+  };
+}
+
+export function encodeChildNews(s: ChildNewsSettings): ProtoChildNewsSettings {
+  return {
+    memberId: s.memberId,
+    parentMemberId: s.parentMemberId,
+    settings: s.settings.map(encodeSetting),
+    spendingLimitSmsEscalation: s.smsEscalation,
     updatedAt: date(s.updatedAt),
   };
 }

@@ -10,6 +10,7 @@ import type { DedupStore } from '../store/dedup.store.js';
 import {
   decode,
   decodeChannel,
+  encodeChildNews,
   encodeChildSettings,
   encodeDevice,
   encodeNotification,
@@ -92,9 +93,18 @@ export function notificationHandlers(
     async updateChildNotificationSettings(req, ctx) {
       const settings = await u.preferences.updateChild(ctx.caller, req.familyId, req.memberId, {
         settings: decode.settings(req.settings),
-        smsEscalation: req.spendingLimitSmsEscalation,
       });
       return { settings: encodeChildSettings(settings) };
+    },
+    async getChildNewsSettings(req, ctx) {
+      return { settings: encodeChildNews(await u.preferences.getChildNews(ctx.caller, req.familyId, req.memberId)) };
+    },
+    async updateChildNewsSettings(req, ctx) {
+      const settings = await u.preferences.updateChildNews(ctx.caller, req.familyId, req.memberId, {
+        settings: decode.settings(req.settings),
+        smsEscalation: req.spendingLimitSmsEscalation,
+      });
+      return { settings: encodeChildNews(settings) };
     },
     async removeDeviceToken(req, ctx) {
       return { removed: await u.devices.removeToken(ctx.caller, req.expoPushToken) };

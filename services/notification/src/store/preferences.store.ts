@@ -13,8 +13,13 @@ export interface StoredPreferences {
 
 export interface StoredChildSettings {
   overrides: Record<string, boolean>;
-  smsEscalation: boolean;
   updatedByMemberId: string;
+  updatedAt: string;
+}
+
+export interface StoredChildNews {
+  overrides: Record<string, boolean>;
+  smsEscalation: boolean;
   updatedAt: string;
 }
 
@@ -47,5 +52,40 @@ export class PreferencesStore {
 
   async putChild(familyId: string, memberId: string, settings: StoredChildSettings): Promise<void> {
     await this.redis.set(this.keys.childSettings(familyId, memberId), JSON.stringify(settings));
+  }
+
+  /** A member left the family: their settings as a child and as a parent go with them. */
+  async forgetMember(familyId: string, memberId: string, parentMemberIds: readonly string[]): Promise<void> {
+    const multi = this.redis
+      .multi()
+      .del(this.keys.childSettings(familyId, memberId))
+      .del(this.keys.childNews(familyId, memberId));
+    for (const parent of parentMemberIds) multi.hDel(this.keys.childNews(familyId, parent), memberId);
+    await multi.exec();
+  }
+
+  /** One parent's news settings for several children of a family at once (fan-out reads per event). */
+  async getChildNews(
+    familyId: string,
+    parentMemberId: string,
+    childMemberIds: readonly string[],
+  ): Promise<Map<string, StoredChildNews>> {
+    const out = new Map<string, StoredChildNews>();
+    if (childMemberIds.length === 0) return out;
+    const raw = await this.redis.hmGet(this.keys.childNews(familyId, parentMemberId), [...childMemberIds]);
+    childMemberIds.forEach((id, i) => {
+      const value = raw[i];
+      if (value) out.set(id, JSON.parse(value) as StoredChildNews);
+    });
+    return out;
+  }
+
+  async putChildNews(
+    familyId: string,
+    parentMemberId: string,
+    childMemberId: string,
+    settings: StoredChildNews,
+  ): Promise<void> {
+    await this.redis.hSet(this.keys.childNews(familyId, parentMemberId), childMemberId, JSON.stringify(settings));
   }
 }

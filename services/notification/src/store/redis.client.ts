@@ -22,6 +22,8 @@ export class RedisKeys {
   digestOptIn = () => `${this.prefix}digest:opted-in`;
   digestSent = (userId: string, date: string) => `${this.prefix}digest:sent:${userId}:${date}`;
   childSettings = (familyId: string, memberId: string) => `${this.prefix}child-settings:${familyId}:${memberId}`;
+  /** Hash: child member id → one parent's news settings about that child. */
+  childNews = (familyId: string, parentMemberId: string) => `${this.prefix}child-news:${familyId}:${parentMemberId}`;
   devices = (userId: string) => `${this.prefix}devices:${userId}`;
   deviceToken = (token: string) => `${this.prefix}device-token:${token}`;
   familyMembers = (familyId: string) => `${this.prefix}family:${familyId}:members`;

@@ -68,7 +68,10 @@ export interface User {
   displayName: string;
   emailVerified: boolean;
   createdAt: Date | undefined;
+  /** E.164, e.g. "+4915112345678"; empty when not given. */
   phone: string;
+  /** BCP 47 language tag for texts sent to the user, e.g. "en-GB"; empty means English. */
+  locale: string;
 }
 
 export interface Family {
@@ -198,6 +201,17 @@ export interface GetMeRequest {}
 export interface GetMeResponse {
   user: User | undefined;
   memberships: Membership[];
+}
+
+/** Unset fields stay as they are; an empty phone or locale clears it. */
+export interface UpdateMeRequest {
+  displayName?: string | undefined;
+  phone?: string | undefined;
+  locale?: string | undefined;
+}
+
+export interface UpdateMeResponse {
+  user: User | undefined;
 }
 
 export interface LogoutAllRequest {}
@@ -417,7 +431,16 @@ export const TokenPair: MessageFns<TokenPair> = {
 };
 
 function createBaseUser(): User {
-  return { id: '', email: '', username: '', displayName: '', emailVerified: false, createdAt: undefined, phone: '' };
+  return {
+    id: '',
+    email: '',
+    username: '',
+    displayName: '',
+    emailVerified: false,
+    createdAt: undefined,
+    phone: '',
+    locale: '',
+  };
 }
 
 export const User: MessageFns<User> = {
@@ -442,6 +465,9 @@ export const User: MessageFns<User> = {
     }
     if (message.phone !== '') {
       writer.uint32(58).string(message.phone);
+    }
+    if (message.locale !== '') {
+      writer.uint32(66).string(message.locale);
     }
     return writer;
   },
@@ -515,6 +541,14 @@ export const User: MessageFns<User> = {
             message.phone = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.locale = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -539,6 +573,7 @@ export const User: MessageFns<User> = {
     message.emailVerified = object.emailVerified ?? false;
     message.createdAt = object.createdAt ?? undefined;
     message.phone = object.phone ?? '';
+    message.locale = object.locale ?? '';
     return message;
   },
 };
@@ -2223,6 +2258,140 @@ export const GetMeResponse: MessageFns<GetMeResponse> = {
     const message = createBaseGetMeResponse();
     message.user = object.user !== undefined && object.user !== null ? User.fromPartial(object.user) : undefined;
     message.memberships = object.memberships?.map((e) => Membership.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateMeRequest(): UpdateMeRequest {
+  return { displayName: undefined, phone: undefined, locale: undefined };
+}
+
+export const UpdateMeRequest: MessageFns<UpdateMeRequest> = {
+  encode(message: UpdateMeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.displayName !== undefined) {
+      writer.uint32(10).string(message.displayName);
+    }
+    if (message.phone !== undefined) {
+      writer.uint32(18).string(message.phone);
+    }
+    if (message.locale !== undefined) {
+      writer.uint32(26).string(message.locale);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateMeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateMeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.locale = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateMeRequest>): UpdateMeRequest {
+    return UpdateMeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateMeRequest>): UpdateMeRequest {
+    const message = createBaseUpdateMeRequest();
+    message.displayName = object.displayName ?? undefined;
+    message.phone = object.phone ?? undefined;
+    message.locale = object.locale ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateMeResponse(): UpdateMeResponse {
+  return { user: undefined };
+}
+
+export const UpdateMeResponse: MessageFns<UpdateMeResponse> = {
+  encode(message: UpdateMeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateMeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateMeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateMeResponse>): UpdateMeResponse {
+    return UpdateMeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateMeResponse>): UpdateMeResponse {
+    const message = createBaseUpdateMeResponse();
+    message.user = object.user !== undefined && object.user !== null ? User.fromPartial(object.user) : undefined;
     return message;
   },
 };
@@ -3971,6 +4140,15 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** Change the caller's own profile: display name, phone (for SMS notifications) and locale. */
+    updateMe: {
+      name: 'UpdateMe',
+      requestType: UpdateMeRequest as typeof UpdateMeRequest,
+      requestStream: false,
+      responseType: UpdateMeResponse as typeof UpdateMeResponse,
+      responseStream: false,
+      options: {},
+    },
     createFamily: {
       name: 'CreateFamily',
       requestType: CreateFamilyRequest as typeof CreateFamilyRequest,
@@ -4098,6 +4276,8 @@ export interface AuthServiceImplementation<CallContextExt = {}> {
     request: ChangePasswordRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ChangePasswordResponse>>;
+  /** Change the caller's own profile: display name, phone (for SMS notifications) and locale. */
+  updateMe(request: UpdateMeRequest, context: CallContext & CallContextExt): Promise<DeepPartial<UpdateMeResponse>>;
   createFamily(
     request: CreateFamilyRequest,
     context: CallContext & CallContextExt,
@@ -4177,6 +4357,8 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ChangePasswordRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ChangePasswordResponse>;
+  /** Change the caller's own profile: display name, phone (for SMS notifications) and locale. */
+  updateMe(request: DeepPartial<UpdateMeRequest>, options?: CallOptions & CallOptionsExt): Promise<UpdateMeResponse>;
   createFamily(
     request: DeepPartial<CreateFamilyRequest>,
     options?: CallOptions & CallOptionsExt,

@@ -10272,7 +10272,10 @@ export const ExpenseServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Budgets, each with its status for the current (or requested) period. */
+    /**
+     * Budgets, each with its status for the current (or requested) period.
+     * Also accepts a service token with scope expense:read, which lists every budget of the family like a parent.
+     */
     listBudgets: {
       name: 'ListBudgets',
       requestType: ListBudgetsRequest as typeof ListBudgetsRequest,
@@ -10331,7 +10334,11 @@ export const ExpenseServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Totals grouped by category, member, month or tag, with the previous period for comparison. */
+    /**
+     * Totals grouped by category, member, month or tag, with the previous period for comparison.
+     * Also accepts a service token with scope expense:read, which reads the whole family like a parent
+     * (member groups are then labelled with member ids).
+     */
     getSpendingReport: {
       name: 'GetSpendingReport',
       requestType: GetSpendingReportRequest as typeof GetSpendingReportRequest,
@@ -10494,7 +10501,10 @@ export interface ExpenseServiceImplementation<CallContextExt = {}> {
     request: ApplyCategorizationRulesRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ApplyCategorizationRulesResponse>>;
-  /** Budgets, each with its status for the current (or requested) period. */
+  /**
+   * Budgets, each with its status for the current (or requested) period.
+   * Also accepts a service token with scope expense:read, which lists every budget of the family like a parent.
+   */
   listBudgets(
     request: ListBudgetsRequest,
     context: CallContext & CallContextExt,
@@ -10522,7 +10532,11 @@ export interface ExpenseServiceImplementation<CallContextExt = {}> {
     request: PutSpendingLimitsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<PutSpendingLimitsResponse>>;
-  /** Totals grouped by category, member, month or tag, with the previous period for comparison. */
+  /**
+   * Totals grouped by category, member, month or tag, with the previous period for comparison.
+   * Also accepts a service token with scope expense:read, which reads the whole family like a parent
+   * (member groups are then labelled with member ids).
+   */
   getSpendingReport(
     request: GetSpendingReportRequest,
     context: CallContext & CallContextExt,
@@ -10664,7 +10678,10 @@ export interface ExpenseServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ApplyCategorizationRulesRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ApplyCategorizationRulesResponse>;
-  /** Budgets, each with its status for the current (or requested) period. */
+  /**
+   * Budgets, each with its status for the current (or requested) period.
+   * Also accepts a service token with scope expense:read, which lists every budget of the family like a parent.
+   */
   listBudgets(
     request: DeepPartial<ListBudgetsRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -10692,7 +10709,11 @@ export interface ExpenseServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<PutSpendingLimitsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<PutSpendingLimitsResponse>;
-  /** Totals grouped by category, member, month or tag, with the previous period for comparison. */
+  /**
+   * Totals grouped by category, member, month or tag, with the previous period for comparison.
+   * Also accepts a service token with scope expense:read, which reads the whole family like a parent
+   * (member groups are then labelled with member ids).
+   */
   getSpendingReport(
     request: DeepPartial<GetSpendingReportRequest>,
     options?: CallOptions & CallOptionsExt,

@@ -7544,7 +7544,10 @@ export const GoalsServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Chores. */
+    /**
+     * Chores.
+     * Also accepts a service token with scope goals:read, which lists the whole family's chores like a parent.
+     */
     listChores: {
       name: 'ListChores',
       requestType: ListChoresRequest as typeof ListChoresRequest,
@@ -7734,7 +7737,10 @@ export interface GoalsServiceImplementation<CallContextExt = {}> {
     request: CancelGoalRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<CancelGoalResponse>>;
-  /** Chores. */
+  /**
+   * Chores.
+   * Also accepts a service token with scope goals:read, which lists the whole family's chores like a parent.
+   */
   listChores(
     request: ListChoresRequest,
     context: CallContext & CallContextExt,
@@ -7864,7 +7870,10 @@ export interface GoalsServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<CancelGoalRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<CancelGoalResponse>;
-  /** Chores. */
+  /**
+   * Chores.
+   * Also accepts a service token with scope goals:read, which lists the whole family's chores like a parent.
+   */
   listChores(
     request: DeepPartial<ListChoresRequest>,
     options?: CallOptions & CallOptionsExt,

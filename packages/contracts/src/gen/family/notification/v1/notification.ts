@@ -230,8 +230,6 @@ export interface ChildNotificationSettings {
    * preferences.
    */
   settings: CategoryChannelSetting[];
-  /** Also text parents (who have a phone) when this child exceeds a spending limit. */
-  spendingLimitSmsEscalation: boolean;
   updatedByMemberId: string;
   updatedAt: Date | undefined;
 }
@@ -250,11 +248,57 @@ export interface UpdateChildNotificationSettingsRequest {
   memberId: string;
   /** Pairs not listed return to their defaults. */
   settings: CategoryChannelSetting[];
-  spendingLimitSmsEscalation: boolean;
 }
 
 export interface UpdateChildNotificationSettingsResponse {
   settings: ChildNotificationSettings | undefined;
+}
+
+/**
+ * What one parent hears about one child. A notification about the child reaches the parent on a
+ * channel only when both this setting and the parent's own preference for the category allow it.
+ */
+export interface ChildNewsSettings {
+  /** The child. */
+  memberId: string;
+  /** The parent these settings belong to (the caller). */
+  parentMemberId: string;
+  /**
+   * Every pair of a category that carries news about a child (SPENDING_LIMIT, CHORES, GOALS,
+   * ALLOWANCE, ACHIEVEMENTS) × channel; all enabled by default.
+   */
+  settings: CategoryChannelSetting[];
+  /**
+   * Text this parent when the child exceeds a spending limit, even where their own SMS preference
+   * is off (they need a phone on their profile; quiet hours apply as for any urgent notification).
+   */
+  spendingLimitSmsEscalation: boolean;
+  /** Unset while never changed. */
+  updatedAt: Date | undefined;
+}
+
+export interface GetChildNewsSettingsRequest {
+  familyId: string;
+  memberId: string;
+}
+
+export interface GetChildNewsSettingsResponse {
+  settings: ChildNewsSettings | undefined;
+}
+
+export interface UpdateChildNewsSettingsRequest {
+  familyId: string;
+  memberId: string;
+  /**
+   * Pairs not listed return to their defaults (enabled); categories without news about a child are
+   * rejected.
+   */
+  settings: CategoryChannelSetting[];
+  spendingLimitSmsEscalation: boolean;
+}
+
+export interface UpdateChildNewsSettingsResponse {
+  settings: ChildNewsSettings | undefined;
 }
 
 export interface RemoveDeviceTokenRequest {
@@ -2110,7 +2154,7 @@ export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
 };
 
 function createBaseChildNotificationSettings(): ChildNotificationSettings {
-  return { memberId: '', settings: [], spendingLimitSmsEscalation: false, updatedByMemberId: '', updatedAt: undefined };
+  return { memberId: '', settings: [], updatedByMemberId: '', updatedAt: undefined };
 }
 
 export const ChildNotificationSettings: MessageFns<ChildNotificationSettings> = {
@@ -2120,9 +2164,6 @@ export const ChildNotificationSettings: MessageFns<ChildNotificationSettings> = 
     }
     for (const v of message.settings) {
       CategoryChannelSetting.encode(v!, writer.uint32(18).fork()).join();
-    }
-    if (message.spendingLimitSmsEscalation !== false) {
-      writer.uint32(24).bool(message.spendingLimitSmsEscalation);
     }
     if (message.updatedByMemberId !== '') {
       writer.uint32(34).string(message.updatedByMemberId);
@@ -2162,14 +2203,6 @@ export const ChildNotificationSettings: MessageFns<ChildNotificationSettings> = 
             message.settings.push(CategoryChannelSetting.decode(reader, reader.uint32()));
             continue;
           }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.spendingLimitSmsEscalation = reader.bool();
-            continue;
-          }
           case 4: {
             if (tag !== 34) {
               break;
@@ -2205,7 +2238,6 @@ export const ChildNotificationSettings: MessageFns<ChildNotificationSettings> = 
     const message = createBaseChildNotificationSettings();
     message.memberId = object.memberId ?? '';
     message.settings = object.settings?.map((e) => CategoryChannelSetting.fromPartial(e)) || [];
-    message.spendingLimitSmsEscalation = object.spendingLimitSmsEscalation ?? false;
     message.updatedByMemberId = object.updatedByMemberId ?? '';
     message.updatedAt = object.updatedAt ?? undefined;
     return message;
@@ -2338,7 +2370,7 @@ export const GetChildNotificationSettingsResponse: MessageFns<GetChildNotificati
 };
 
 function createBaseUpdateChildNotificationSettingsRequest(): UpdateChildNotificationSettingsRequest {
-  return { familyId: '', memberId: '', settings: [], spendingLimitSmsEscalation: false };
+  return { familyId: '', memberId: '', settings: [] };
 }
 
 export const UpdateChildNotificationSettingsRequest: MessageFns<UpdateChildNotificationSettingsRequest> = {
@@ -2351,9 +2383,6 @@ export const UpdateChildNotificationSettingsRequest: MessageFns<UpdateChildNotif
     }
     for (const v of message.settings) {
       CategoryChannelSetting.encode(v!, writer.uint32(26).fork()).join();
-    }
-    if (message.spendingLimitSmsEscalation !== false) {
-      writer.uint32(32).bool(message.spendingLimitSmsEscalation);
     }
     return writer;
   },
@@ -2395,14 +2424,6 @@ export const UpdateChildNotificationSettingsRequest: MessageFns<UpdateChildNotif
             message.settings.push(CategoryChannelSetting.decode(reader, reader.uint32()));
             continue;
           }
-          case 4: {
-            if (tag !== 32) {
-              break;
-            }
-
-            message.spendingLimitSmsEscalation = reader.bool();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2423,7 +2444,6 @@ export const UpdateChildNotificationSettingsRequest: MessageFns<UpdateChildNotif
     message.familyId = object.familyId ?? '';
     message.memberId = object.memberId ?? '';
     message.settings = object.settings?.map((e) => CategoryChannelSetting.fromPartial(e)) || [];
-    message.spendingLimitSmsEscalation = object.spendingLimitSmsEscalation ?? false;
     return message;
   },
 };
@@ -2481,6 +2501,383 @@ export const UpdateChildNotificationSettingsResponse: MessageFns<UpdateChildNoti
     message.settings =
       object.settings !== undefined && object.settings !== null
         ? ChildNotificationSettings.fromPartial(object.settings)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseChildNewsSettings(): ChildNewsSettings {
+  return { memberId: '', parentMemberId: '', settings: [], spendingLimitSmsEscalation: false, updatedAt: undefined };
+}
+
+export const ChildNewsSettings: MessageFns<ChildNewsSettings> = {
+  encode(message: ChildNewsSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.memberId !== '') {
+      writer.uint32(10).string(message.memberId);
+    }
+    if (message.parentMemberId !== '') {
+      writer.uint32(18).string(message.parentMemberId);
+    }
+    for (const v of message.settings) {
+      CategoryChannelSetting.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.spendingLimitSmsEscalation !== false) {
+      writer.uint32(32).bool(message.spendingLimitSmsEscalation);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChildNewsSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChildNewsSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.memberId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.parentMemberId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.settings.push(CategoryChannelSetting.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.spendingLimitSmsEscalation = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ChildNewsSettings>): ChildNewsSettings {
+    return ChildNewsSettings.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChildNewsSettings>): ChildNewsSettings {
+    const message = createBaseChildNewsSettings();
+    message.memberId = object.memberId ?? '';
+    message.parentMemberId = object.parentMemberId ?? '';
+    message.settings = object.settings?.map((e) => CategoryChannelSetting.fromPartial(e)) || [];
+    message.spendingLimitSmsEscalation = object.spendingLimitSmsEscalation ?? false;
+    message.updatedAt = object.updatedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetChildNewsSettingsRequest(): GetChildNewsSettingsRequest {
+  return { familyId: '', memberId: '' };
+}
+
+export const GetChildNewsSettingsRequest: MessageFns<GetChildNewsSettingsRequest> = {
+  encode(message: GetChildNewsSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.memberId !== '') {
+      writer.uint32(18).string(message.memberId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetChildNewsSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetChildNewsSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.memberId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetChildNewsSettingsRequest>): GetChildNewsSettingsRequest {
+    return GetChildNewsSettingsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetChildNewsSettingsRequest>): GetChildNewsSettingsRequest {
+    const message = createBaseGetChildNewsSettingsRequest();
+    message.familyId = object.familyId ?? '';
+    message.memberId = object.memberId ?? '';
+    return message;
+  },
+};
+
+function createBaseGetChildNewsSettingsResponse(): GetChildNewsSettingsResponse {
+  return { settings: undefined };
+}
+
+export const GetChildNewsSettingsResponse: MessageFns<GetChildNewsSettingsResponse> = {
+  encode(message: GetChildNewsSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      ChildNewsSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetChildNewsSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetChildNewsSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = ChildNewsSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetChildNewsSettingsResponse>): GetChildNewsSettingsResponse {
+    return GetChildNewsSettingsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetChildNewsSettingsResponse>): GetChildNewsSettingsResponse {
+    const message = createBaseGetChildNewsSettingsResponse();
+    message.settings =
+      object.settings !== undefined && object.settings !== null
+        ? ChildNewsSettings.fromPartial(object.settings)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateChildNewsSettingsRequest(): UpdateChildNewsSettingsRequest {
+  return { familyId: '', memberId: '', settings: [], spendingLimitSmsEscalation: false };
+}
+
+export const UpdateChildNewsSettingsRequest: MessageFns<UpdateChildNewsSettingsRequest> = {
+  encode(message: UpdateChildNewsSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.memberId !== '') {
+      writer.uint32(18).string(message.memberId);
+    }
+    for (const v of message.settings) {
+      CategoryChannelSetting.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.spendingLimitSmsEscalation !== false) {
+      writer.uint32(32).bool(message.spendingLimitSmsEscalation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateChildNewsSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateChildNewsSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.memberId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.settings.push(CategoryChannelSetting.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.spendingLimitSmsEscalation = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateChildNewsSettingsRequest>): UpdateChildNewsSettingsRequest {
+    return UpdateChildNewsSettingsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateChildNewsSettingsRequest>): UpdateChildNewsSettingsRequest {
+    const message = createBaseUpdateChildNewsSettingsRequest();
+    message.familyId = object.familyId ?? '';
+    message.memberId = object.memberId ?? '';
+    message.settings = object.settings?.map((e) => CategoryChannelSetting.fromPartial(e)) || [];
+    message.spendingLimitSmsEscalation = object.spendingLimitSmsEscalation ?? false;
+    return message;
+  },
+};
+
+function createBaseUpdateChildNewsSettingsResponse(): UpdateChildNewsSettingsResponse {
+  return { settings: undefined };
+}
+
+export const UpdateChildNewsSettingsResponse: MessageFns<UpdateChildNewsSettingsResponse> = {
+  encode(message: UpdateChildNewsSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      ChildNewsSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateChildNewsSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateChildNewsSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = ChildNewsSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateChildNewsSettingsResponse>): UpdateChildNewsSettingsResponse {
+    return UpdateChildNewsSettingsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateChildNewsSettingsResponse>): UpdateChildNewsSettingsResponse {
+    const message = createBaseUpdateChildNewsSettingsResponse();
+    message.settings =
+      object.settings !== undefined && object.settings !== null
+        ? ChildNewsSettings.fromPartial(object.settings)
         : undefined;
     return message;
   },
@@ -3015,10 +3412,7 @@ export const NotificationServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
-    /**
-     * Parental controls (OWNER/PARENT): which notifications a child gets, and SMS escalation to
-     * parents when the child exceeds a spending limit.
-     */
+    /** Parental controls (OWNER/PARENT): which notifications a child gets (shared by the family's parents). */
     getChildNotificationSettings: {
       name: 'GetChildNotificationSettings',
       requestType: GetChildNotificationSettingsRequest as typeof GetChildNotificationSettingsRequest,
@@ -3032,6 +3426,27 @@ export const NotificationServiceDefinition = {
       requestType: UpdateChildNotificationSettingsRequest as typeof UpdateChildNotificationSettingsRequest,
       requestStream: false,
       responseType: UpdateChildNotificationSettingsResponse as typeof UpdateChildNotificationSettingsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Parental controls (OWNER/PARENT): which news about one child the calling parent gets, on which
+     * channels, and whether the child's spending-limit breaches are also texted to them. Each parent
+     * has their own settings per child.
+     */
+    getChildNewsSettings: {
+      name: 'GetChildNewsSettings',
+      requestType: GetChildNewsSettingsRequest as typeof GetChildNewsSettingsRequest,
+      requestStream: false,
+      responseType: GetChildNewsSettingsResponse as typeof GetChildNewsSettingsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
+    updateChildNewsSettings: {
+      name: 'UpdateChildNewsSettings',
+      requestType: UpdateChildNewsSettingsRequest as typeof UpdateChildNewsSettingsRequest,
+      requestStream: false,
+      responseType: UpdateChildNewsSettingsResponse as typeof UpdateChildNewsSettingsResponse,
       responseStream: false,
       options: {},
     },
@@ -3110,10 +3525,7 @@ export interface NotificationServiceImplementation<CallContextExt = {}> {
     request: ListDevicesRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListDevicesResponse>>;
-  /**
-   * Parental controls (OWNER/PARENT): which notifications a child gets, and SMS escalation to
-   * parents when the child exceeds a spending limit.
-   */
+  /** Parental controls (OWNER/PARENT): which notifications a child gets (shared by the family's parents). */
   getChildNotificationSettings(
     request: GetChildNotificationSettingsRequest,
     context: CallContext & CallContextExt,
@@ -3122,6 +3534,19 @@ export interface NotificationServiceImplementation<CallContextExt = {}> {
     request: UpdateChildNotificationSettingsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<UpdateChildNotificationSettingsResponse>>;
+  /**
+   * Parental controls (OWNER/PARENT): which news about one child the calling parent gets, on which
+   * channels, and whether the child's spending-limit breaches are also texted to them. Each parent
+   * has their own settings per child.
+   */
+  getChildNewsSettings(
+    request: GetChildNewsSettingsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetChildNewsSettingsResponse>>;
+  updateChildNewsSettings(
+    request: UpdateChildNewsSettingsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<UpdateChildNewsSettingsResponse>>;
   /** Internal (push worker): forget a token Expo reported as DeviceNotRegistered. */
   removeDeviceToken(
     request: RemoveDeviceTokenRequest,
@@ -3184,10 +3609,7 @@ export interface NotificationServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ListDevicesRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListDevicesResponse>;
-  /**
-   * Parental controls (OWNER/PARENT): which notifications a child gets, and SMS escalation to
-   * parents when the child exceeds a spending limit.
-   */
+  /** Parental controls (OWNER/PARENT): which notifications a child gets (shared by the family's parents). */
   getChildNotificationSettings(
     request: DeepPartial<GetChildNotificationSettingsRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -3196,6 +3618,19 @@ export interface NotificationServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<UpdateChildNotificationSettingsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<UpdateChildNotificationSettingsResponse>;
+  /**
+   * Parental controls (OWNER/PARENT): which news about one child the calling parent gets, on which
+   * channels, and whether the child's spending-limit breaches are also texted to them. Each parent
+   * has their own settings per child.
+   */
+  getChildNewsSettings(
+    request: DeepPartial<GetChildNewsSettingsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetChildNewsSettingsResponse>;
+  updateChildNewsSettings(
+    request: DeepPartial<UpdateChildNewsSettingsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<UpdateChildNewsSettingsResponse>;
   /** Internal (push worker): forget a token Expo reported as DeviceNotRegistered. */
   removeDeviceToken(
     request: DeepPartial<RemoveDeviceTokenRequest>,
