@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createGrpcClient } from '@family/grpc-kit';
+import { waitFor } from '@family/testing';
 import { BudgetPeriod, ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import {
@@ -137,7 +138,16 @@ describe('daily digest', function () {
     } finally {
       await t.producers.restartGoals();
     }
-    expect(mine(h, await t.service.digest.run(new Date('2026-11-22T19:05:00Z')))).to.have.length(1);
+    // The client reconnects with backoff; each pass before that sends nothing and claims nothing.
+    const sent = await waitFor(
+      async () => {
+        const r = mine(h, await t.service.digest.run(new Date('2026-11-22T19:05:00Z')));
+        return r.length > 0 && r;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: 'the digest once goals is back' },
+    );
+    expect(sent).to.have.length(1);
+    expect(mine(h, await t.service.digest.run(new Date('2026-11-22T19:10:00Z'))), 'still once').to.have.length(0);
   });
 
   it('sends nothing to a child, even opted in', async () => {
