@@ -28,6 +28,12 @@ export interface MemberInfo {
   role: FamilyRole;
 }
 
+/** A member as a service sees it across families. */
+export interface FamilyMemberInfo extends MemberInfo {
+  familyId: string;
+  userId: string;
+}
+
 const roles: Partial<Record<Role, FamilyRole>> = {
   [Role.ROLE_OWNER]: 'OWNER',
   [Role.ROLE_PARENT]: 'PARENT',
@@ -72,6 +78,23 @@ export class AuthGateway {
       return r.families.map((f) => ({ id: f.id, name: f.name, currency: f.currency, timezone: f.timezone }));
     } catch (err) {
       throw unavailable('Family settings', err);
+    }
+  }
+
+  /** The current members of up to 100 families, with this service's token (auth:read). */
+  async familyMembers(familyIds: string[]): Promise<FamilyMemberInfo[]> {
+    if (familyIds.length === 0) return [];
+    try {
+      const r = await this.client.batchGetFamilyMembers(
+        { familyIds },
+        { metadata: callMetadata({ token: await this.serviceToken.get() }), deadline: this.deadline() },
+      );
+      return r.members.flatMap((m) => {
+        const role = roles[m.role];
+        return role ? [{ id: m.id, familyId: m.familyId, userId: m.userId, displayName: m.displayName, role }] : [];
+      });
+    } catch (err) {
+      throw unavailable('The family members', err);
     }
   }
 

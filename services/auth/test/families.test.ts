@@ -8,7 +8,9 @@ import { bearer, email, PASSWORD, startTestAuth, type AuthHarness } from './auth
 describe('AuthService families, members and invites', () => {
   let h: AuthHarness;
   before(async () => {
-    h = await startTestAuth();
+    h = await startTestAuth({
+      AUTH_SERVICE_CLIENTS: 'notification:ntf-secret-1:auth:read,relay:relay-secret-1:events:write',
+    });
   });
   after(() => h.stop());
 
@@ -128,6 +130,40 @@ describe('AuthService families, members and invites', () => {
       h.client.getFamily({ familyId: 'not-a-uuid' }, bearer(a.parentToken)),
       Status.INVALID_ARGUMENT,
     );
+  });
+
+  it('lists the members of several families for a service with auth:read, and only for it', async () => {
+    const a = await household('A');
+    const b = await household('B');
+    const service = async (clientId: string, clientSecret: string) =>
+      (await h.client.issueServiceToken({ clientId, clientSecret, scopes: [] })).accessToken;
+    const token = await service('notification', 'ntf-secret-1');
+    const unknown = '0190a1b2-c3d4-7e5f-a000-00000000dead';
+    const { members } = await h.client.batchGetFamilyMembers(
+      { familyIds: [a.familyId, b.familyId, a.familyId, unknown] },
+      bearer(token),
+    );
+    expect(members).to.have.length(4);
+    const ofA = members.filter((m) => m.familyId === a.familyId);
+    expect(ofA.map((m) => [m.userId, m.role, m.displayName])).to.deep.equal([
+      [a.parentUser.id, Role.ROLE_OWNER, 'Pat'],
+      [a.child.userId, Role.ROLE_CHILD, 'Sam'],
+    ]);
+    expect(ofA[1]!.id).to.equal(a.child.id);
+
+    await expectGrpcError(
+      h.client.batchGetFamilyMembers({ familyIds: [a.familyId] }, bearer(await service('relay', 'relay-secret-1'))),
+      Status.PERMISSION_DENIED,
+    );
+    await expectGrpcError(
+      h.client.batchGetFamilyMembers({ familyIds: [a.familyId] }, bearer(a.parentToken)),
+      Status.PERMISSION_DENIED,
+    );
+    const bad = await expectGrpcError(
+      h.client.batchGetFamilyMembers({ familyIds: [a.familyId, 'nope'] }, bearer(token)),
+      Status.INVALID_ARGUMENT,
+    );
+    expect(bad.violations.map((v) => v.field)).to.deep.equal(['familyIds.1']);
   });
 
   it('pages through members with a cursor', async () => {

@@ -23,6 +23,7 @@ import { PreferencesUseCases } from './app/preferences.js';
 import { DevicesUseCases } from './app/devices.js';
 import { DailyDigest } from './app/daily.digest.js';
 import { FamilySummaries } from './app/family.summary.js';
+import { FamilyRoster } from './app/family.roster.js';
 import { createNotificationServer } from './server.js';
 
 /**
@@ -92,9 +93,10 @@ export async function startNotificationService(input: {
   const devicesStore = new DevicesStore(redis, keys);
   const membersStore = new MembersStore(redis, keys);
   const dedup = new DedupStore(redis, keys, config.DEDUP_TTL_SECONDS);
+  const roster = new FamilyRoster(membersStore, gateway);
 
   const fanout = new EventFanout({
-    planner: new EventPlanner(membersStore, preferencesStore),
+    planner: new EventPlanner(membersStore, preferencesStore, roster),
     inbox: inboxStore,
     preferences: preferencesStore,
     devices: devicesStore,
@@ -124,7 +126,7 @@ export async function startNotificationService(input: {
     verifier,
     fanout,
     inbox: new InboxUseCases(inboxStore, clock),
-    preferences: new PreferencesUseCases(preferencesStore, memberDirectory, clock),
+    preferences: new PreferencesUseCases(preferencesStore, memberDirectory, roster, clock),
     devices: new DevicesUseCases(devicesStore, clock),
     deliveries: dedup,
     ...(input.metrics ? { metrics: input.metrics } : {}),

@@ -150,6 +150,17 @@ describe('daily digest', function () {
     expect(mine(h, await t.service.digest.run(new Date('2026-11-22T19:10:00Z'))), 'still once').to.have.length(0);
   });
 
+  it('finds the families of a parent who opts in even when this service never saw them', async () => {
+    const h = await t.household(1);
+    await t.service.redis.del([
+      `${t.prefix}family:${h.familyId}:members`,
+      `${t.prefix}family:${h.familyId}:synced`,
+      `${t.prefix}user:${h.parent.userId}:families`,
+    ]);
+    await optIn(h.parent.token);
+    expect(mine(h, await t.service.digest.run(new Date('2026-11-23T19:00:00Z')))).to.have.length(1);
+  });
+
   it('sends nothing to a child, even opted in', async () => {
     const h = await t.household(1);
     await optIn(h.kids[0]!.token);

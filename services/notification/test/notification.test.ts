@@ -34,6 +34,36 @@ describe('notification service', function () {
   }
 
   describe('events to notifications', () => {
+    it("loads a family's members from auth when it never saw them, and keeps a removed member out", async () => {
+      const h = await t.household(2);
+      const co = await t.coParent(h);
+      await t.auth.client.removeMember({ familyId: h.familyId, memberId: co.memberId }, bearer(h.parent.token));
+      await waitFor(
+        async () => !(await t.service.redis.hExists(`${t.prefix}family:${h.familyId}:members`, co.memberId)),
+        {
+          what: 'removal event',
+        },
+      );
+      // As if this service had never seen the family (deployed after it was created): no members, not
+      // loaded. The removal is remembered, so a load cannot bring the co-parent back.
+      await t.service.redis.del([
+        `${t.prefix}family:${h.familyId}:members`,
+        `${t.prefix}family:${h.familyId}:synced`,
+        `${t.prefix}user:${h.parent.userId}:families`,
+      ]);
+      const e = limitExceeded(h, 1);
+      await t.send(e);
+      const inbox = await t.client.listNotifications({}, bearer(h.parent.token));
+      expect(inbox.notifications.map((x) => x.eventId)).to.include(e.id);
+      expect(inbox.notifications.find((x) => x.eventId === e.id)!.title).to.equal(
+        'Kid 1 went over their spending limit',
+      );
+      expect(await t.service.redis.hLen(`${t.prefix}family:${h.familyId}:members`)).to.equal(3);
+      expect(await t.service.redis.sMembers(`${t.prefix}user:${h.parent.userId}:families`)).to.deep.equal([h.familyId]);
+      const coInbox = await t.client.listNotifications({}, bearer(co.token));
+      expect(coInbox.notifications.map((x) => x.eventId)).not.to.include(e.id);
+    });
+
     it("puts a child's spending-limit breach in every parent's inbox, publishes it and enqueues push and email", async () => {
       const h = await t.household(1);
       const co = await t.coParent(h);

@@ -229,6 +229,13 @@ export class Families {
     return this.deps.families.families([...new Set(ids)]);
   }
 
+  /** Members of up to 100 families (service callers with auth:read). */
+  async batchGetMembers(ids: string[]): Promise<MemberRow[]> {
+    if (ids.length > 100) throw AppError.invalidField('familyIds', 'at most 100 per call');
+    ids.forEach((id, i) => requireUuid(id, `familyIds.${i}`));
+    return this.deps.families.membersOfFamilies([...new Set(ids)]);
+  }
+
   /** The caller's current membership; a foreign family answers NOT_FOUND. */
   private async membership(caller: UserCaller, familyId: string, roles?: readonly FamilyRole[]): Promise<MemberRow> {
     const member = await this.deps.families.membershipOf(requireUuid(familyId, 'familyId'), caller.userId);

@@ -181,6 +181,10 @@ export function authHandlers(
       requireScope(ctx.caller, SCOPE_AUTH_READ);
       return { users: (await accounts.batchGetUsers(req.userIds)).map(encodeUser) };
     },
+    async batchGetFamilyMembers(req, ctx) {
+      requireScope(ctx.caller, SCOPE_AUTH_READ);
+      return { members: (await families.batchGetMembers(req.familyIds)).map(encodeMember) };
+    },
     async batchGetFamilies(req, ctx) {
       requireScope(ctx.caller, SCOPE_AUTH_READ);
       return { families: (await families.batchGet(req.familyIds)).map(encodeFamily) };

@@ -64,6 +64,16 @@ export class FamiliesStore {
     return q.orderBy('m.id').limit(limit).execute();
   }
 
+  /** Every member of the families, by family and then join order. */
+  membersOfFamilies(familyIds: readonly string[]): Promise<MemberRow[]> {
+    if (familyIds.length === 0) return Promise.resolve([]);
+    return this.members()
+      .where('m.family_id', 'in', [...familyIds])
+      .orderBy('m.family_id')
+      .orderBy('m.id')
+      .execute();
+  }
+
   /** Every membership of a user with its family: what goes into an access token. */
   membershipsOfUser(userId: string, db: Kysely<AuthDatabase> = this.db) {
     return db

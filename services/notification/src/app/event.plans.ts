@@ -8,6 +8,7 @@ import type { Category } from '../domain/notification.types.js';
 import { formatMoney, type TemplateKey } from '../domain/message.templates.js';
 import type { KnownMember, MembersStore } from '../store/members.store.js';
 import type { PreferencesStore } from '../store/preferences.store.js';
+import type { FamilyRoster } from './family.roster.js';
 
 export interface PlannedNotification {
   userId: string;
@@ -39,12 +40,14 @@ export class EventPlanner {
   constructor(
     private readonly members: MembersStore,
     private readonly preferences: PreferencesStore,
+    private readonly roster: FamilyRoster,
   ) {}
 
   async plan(event: DomainEvent): Promise<PlannedNotification[]> {
     const payload = event.payload;
     if (!payload) return [];
     const familyId = event.familyId;
+    if (familyId) await this.roster.ensure([familyId]);
     const parents = async (exceptUserId = '') =>
       (await this.members.list(familyId)).filter((m) => PARENT_ROLES.includes(m.role) && m.userId !== exceptUserId);
     const member = (id: string) => this.members.get(familyId, id);

@@ -2,6 +2,7 @@
 import { AppError, Violations, requireUuid } from '@family/errors';
 import { PARENT_ROLES, requireMembership, requireUser, type Caller } from '@family/grpc-kit';
 import type { MemberDirectory } from '@family/auth-client';
+import type { FamilyRoster } from './family.roster.js';
 import {
   CATEGORIES,
   CHANNELS,
@@ -76,6 +77,7 @@ export class PreferencesUseCases {
   constructor(
     private readonly store: PreferencesStore,
     private readonly members: MemberDirectory,
+    private readonly roster: FamilyRoster,
     private readonly clock: () => Date,
   ) {}
 
@@ -106,6 +108,8 @@ export class PreferencesUseCases {
       urgentOverride: input.urgentOverride,
       updatedAt: this.clock().toISOString(),
     };
+    // The digest finds a user's families in this service's member copy: make sure it has them.
+    if (stored.dailyDigest) await this.roster.ensure([...user.memberships.keys()]);
     await this.store.put(user.userId, stored);
     return toPreferences(stored);
   }

@@ -1,6 +1,7 @@
-// This service's copy of who belongs to which family (member id → user id, role), kept from auth's
-// member.joined / member.removed / member.role_changed events. It exists because auth has no
-// service-token call that lists a family's members (see docs/decisions/0013-notification-service.md).
+// This service's copy of who belongs to which family (member id → user id, role): loaded from auth
+// (BatchGetFamilyMembers) the first time a family is seen, then kept current by auth's member.joined /
+// member.removed / member.role_changed events, so fan-out reads members without a call per event
+// (see docs/decisions/0013-notification-service.md).
 import type { FamilyRole } from '@family/grpc-kit';
 import type { RedisClient, RedisKeys } from './redis.client.js';
 
@@ -30,7 +31,30 @@ export class MembersStore {
       .multi()
       .hDel(this.keys.familyMembers(familyId), memberId)
       .sRem(this.keys.userFamilies(userId), familyId)
+      .sAdd(this.keys.familyRemoved(familyId), memberId)
       .exec();
+  }
+
+  /** Which of the families were never loaded from auth. */
+  async unsynced(familyIds: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const id of new Set(familyIds)) if (!(await this.redis.exists(this.keys.familySynced(id)))) out.push(id);
+    return out;
+  }
+
+  /** Stores the members auth listed for these families (except ones already removed) and marks them loaded. */
+  async sync(familyIds: readonly string[], members: readonly (KnownMember & { familyId: string })[]): Promise<void> {
+    const removed = new Map<string, Set<string>>();
+    for (const id of familyIds) removed.set(id, new Set(await this.redis.sMembers(this.keys.familyRemoved(id))));
+    const multi = this.redis.multi();
+    for (const { familyId, ...member } of members) {
+      if (removed.get(familyId)?.has(member.memberId)) continue;
+      multi
+        .hSet(this.keys.familyMembers(familyId), member.memberId, JSON.stringify(member))
+        .sAdd(this.keys.userFamilies(member.userId), familyId);
+    }
+    for (const id of familyIds) multi.set(this.keys.familySynced(id), '1');
+    await multi.exec();
   }
 
   async get(familyId: string, memberId: string): Promise<KnownMember | undefined> {

@@ -27,6 +27,10 @@ export class RedisKeys {
   devices = (userId: string) => `${this.prefix}devices:${userId}`;
   deviceToken = (token: string) => `${this.prefix}device-token:${token}`;
   familyMembers = (familyId: string) => `${this.prefix}family:${familyId}:members`;
+  /** Set once the family's members were loaded from auth; member events keep them current after. */
+  familySynced = (familyId: string) => `${this.prefix}family:${familyId}:synced`;
+  /** Member ids removed from the family (a late load from auth must not bring them back). */
+  familyRemoved = (familyId: string) => `${this.prefix}family:${familyId}:removed`;
   userFamilies = (userId: string) => `${this.prefix}user:${userId}:families`;
   dedup = (eventId: string, userId: string) => `${this.prefix}dedup:${eventId}:${userId}`;
   delivery = (notificationId: string) => `${this.prefix}delivery:${notificationId}`;

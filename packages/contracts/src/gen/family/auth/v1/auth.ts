@@ -325,6 +325,15 @@ export interface BatchGetUsersResponse {
   users: User[];
 }
 
+export interface BatchGetFamilyMembersRequest {
+  familyIds: string[];
+}
+
+export interface BatchGetFamilyMembersResponse {
+  /** Every member of the requested families that exist, grouped by family; unknown ids are left out. */
+  members: Member[];
+}
+
 export interface BatchGetFamiliesRequest {
   familyIds: string[];
 }
@@ -3833,6 +3842,116 @@ export const BatchGetUsersResponse: MessageFns<BatchGetUsersResponse> = {
   },
 };
 
+function createBaseBatchGetFamilyMembersRequest(): BatchGetFamilyMembersRequest {
+  return { familyIds: [] };
+}
+
+export const BatchGetFamilyMembersRequest: MessageFns<BatchGetFamilyMembersRequest> = {
+  encode(message: BatchGetFamilyMembersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.familyIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchGetFamilyMembersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchGetFamilyMembersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BatchGetFamilyMembersRequest>): BatchGetFamilyMembersRequest {
+    return BatchGetFamilyMembersRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchGetFamilyMembersRequest>): BatchGetFamilyMembersRequest {
+    const message = createBaseBatchGetFamilyMembersRequest();
+    message.familyIds = object.familyIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseBatchGetFamilyMembersResponse(): BatchGetFamilyMembersResponse {
+  return { members: [] };
+}
+
+export const BatchGetFamilyMembersResponse: MessageFns<BatchGetFamilyMembersResponse> = {
+  encode(message: BatchGetFamilyMembersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.members) {
+      Member.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchGetFamilyMembersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchGetFamilyMembersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.members.push(Member.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BatchGetFamilyMembersResponse>): BatchGetFamilyMembersResponse {
+    return BatchGetFamilyMembersResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchGetFamilyMembersResponse>): BatchGetFamilyMembersResponse {
+    const message = createBaseBatchGetFamilyMembersResponse();
+    message.members = object.members?.map((e) => Member.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseBatchGetFamiliesRequest(): BatchGetFamiliesRequest {
   return { familyIds: [] };
 }
@@ -4225,6 +4344,18 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
+    /**
+     * Internal (service token with scope "auth:read"): the current members of families by id (at most
+     * 100 families), for services that act on a family without a member's token.
+     */
+    batchGetFamilyMembers: {
+      name: 'BatchGetFamilyMembers',
+      requestType: BatchGetFamilyMembersRequest as typeof BatchGetFamilyMembersRequest,
+      requestStream: false,
+      responseType: BatchGetFamilyMembersResponse as typeof BatchGetFamilyMembersResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
     /** Internal (service token with scope "auth:read"): families by id (time zones for schedulers). */
     batchGetFamilies: {
       name: 'BatchGetFamilies',
@@ -4315,6 +4446,14 @@ export interface AuthServiceImplementation<CallContextExt = {}> {
     request: BatchGetUsersRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<BatchGetUsersResponse>>;
+  /**
+   * Internal (service token with scope "auth:read"): the current members of families by id (at most
+   * 100 families), for services that act on a family without a member's token.
+   */
+  batchGetFamilyMembers(
+    request: BatchGetFamilyMembersRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<BatchGetFamilyMembersResponse>>;
   /** Internal (service token with scope "auth:read"): families by id (time zones for schedulers). */
   batchGetFamilies(
     request: BatchGetFamiliesRequest,
@@ -4396,6 +4535,14 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<BatchGetUsersRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<BatchGetUsersResponse>;
+  /**
+   * Internal (service token with scope "auth:read"): the current members of families by id (at most
+   * 100 families), for services that act on a family without a member's token.
+   */
+  batchGetFamilyMembers(
+    request: DeepPartial<BatchGetFamilyMembersRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<BatchGetFamilyMembersResponse>;
   /** Internal (service token with scope "auth:read"): families by id (time zones for schedulers). */
   batchGetFamilies(
     request: DeepPartial<BatchGetFamiliesRequest>,
