@@ -26,11 +26,14 @@ export class InboxStore {
     return true;
   }
 
+  /**
+   * Drops everything below the newest `maxItems`. Safe under concurrent adds: an entry outside the
+   * newest N never gets back in (entries are only added, and only ones outside the newest N removed),
+   * so concurrent trims never remove one that should stay.
+   */
   private async trim(userId: string): Promise<void> {
-    const size = await this.redis.zCard(this.keys.inbox(userId));
-    const excess = size - this.maxItems;
-    if (excess <= 0) return;
-    const old = await this.redis.zRange(this.keys.inbox(userId), 0, excess - 1);
+    const old = await this.redis.zRange(this.keys.inbox(userId), 0, -(this.maxItems + 1));
+    if (old.length === 0) return;
     const ids = old.map((k) => k.slice(k.indexOf(':') + 1));
     await this.redis
       .multi()
