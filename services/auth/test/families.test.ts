@@ -164,6 +164,11 @@ describe('AuthService families, members and invites', () => {
       Status.INVALID_ARGUMENT,
     );
     expect(bad.violations.map((v) => v.field)).to.deep.equal(['familyIds.1']);
+    const many = await expectGrpcError(
+      h.client.batchGetFamilyMembers({ familyIds: Array.from({ length: 101 }, () => a.familyId) }, bearer(token)),
+      Status.INVALID_ARGUMENT,
+    );
+    expect(many.violations.map((v) => v.field)).to.deep.equal(['familyIds']);
   });
 
   it('pages through members with a cursor', async () => {

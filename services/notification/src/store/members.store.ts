@@ -37,15 +37,16 @@ export class MembersStore {
 
   /** Which of the families were never loaded from auth. */
   async unsynced(familyIds: readonly string[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const id of new Set(familyIds)) if (!(await this.redis.exists(this.keys.familySynced(id)))) out.push(id);
-    return out;
+    const ids = [...new Set(familyIds)];
+    if (ids.length === 0) return [];
+    const seen = await Promise.all(ids.map((id) => this.redis.exists(this.keys.familySynced(id))));
+    return ids.filter((_, i) => !seen[i]);
   }
 
   /** Stores the members auth listed for these families (except ones already removed) and marks them loaded. */
   async sync(familyIds: readonly string[], members: readonly (KnownMember & { familyId: string })[]): Promise<void> {
-    const removed = new Map<string, Set<string>>();
-    for (const id of familyIds) removed.set(id, new Set(await this.redis.sMembers(this.keys.familyRemoved(id))));
+    const tombstones = await Promise.all(familyIds.map((id) => this.redis.sMembers(this.keys.familyRemoved(id))));
+    const removed = new Map(familyIds.map((id, i) => [id, new Set(tombstones[i])]));
     const multi = this.redis.multi();
     for (const { familyId, ...member } of members) {
       if (removed.get(familyId)?.has(member.memberId)) continue;
