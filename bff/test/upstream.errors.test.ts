@@ -156,7 +156,11 @@ describe('BFF mapping of upstream failures', () => {
   let server: GrpcServer;
   let bff: TestBff;
   let token: string;
-  const seen: { requestId?: string; authorization?: string; client?: { address: string; userAgent: string } } = {};
+  const seen: {
+    requestId?: string;
+    authorization?: string;
+    client?: { address: string; userAgent: string } | undefined;
+  } = {};
 
   before(async () => {
     const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
@@ -192,7 +196,7 @@ describe('BFF mapping of upstream failures', () => {
         // CreateChild has side effects, so the client never retries it: each scenario is one call.
         createChild: async (req: { familyId: string }, ctx: CallContext) =>
           scenarios[Number(req.familyId.slice(-12))]!.fail(ctx.signal),
-        register: async (req: { client?: { address: string; userAgent: string } }) => {
+        register: async (req: { client?: { address: string; userAgent: string } | undefined }) => {
           seen.client = req.client;
           throw AppError.conflict('EMAIL_TAKEN', 'Taken');
         },

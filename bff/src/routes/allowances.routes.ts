@@ -95,7 +95,7 @@ export function allowancesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: 
           memberId: body.memberId,
           amountMinor: body.amountMinor,
           frequency: AllowanceRepeat.toProto(body.frequency),
-          dayOfWeek: body.dayOfWeek && Weekday.toProto(body.dayOfWeek),
+          ...(body.dayOfWeek ? { dayOfWeek: Weekday.toProto(body.dayOfWeek) } : {}),
           dayOfMonth: body.dayOfMonth ?? 0,
           split: body.split,
           startOn: fromOptionalDay(body.startOn),

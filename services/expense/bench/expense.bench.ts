@@ -145,7 +145,7 @@ async function main() {
     );
     results.push(
       await time('ListExpenses, member = child', SAMPLES, () =>
-        client.listExpenses({ familyId, memberId: members[1] }, asParent),
+        client.listExpenses({ familyId, memberId: members[1]! }, asParent),
       ),
     );
     results.push(

@@ -145,7 +145,7 @@ export class Budgets {
     caller: Caller,
     familyId: string,
     budgetId: string,
-    patch: Partial<BudgetInput> & { expectedVersion: number },
+    patch: { [K in keyof BudgetInput]?: BudgetInput[K] | undefined } & { expectedVersion: number },
   ): Promise<BudgetWithStatus> {
     const actor = await this.deps.access.parent(caller, familyId);
     const current = await this.visible(actor, budgetId);

@@ -29,7 +29,7 @@ export interface RuleInput {
   enabled: boolean;
 }
 
-export type RulePatch = Partial<RuleInput> & { expectedVersion: number };
+export type RulePatch = { [K in keyof RuleInput]?: RuleInput[K] | undefined } & { expectedVersion: number };
 
 const APPLY_BATCH = 1000;
 

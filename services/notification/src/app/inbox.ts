@@ -13,7 +13,7 @@ export class InboxUseCases {
 
   async list(
     caller: Caller,
-    input: { limit?: number; cursor: string; unreadOnly: boolean; familyId: string },
+    input: { limit?: number | undefined; cursor: string; unreadOnly: boolean; familyId: string },
   ): Promise<{ items: InboxItem[]; nextCursor: string; unreadCount: number }> {
     const user = requireUser(caller);
     const after = input.cursor ? String(decodeCursor(input.cursor, 1, 'page.cursor')[0]) : undefined;
