@@ -25,6 +25,11 @@ export class MemberDirectory {
     return (await this.current(familyId, token)).entry.members;
   }
 
+  /** Drops the cached list of a family (a member joined, left or changed role). */
+  forget(familyId: string): void {
+    this.cache.delete(familyId);
+  }
+
   /** The member, or undefined when the id is not a member of the family. */
   async find(familyId: string, memberId: string, token: string): Promise<MemberInfo | undefined> {
     const { entry, fresh } = await this.current(familyId, token);

@@ -13,4 +13,13 @@ export {
   type Generated,
   type ColumnType,
 } from 'kysely';
-export { pageLimit, encodeCursor, decodeCursor, toPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page.cursor.js';
+export {
+  pageLimit,
+  pageCursor,
+  type CursorCodec,
+  encodeCursor,
+  decodeCursor,
+  toPage,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+} from './page.cursor.js';

@@ -32,6 +32,30 @@ export function decodeCursor(cursor: string, arity: number, field = 'cursor'): (
   throw AppError.invalidField(field, 'is not a cursor from a previous page');
 }
 
+type KeyKind = 'string' | 'number';
+type KeyOf<K extends readonly KeyKind[]> = { -readonly [I in keyof K]: K[I] extends 'string' ? string : number };
+
+export interface CursorCodec<K extends readonly KeyKind[]> {
+  encode(key: KeyOf<K>): string;
+  /** The key of a cursor from a previous page; '' → undefined (the first page); else a 400 on `field`. */
+  decode(cursor: string | undefined, field?: string): KeyOf<K> | undefined;
+}
+
+/** A typed keyset cursor: `pageCursor('string', 'string')` for (occurred_on, id) lists. */
+export function pageCursor<const K extends readonly KeyKind[]>(...kinds: K): CursorCodec<K> {
+  return {
+    encode: (key) => encodeCursor(key as readonly (string | number)[]),
+    decode(cursor, field = 'page.cursor') {
+      if (!cursor) return undefined;
+      const key = decodeCursor(cursor, kinds.length, field);
+      if (!key.every((k, i) => typeof k === kinds[i])) {
+        throw AppError.invalidField(field, 'is not a cursor from a previous page');
+      }
+      return key as KeyOf<K>;
+    },
+  };
+}
+
 /** Fetch `limit + 1` rows, then call this: it trims the extra row and makes the next cursor. */
 export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => readonly (string | number)[]) {
   const items = rows.slice(0, limit);

@@ -6,7 +6,11 @@ export class GrpcMetrics {
   readonly serverMiddleware: ServerMiddleware;
   readonly clientMiddleware: ClientMiddleware;
 
+  /** The registry these histograms live in; other process metrics (periodic tasks, the relay) join it. */
+  readonly registry: Registry;
+
   constructor(registry: Registry) {
+    this.registry = registry;
     const buckets = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
     const served = new Histogram({
       name: 'grpc_server_handling_seconds',

@@ -1,0 +1,7 @@
+export { PeriodicTask, type PeriodicTaskOptions } from './periodic.task.js';
+export { Scopes, type Scope } from './scopes.js';
+export { enumCodec, type EnumCodec } from './enum.codec.js';
+export { dayFromMessage, requireDayFromMessage, dayToMessage } from './day.message.js';
+export { Access, type Actor } from './access.js';
+export { FamilyDirectory, type FamilySettings, type FamilySettingsStore } from './family.directory.js';
+export { KyselyFamilySettingsStore, createFamiliesTable } from './family.settings.store.js';
