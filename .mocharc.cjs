@@ -2,7 +2,10 @@
 // "source" export condition, so tests need code generation but no build.
 module.exports = {
   'node-option': ['conditions=source', 'import=tsx'],
-  spec: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'bff/test/**/*.test.ts'],
+  // Named test files on the command line run alone (mocha would otherwise add them to this list).
+  spec: process.argv.slice(2).some((a) => /\.test\.ts$/.test(a))
+    ? []
+    : ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'bff/test/**/*.test.ts'],
   reporter: './packages/testing/summary.reporter.cjs',
   timeout: 30000,
   exit: true,

@@ -85,11 +85,14 @@ async function main() {
       `bff:${BFF_SECRET}:notifications:deliver`,
       `relay:${RELAY_SECRET}:events:write`,
     ].join(','),
-    NOTIFICATION_GRPC_URL: notificationUrl,
+    EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
     OUTBOX_POLL_MS: '50',
   });
   stops.auth = () => auth.stop();
-  const expense = await startTestExpense(auth, { NOTIFICATION_GRPC_URL: notificationUrl, OUTBOX_POLL_MS: '50' });
+  const expense = await startTestExpense(auth, {
+    EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
+    OUTBOX_POLL_MS: '50',
+  });
   stops.expense = () => expense.stop();
   // The goals service only for the digest's reads, which this benchmark does not run.
   const goals = await startTestGoals(auth);

@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { budgetsRoutes } from './routes/budgets.routes.js';
 import { categoriesRoutes } from './routes/categories.routes.js';
 import { choresRoutes } from './routes/chores.routes.js';
+import { currenciesRoutes } from './routes/currencies.routes.js';
 import { expenseCsvRoutes } from './routes/expense.csv.routes.js';
 import { expensesRoutes } from './routes/expenses.routes.js';
 import { familiesRoutes } from './routes/families.routes.js';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(spendingLimitsRoutes(routeContext));
   app.use(reportsRoutes(routeContext));
   app.use(fxRatesRoutes(routeContext));
+  app.use(currenciesRoutes(routeContext));
   app.use(jarsRoutes(routeContext));
   app.use(goalsRoutes(routeContext));
   app.use(choresRoutes(routeContext));

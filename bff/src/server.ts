@@ -94,7 +94,14 @@ export async function startBff(options: StartBffOptions): Promise<StartedBff> {
     let port: number;
     if (serveApi) {
       const redis: BffRedis = await connectRedis(config.REDIS_URL, logger);
-      closers.push({ name: 'redis', run: () => redis.close().catch(() => redis.destroy()) });
+      closers.push({
+        name: 'redis',
+        run: () =>
+          redis.close().catch((err: unknown) => {
+            logger.warn({ err }, 'redis did not close cleanly; destroying it');
+            redis.destroy();
+          }),
+      });
       const hub: UserEventsHub = await connectUserEventsHub({
         redisUrl: config.REDIS_URL,
         keyPrefix: config.REDIS_KEY_PREFIX,

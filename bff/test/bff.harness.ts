@@ -12,6 +12,7 @@ import { callMetadata, createGrpcClient } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import { silentLogger } from '@family/logger';
+import { Scopes } from '@family/service-kit';
 import { onFreshSchema, testRedisUrl, uniqueName } from '@family/testing';
 import { bffConfigSchema, startBff, type BffConfig, type StartBffOptions, type StartedBff } from '../src/index.js';
 
@@ -32,7 +33,7 @@ export async function startTestAuth(env: Record<string, string> = {}) {
 /** The expense service's client credentials, known to the auth service of a full stack. */
 export const EXPENSE_CLIENT_ID = 'expense';
 export const EXPENSE_CLIENT_SECRET = 'expense-secret';
-export const EXPENSE_SERVICE_CLIENT = `${EXPENSE_CLIENT_ID}:${EXPENSE_CLIENT_SECRET}:auth:read events:write`;
+export const EXPENSE_SERVICE_CLIENT = `${EXPENSE_CLIENT_ID}:${EXPENSE_CLIENT_SECRET}:${Scopes.AUTH_READ} ${Scopes.EVENTS_WRITE}`;
 
 export type ExpenseStack = Awaited<ReturnType<typeof startTestExpense>>;
 
@@ -57,9 +58,9 @@ export async function startTestExpense(auth: { address: string }, env: Record<st
 /** The goals service's client credentials, and an operator's (goals:admin: RunScheduler). */
 export const GOALS_CLIENT_ID = 'goals';
 export const GOALS_CLIENT_SECRET = 'goals-secret';
-export const GOALS_SERVICE_CLIENT = `${GOALS_CLIENT_ID}:${GOALS_CLIENT_SECRET}:auth:read events:write`;
+export const GOALS_SERVICE_CLIENT = `${GOALS_CLIENT_ID}:${GOALS_CLIENT_SECRET}:${Scopes.AUTH_READ} ${Scopes.EVENTS_WRITE}`;
 const OPS_CLIENT_SECRET = 'ops-secret';
-export const OPS_SERVICE_CLIENT = `ops:${OPS_CLIENT_SECRET}:goals:admin`;
+export const OPS_SERVICE_CLIENT = `ops:${OPS_CLIENT_SECRET}:${Scopes.GOALS_ADMIN}`;
 /** Every service client a full stack's auth service knows. */
 export const STACK_SERVICE_CLIENTS = [EXPENSE_SERVICE_CLIENT, GOALS_SERVICE_CLIENT, OPS_SERVICE_CLIENT].join(',');
 
@@ -87,8 +88,11 @@ export async function startTestGoals(
       AUTH_CLIENT_SECRET: GOALS_CLIENT_SECRET,
       SCHEDULER_INTERVAL_MS: '0',
       OUTBOX_POLL_MS: '100',
-      ...(expense ? { EXPENSE_GRPC_URL: expense.address } : {}),
       ...env,
+      // The expense service (when given) receives jar.spent, next to any subscriber the test names.
+      EVENT_SUBSCRIBERS: [env.EVENT_SUBSCRIBERS, expense ? `expense=${expense.address}[jar.spent]` : '']
+        .filter(Boolean)
+        .join(','),
     });
     return startGoalsService({ config, sql, logger: silentLogger(), clock });
   });

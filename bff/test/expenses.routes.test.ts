@@ -300,9 +300,15 @@ describe('BFF expense routes', () => {
       expect([...seen].sort().reverse()).to.deep.equal(seen);
     });
 
-    it('shows a child only their own expenses, whatever member they ask for', async () => {
+    it('shows a child only their own expenses and refuses another member’s as 403 own-only', async () => {
       expect(await list({}, listed.child.accessToken)).to.deep.equal(['Comic book']);
-      expect(await list({ memberId: listed.owner.memberId }, listed.child.accessToken)).to.deep.equal(['Comic book']);
+      const r = await bff()
+        .http()
+        .get(`${listed.base}/expenses`)
+        .query({ memberId: listed.owner.memberId })
+        .auth(listed.child.accessToken, bearer);
+      expect(r.status).to.equal(403);
+      expect(r.body.code).to.equal('OWN_ONLY');
     });
   });
 

@@ -14,6 +14,7 @@ import {
   type TwilioEmulator,
 } from '@family/emulators';
 import { silentLogger } from '@family/logger';
+import { Scopes } from '@family/service-kit';
 import { testRedisUrl, uniqueName, waitFor } from '@family/testing';
 import {
   notificationConfigSchema,
@@ -69,15 +70,18 @@ describe('Notifications end to end', () => {
       AUTH_SERVICE_CLIENTS: [
         EXPENSE_SERVICE_CLIENT,
         GOALS_SERVICE_CLIENT,
-        `notification:${NOTIFICATION_SECRET}:auth:read expense:read goals:read`,
-        `bff:${BFF_SECRET}:notifications:deliver`,
+        `notification:${NOTIFICATION_SECRET}:${Scopes.AUTH_READ} ${Scopes.EXPENSE_READ} ${Scopes.GOALS_READ}`,
+        `bff:${BFF_SECRET}:${Scopes.NOTIFICATIONS_DELIVER}`,
       ].join(','),
-      NOTIFICATION_GRPC_URL: notificationUrl,
+      EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
       OUTBOX_POLL_MS: '50',
     });
     // Producers first: their relays retry until the notification service is up.
-    expense = await startTestExpense(auth, { NOTIFICATION_GRPC_URL: notificationUrl, OUTBOX_POLL_MS: '50' });
-    goals = await startTestGoals(auth, expense, { NOTIFICATION_GRPC_URL: notificationUrl });
+    expense = await startTestExpense(auth, {
+      EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
+      OUTBOX_POLL_MS: '50',
+    });
+    goals = await startTestGoals(auth, expense, { EVENT_SUBSCRIBERS: `notification=${notificationUrl}` });
     notification = await startNotificationService({
       config: notificationConfigSchema.parse({
         NOTIFICATION_GRPC_HOST: '127.0.0.1',

@@ -4,8 +4,10 @@
 import { z } from 'zod';
 import type { Family, Invite, Jwk, Member, TokenPair, User } from '@family/contracts/auth/v1/auth';
 import { Role } from '@family/contracts/common/v1/common';
+import { protoEnum } from './proto.enum.js';
 
-export const RoleDto = z.enum(['OWNER', 'PARENT', 'CHILD']).meta({ id: 'Role' });
+const roles = protoEnum(Role, 'ROLE_', ['OWNER', 'PARENT', 'CHILD'], 'Role');
+export const RoleDto = roles.schema;
 /** Roles that can be given by an invite or a role change. */
 export const AssignableRoleDto = z.enum(['PARENT', 'CHILD']).meta({ id: 'AssignableRole' });
 
@@ -79,20 +81,11 @@ function optional(value: string): string | undefined {
 }
 
 export function toRoleDto(role: Role): RoleDto {
-  switch (role) {
-    case Role.ROLE_OWNER:
-      return 'OWNER';
-    case Role.ROLE_PARENT:
-      return 'PARENT';
-    case Role.ROLE_CHILD:
-      return 'CHILD';
-    default:
-      throw new Error(`Upstream sent an unknown role: ${role}`);
-  }
+  return roles.fromProto(role);
 }
 
 export function fromRoleDto(role: RoleDto): Role {
-  return { OWNER: Role.ROLE_OWNER, PARENT: Role.ROLE_PARENT, CHILD: Role.ROLE_CHILD }[role];
+  return roles.toProto(role);
 }
 
 export function toTokensDto(tokens: TokenPair | undefined): TokensDto {

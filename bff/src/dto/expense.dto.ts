@@ -22,12 +22,18 @@ export const Source = protoEnum(
   ['MANUAL', 'RECURRING', 'BANK', 'JAR'],
   'ExpenseSource',
 );
-export const FxSource = protoEnum(FxRateSource, 'FX_RATE_SOURCE_', ['NONE', 'USER', 'FAMILY_TABLE'], 'FxRateSource');
+export const FxSource = protoEnum(
+  FxRateSource,
+  'FX_RATE_SOURCE_',
+  ['NONE', 'USER', 'FAMILY_TABLE', 'UNAVAILABLE'],
+  'FxRateSource',
+);
 
+/** The shape only: which codes are accepted (GET /v1/currencies) is the owning service's decision. */
 export const CurrencyDto = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
-  .meta({ example: 'EUR' });
+  .meta({ example: 'EUR', description: 'ISO 4217 code, one of GET /v1/currencies' });
 /** Integer minor units (cents); int64 in the contracts, exact as a JSON number up to 2^53. */
 export const AmountMinorDto = z.int().meta({ description: 'Integer minor units, e.g. 1250 for 12.50' });
 /** A positive decimal rate: base-currency units per one unit of the foreign currency. */

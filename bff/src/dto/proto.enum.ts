@@ -2,6 +2,7 @@
 // and its REST spelling (the name without the prefix: BANK). UNSPECIFIED and UNRECOGNIZED have no REST
 // spelling: a request cannot send them and an upstream sending one is a bug (→ 500).
 import { z } from 'zod';
+import { enumCodec } from '@family/service-kit';
 
 export interface ProtoEnumCodec<N extends string, E extends string> {
   /** The REST enum, registered in OpenAPI under `id`. */
@@ -10,26 +11,21 @@ export interface ProtoEnumCodec<N extends string, E extends string> {
   fromProto(value: E): N;
 }
 
+/** The kit's enum codec (which checks `names` against the contract) with the REST schema beside it. */
 export function protoEnum<const N extends string, E extends string>(
   values: Record<string, E>,
   prefix: string,
   names: readonly [N, ...N[]],
   id: string,
 ): ProtoEnumCodec<N, E> {
-  const byName = new Map<N, E>();
-  const byValue = new Map<E, N>();
-  for (const name of names) {
-    const value = values[`${prefix}${name}`];
-    if (value === undefined) throw new Error(`${prefix}${name} is not in the contract`);
-    byName.set(name, value);
-    byValue.set(value, name);
-  }
+  const codec = enumCodec<N, E>(prefix, names, values);
   return {
     schema: z.enum(names).meta({ id }),
-    toProto: (name) => byName.get(name)!,
+    toProto: (name) => codec.encode(name),
     fromProto(value) {
-      const name = byValue.get(value);
-      if (name === undefined) throw new Error(`Upstream sent an unknown ${id}: ${value}`);
+      // An unknown value throws in the codec; UNSPECIFIED has no REST spelling either.
+      const name = codec.fromPeer(value);
+      if (name === undefined) throw new Error(`Upstream sent an unspecified ${id}`);
       return name;
     },
   };

@@ -48,12 +48,18 @@ export async function connectUserEventsHub(options: {
         const current = listeners.get(channel);
         if (!current?.delete(listener) || current.size > 0) return;
         listeners.delete(channel);
-        await subscriber.unsubscribe(channel).catch(() => undefined);
+        // The stream is gone either way; a failed unsubscribe only leaves an idle subscription.
+        await subscriber
+          .unsubscribe(channel)
+          .catch((err: unknown) => logger.warn({ err, channel }, 'could not unsubscribe from user events'));
       };
     },
     async close() {
       listeners.clear();
-      await subscriber.close().catch(() => subscriber.destroy());
+      await subscriber.close().catch((err: unknown) => {
+        logger.warn({ err }, 'redis subscriber did not close cleanly; destroying it');
+        subscriber.destroy();
+      });
     },
   };
 }

@@ -197,7 +197,9 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
         } catch (err) {
           // The response itself is fine; only its replay is lost. Free the key so a retry runs again.
           req.log.warn({ err }, 'could not store the idempotent response');
-          await redis.del(redisKey).catch(() => undefined);
+          await redis
+            .del(redisKey)
+            .catch((delErr: unknown) => req.log.warn({ err: delErr }, 'could not free the idempotency key'));
         }
       });
       next();

@@ -4,11 +4,10 @@
 // tokens are only logged and outcomes only counted.
 import { callMetadata, ServiceTokenSource } from '@family/grpc-kit';
 import type { Logger } from '@family/logger';
+import { Scopes } from '@family/service-kit';
 import type { BffClients } from '../clients.js';
 import { CONTRACT_CHANNEL, type DeliveryReporter } from './delivery.reporter.js';
 import type { DeviceTokenRemover } from './push.worker.js';
-
-export const DELIVER_SCOPE = 'notifications:deliver';
 
 export interface NotificationCallbacks {
   removeDeviceToken: DeviceTokenRemover;
@@ -34,7 +33,7 @@ export function grpcNotificationCallbacks(options: {
   }
   const tokens = new ServiceTokenSource(() =>
     clients.auth.issueServiceToken(
-      { clientId, clientSecret, scopes: [DELIVER_SCOPE] },
+      { clientId, clientSecret, scopes: [Scopes.NOTIFICATIONS_DELIVER] },
       { deadline: new Date(Date.now() + timeoutMs) },
     ),
   );

@@ -4,6 +4,7 @@ import { createGrpcClient, TokenVerifier, type GrpcClientOptions } from '@family
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { AuthGateway, type AuthClient } from './auth.gateway.js';
 import { clientCredentials } from './client.credentials.js';
+import type { AuthConnectionConfig } from './auth.connection.config.js';
 
 export interface AuthConnectionOptions {
   address: string;
@@ -14,6 +15,23 @@ export interface AuthConnectionOptions {
   issuer: string;
   audience: string;
   clientOptions?: GrpcClientOptions;
+}
+
+/** The connection options a service's config (authConnectionConfig) describes. */
+export function authConnectionOptions(
+  config: AuthConnectionConfig,
+  scopes: string[],
+  clientOptions: GrpcClientOptions = {},
+): AuthConnectionOptions {
+  return {
+    address: config.AUTH_GRPC_URL,
+    clientId: config.AUTH_CLIENT_ID,
+    clientSecret: config.AUTH_CLIENT_SECRET,
+    scopes,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    clientOptions,
+  };
 }
 
 export function connectToAuth(options: AuthConnectionOptions) {

@@ -7,4 +7,5 @@ export {
 } from './auth.gateway.js';
 export { MemberDirectory } from './member.directory.js';
 export { clientCredentials } from './client.credentials.js';
-export { connectToAuth, type AuthConnectionOptions } from './auth.connection.js';
+export { connectToAuth, authConnectionOptions, type AuthConnectionOptions } from './auth.connection.js';
+export { authConnectionConfig, type AuthConnectionConfig } from './auth.connection.config.js';

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '@family/config';
 import { openSql } from '@family/db';
 import { createLogger } from '@family/logger';
 import { installShutdown } from '@family/grpc-kit';
+import { Scopes, type Scope } from '@family/service-kit';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
 import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
@@ -29,11 +30,12 @@ async function main() {
   // Service credentials for this run only: each service gets a client at auth with what it may do.
   const secret = () => randomBytes(24).toString('base64url');
   const credentials = { expense: secret(), goals: secret(), notification: secret(), bff: secret() };
+  const client = (id: keyof typeof credentials, ...scopes: Scope[]) => `${id}:${credentials[id]}:${scopes.join(' ')}`;
   const serviceClients = [
-    `expense:${credentials.expense}:auth:read events:write`,
-    `goals:${credentials.goals}:auth:read events:write`,
-    `notification:${credentials.notification}:auth:read expense:read goals:read`,
-    `bff:${credentials.bff}:notifications:deliver`,
+    client('expense', Scopes.AUTH_READ, Scopes.EVENTS_WRITE),
+    client('goals', Scopes.AUTH_READ, Scopes.EVENTS_WRITE),
+    client('notification', Scopes.AUTH_READ, Scopes.EXPENSE_READ, Scopes.GOALS_READ),
+    client('bff', Scopes.NOTIFICATIONS_DELIVER),
   ].join(',');
 
   // Producers learn the notification service's fixed address up front; their relays retry until it
@@ -45,7 +47,7 @@ async function main() {
       AUTH_GRPC_HOST: config.HOST,
       AUTH_GRPC_PORT: String(config.AUTH_GRPC_PORT),
       AUTH_SERVICE_CLIENTS: [env.AUTH_SERVICE_CLIENTS, serviceClients].filter(Boolean).join(','),
-      NOTIFICATION_GRPC_URL: notificationUrl,
+      EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
     }),
     sql,
     logger: logger.child({ service: 'auth' }),
@@ -59,7 +61,7 @@ async function main() {
       AUTH_GRPC_URL: authUrl,
       AUTH_CLIENT_ID: 'expense',
       AUTH_CLIENT_SECRET: credentials.expense,
-      NOTIFICATION_GRPC_URL: notificationUrl,
+      EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
     }),
     sql,
     logger: logger.child({ service: 'expense' }),
@@ -73,8 +75,8 @@ async function main() {
       AUTH_GRPC_URL: authUrl,
       AUTH_CLIENT_ID: 'goals',
       AUTH_CLIENT_SECRET: credentials.goals,
-      NOTIFICATION_GRPC_URL: notificationUrl,
-      EXPENSE_GRPC_URL: expenseUrl,
+      // The expense service records purchases paid from a jar, and wants nothing else.
+      EVENT_SUBSCRIBERS: `notification=${notificationUrl},expense=${expenseUrl}[jar.spent]`,
     }),
     sql,
     logger: logger.child({ service: 'goals' }),

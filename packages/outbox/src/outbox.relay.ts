@@ -1,190 +1,134 @@
-// Delivers outbox rows to their subscribers. Safe with several replicas: rows are claimed with
-// FOR UPDATE SKIP LOCKED and leased by moving available_at forward, and delivery happens outside any
-// transaction. Delivery is at-least-once; subscribers deduplicate by event id.
-import { sql, type Kysely } from 'kysely';
-import { DomainEvent } from '@family/contracts/events/v1/events';
+// Delivers a producer's event log to each configured subscriber independently: one PeriodicTask per
+// subscriber (its own cursor, lease, retries and parked events), plus one that deletes events past
+// retention once every subscriber has passed them. Safe with several replicas; at-least-once.
+import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 import type { Logger } from '@family/logger';
+import { PeriodicTask } from '@family/service-kit';
 import type { OutboxDatabase } from './outbox.js';
+import { relayMetrics } from './relay.metrics.js';
+import { SubscriberDelivery, type OutboxSubscriber } from './subscriber.delivery.js';
+import { listParked, requestRedrive, type ParkedEvent } from './parked.events.js';
+import { pruneEventLog } from './event.log.retention.js';
 
-export interface OutboxSubscriber {
-  name: string;
-  /** Resolves when the subscriber acknowledged every event; throws to have them retried. */
-  deliver(events: DomainEvent[]): Promise<void>;
-}
+export type { OutboxSubscriber } from './subscriber.delivery.js';
 
 export interface OutboxRelayOptions {
   db: Kysely<any>;
   subscribers: OutboxSubscriber[];
   logger: Logger;
+  /** Names the producer in metrics and task names ('auth', 'expense', …). */
+  producer?: string;
   batchSize?: number;
   pollIntervalMs?: number;
+  /** How long a relay owns a subscriber without renewing; must exceed one delivery call's deadline. */
   leaseMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** Delivered rows older than this are deleted. */
+  /** Failed attempts after which an event is parked for that subscriber (OUTBOX_MAX_ATTEMPTS). */
+  maxAttempts?: number;
+  /** Acknowledged events are kept this long (OUTBOX_RETENTION_DAYS), then deleted. */
   retentionMs?: number;
-}
-
-interface ClaimedRow {
-  id: string;
-  subscriber: string;
-  payload: Uint8Array;
-  attempts: number;
+  cleanupIntervalMs?: number;
+  registry?: Registry | undefined;
 }
 
 export class OutboxRelay {
   private readonly db: Kysely<OutboxDatabase>;
-  private readonly subscribers: Map<string, OutboxSubscriber>;
-  private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
-  private readonly leaseMs: number;
-  private readonly retryBaseMs: number;
-  private readonly retryMaxMs: number;
+  private readonly deliveries = new Map<string, SubscriberDelivery>();
+  private readonly tasks = new Map<string, PeriodicTask>();
+  private readonly cleanup: PeriodicTask;
   private readonly retentionMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private again = false;
-  private lastCleanup = 0;
 
-  constructor(private readonly options: OutboxRelayOptions) {
+  constructor(options: OutboxRelayOptions) {
     this.db = options.db as Kysely<OutboxDatabase>;
-    this.subscribers = new Map(options.subscribers.map((s) => [s.name, s]));
-    this.batchSize = options.batchSize ?? 100;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.leaseMs = options.leaseMs ?? 30_000;
-    this.retryBaseMs = options.retryBaseMs ?? 1000;
-    this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000;
-    this.retentionMs = options.retentionMs ?? 24 * 3600_000;
+    const producer = options.producer ?? 'outbox';
+    const metrics = options.registry ? relayMetrics(options.registry) : undefined;
+    const settings = {
+      producer,
+      batchSize: options.batchSize ?? 100,
+      leaseMs: options.leaseMs ?? 30_000,
+      retryBaseMs: options.retryBaseMs ?? 1000,
+      retryMaxMs: options.retryMaxMs ?? 5 * 60_000,
+      maxAttempts: options.maxAttempts ?? 8,
+    };
+    this.retentionMs = options.retentionMs ?? 30 * 86_400_000;
+    for (const subscriber of options.subscribers) {
+      if (this.deliveries.has(subscriber.name)) throw new Error(`subscriber '${subscriber.name}' is listed twice`);
+      const logger = options.logger.child({ subscriber: subscriber.name });
+      const delivery = new SubscriberDelivery(this.db, subscriber, settings, logger, metrics);
+      this.deliveries.set(subscriber.name, delivery);
+      this.tasks.set(
+        subscriber.name,
+        new PeriodicTask({
+          name: `outbox-relay:${producer}:${subscriber.name}`,
+          intervalMs: options.pollIntervalMs ?? 1000,
+          run: () => delivery.run(),
+          logger,
+          registry: options.registry,
+        }),
+      );
+    }
+    this.cleanup = new PeriodicTask({
+      name: `outbox-retention:${producer}`,
+      intervalMs: options.cleanupIntervalMs ?? 10 * 60_000,
+      run: async () => void (await this.pruneRetained()),
+      logger: options.logger,
+      registry: options.registry,
+    });
   }
 
   get subscriberNames(): string[] {
-    return [...this.subscribers.keys()];
+    return [...this.deliveries.keys()];
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    for (const task of this.tasks.values()) task.start();
+    this.cleanup.start();
   }
 
-  /** Asks for a pass soon (after new rows were written). */
+  /** Wakes every subscriber's loop (after new events were written). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    for (const task of this.tasks.values()) task.kick();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await Promise.all([...this.tasks.values(), this.cleanup].map((t) => t.stop()));
+    await Promise.all([...this.deliveries.values()].map((d) => d.releaseLease()));
   }
 
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.loop().finally(() => {
-        this.running = undefined;
-      });
-    }, delay);
+  /** Runs one pass for each subscriber (or the one named) and waits for it; for tests and tools. */
+  async runOnce(subscriber?: string): Promise<void> {
+    const tasks = subscriber ? [this.task(subscriber)] : [...this.tasks.values()];
+    await Promise.all(tasks.map((t) => t.runNow()));
   }
 
-  private async loop(): Promise<void> {
-    let delivered = 0;
-    try {
-      do {
-        this.again = false;
-        delivered = await this.runOnce();
-      } while (!this.stopped && (delivered >= this.batchSize || this.again));
-      await this.cleanup();
-    } catch (err) {
-      this.options.logger.error({ err }, 'outbox relay pass failed');
-    }
-    this.schedule(this.pollIntervalMs);
+  /**
+   * Asks for the subscriber's parked events (all, or those with the given event ids) to be delivered
+   * again, and wakes its loop. Resolves to how many were queued; one that fails again stays parked.
+   */
+  async redrive(subscriber: string, eventIds?: readonly string[]): Promise<number> {
+    const task = this.task(subscriber);
+    const queued = await requestRedrive(this.db, subscriber, eventIds);
+    task.kick();
+    return queued;
   }
 
-  /** One pass: claim a batch, deliver it per subscriber, record the outcome. Returns rows claimed. */
-  async runOnce(): Promise<number> {
-    const names = this.subscriberNames;
-    if (names.length === 0) return 0;
-    const leaseUntil = new Date(Date.now() + this.leaseMs);
-    const claimed = await this.db.transaction().execute(async (trx) => {
-      const ids = await trx
-        .selectFrom('outbox')
-        .select('id')
-        .where('delivered_at', 'is', null)
-        .where('available_at', '<=', sql<Date>`now()`)
-        .where('subscriber', 'in', names)
-        .orderBy('id')
-        .limit(this.batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      if (ids.length === 0) return [] as ClaimedRow[];
-      return trx
-        .updateTable('outbox')
-        .set({ available_at: leaseUntil, attempts: sql`attempts + 1` })
-        .where(
-          'id',
-          'in',
-          ids.map((r) => r.id),
-        )
-        .returning(['id', 'subscriber', 'payload', 'attempts'])
-        .execute();
+  async parked(subscriber?: string): Promise<ParkedEvent[]> {
+    return listParked(this.db, subscriber);
+  }
+
+  /** Deletes events past retention that every configured subscriber has acknowledged or parked. */
+  async pruneRetained(): Promise<number> {
+    return pruneEventLog(this.db, {
+      subscribers: this.subscriberNames,
+      olderThan: new Date(Date.now() - this.retentionMs),
     });
-    if (claimed.length === 0) return 0;
-
-    const bySubscriber = new Map<string, ClaimedRow[]>();
-    for (const row of claimed.sort((a, b) => (a.id < b.id ? -1 : 1))) {
-      const list = bySubscriber.get(row.subscriber) ?? [];
-      list.push(row);
-      bySubscriber.set(row.subscriber, list);
-    }
-    await Promise.all([...bySubscriber].map(([name, rows]) => this.deliver(name, rows)));
-    return claimed.length;
   }
 
-  private async deliver(name: string, rows: ClaimedRow[]): Promise<void> {
-    const subscriber = this.subscribers.get(name)!;
-    const ids = rows.map((r) => r.id);
-    try {
-      await subscriber.deliver(rows.map((r) => DomainEvent.decode(r.payload)));
-      await this.db
-        .updateTable('outbox')
-        .set({ delivered_at: sql`now()`, last_error: null })
-        .where('id', 'in', ids)
-        .execute();
-    } catch (err) {
-      const attempts = Math.max(...rows.map((r) => r.attempts));
-      const delay = this.backoff(attempts);
-      this.options.logger.warn(
-        { err, subscriber: name, events: rows.length, attempts, retryInMs: delay },
-        'outbox delivery failed',
-      );
-      await this.db
-        .updateTable('outbox')
-        .set({
-          available_at: new Date(Date.now() + delay),
-          last_error: String((err as Error)?.message ?? err).slice(0, 500),
-        })
-        .where('id', 'in', ids)
-        .execute();
-    }
-  }
-
-  /** Exponential backoff (base doubling per attempt, capped) with jitter over the upper half. */
-  private backoff(attempts: number): number {
-    const ceiling = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempts - 1, 20));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-  }
-
-  private async cleanup(): Promise<void> {
-    if (Date.now() - this.lastCleanup < 60_000) return;
-    this.lastCleanup = Date.now();
-    await this.db
-      .deleteFrom('outbox')
-      .where('delivered_at', '<', new Date(Date.now() - this.retentionMs))
-      .execute();
+  private task(subscriber: string): PeriodicTask {
+    const task = this.tasks.get(subscriber);
+    if (!task) throw new Error(`'${subscriber}' is not a configured event subscriber`);
+    return task;
   }
 }

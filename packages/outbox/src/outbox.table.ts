@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * The outbox table: one row per (event, subscriber), so each subscriber acknowledges on its own.
+ * The former outbox table: one row per (event, subscriber). Kept only so that producers' shipped
+ * migrations (0002_outbox) replay on a fresh database; `migrateOutboxToEventLog` replaces it.
  * `available_at` is both the retry time and the claim lease: a relay that claims a row pushes it
  * into the future, so other replicas skip it until the lease runs out.
  */

@@ -1,46 +1,64 @@
+// Writes domain events to the producer's event log inside the caller's transaction: each event once,
+// whoever subscribes to it (now or later).
 import type { ColumnType, Generated, Kysely } from 'kysely';
 import { DomainEvent } from '@family/contracts/events/v1/events';
-import { newId } from '@family/db';
 
-export interface OutboxTable {
-  id: string;
+export interface EventLogTable {
+  position: Generated<number>;
+  /** xid8, read as text. */
+  xid: Generated<string>;
   event_id: string;
-  subscriber: string;
   event_type: string;
   payload: Uint8Array;
-  attempts: Generated<number>;
-  available_at: ColumnType<Date, Date | undefined, Date>;
-  delivered_at: ColumnType<Date | null, never, Date | null>;
-  last_error: ColumnType<string | null, never, string | null>;
   created_at: ColumnType<Date, never, never>;
 }
 
-export interface OutboxDatabase {
-  outbox: OutboxTable;
+export interface EventSubscriptionTable {
+  subscriber: string;
+  cursor_xid: ColumnType<string, string | undefined, string>;
+  cursor_position: ColumnType<number, number | undefined, number>;
+  attempts: Generated<number>;
+  retry_at: ColumnType<Date | null, never, Date | null>;
+  last_error: ColumnType<string | null, never, string | null>;
+  lease_owner: ColumnType<string | null, never, string | null>;
+  lease_until: ColumnType<Date | null, never, Date | null>;
+  acknowledged_at: ColumnType<Date | null, never, Date | null>;
+  created_at: ColumnType<Date, never, never>;
 }
 
-/** Writes events inside the caller's transaction, one row per configured subscriber. */
+export interface EventParkedTable {
+  subscriber: string;
+  position: number;
+  xid: string;
+  event_id: string;
+  event_type: string;
+  payload: Uint8Array;
+  attempts: number;
+  last_error: string | null;
+  parked_at: ColumnType<Date, Date | undefined, Date>;
+  redrive_requested_at: ColumnType<Date | null, never, Date | null>;
+}
+
+export interface OutboxDatabase {
+  event_log: EventLogTable;
+  event_subscriptions: EventSubscriptionTable;
+  event_parked: EventParkedTable;
+}
+
 export class Outbox {
-  constructor(
-    readonly subscribers: readonly string[],
-    private readonly onEnqueued: () => void = () => undefined,
-  ) {}
+  /** `onEnqueued` wakes the relay (usually `() => relay.kick()`). */
+  constructor(private readonly onEnqueued: () => void = () => undefined) {}
 
   async enqueue(trx: Kysely<any>, events: DomainEvent[]): Promise<void> {
-    if (events.length === 0 || this.subscribers.length === 0) return;
-    const rows = events.flatMap((event) => {
-      const payload = DomainEvent.encode(event).finish();
-      return this.subscribers.map((subscriber) => ({
-        id: newId(),
-        event_id: event.id,
-        subscriber,
-        event_type: event.type,
-        payload,
-      }));
-    });
-    await (trx as Kysely<OutboxDatabase>).insertInto('outbox').values(rows).execute();
-    // The relay is woken after the caller's transaction commits (microtask later at the earliest);
-    // if it wakes too soon it simply finds nothing and the next poll picks the rows up.
+    if (events.length === 0) return;
+    const rows = events.map((event) => ({
+      event_id: event.id,
+      event_type: event.type,
+      payload: DomainEvent.encode(event).finish(),
+    }));
+    await (trx as Kysely<OutboxDatabase>).insertInto('event_log').values(rows).execute();
+    // The relay is woken after the caller's transaction commits (a macrotask later at the earliest);
+    // if it wakes too soon it finds nothing yet and the next poll picks the events up.
     setImmediate(this.onEnqueued);
   }
 }

@@ -56,6 +56,14 @@ export function isCurrency(code: string): boolean {
   return accepted.has(code);
 }
 
+/**
+ * Whether stored or reported amounts in this currency can be read: accepted, or withdrawn (an old
+ * bank transaction, an event from a family whose currency has since been replaced).
+ */
+export function isKnownCurrency(code: string): boolean {
+  return accepted.has(code) || retired.has(code);
+}
+
 /** The withdrawn code, with what replaced it; undefined when the code was never withdrawn. */
 export function retiredCurrency(code: string): RetiredCurrency | undefined {
   return retired.get(code);
@@ -140,8 +148,8 @@ export function parseMajor(text: string, code: string): number {
 const FORMAT_CACHE_LIMIT = 500;
 const formats = new Map<string, Intl.NumberFormat>();
 
-function displayFormat(locale: string | undefined, code: string, exponent: number): Intl.NumberFormat {
-  const key = `${locale ?? ''}|${code}`;
+function displayFormat(locale: string, code: string, exponent: number): Intl.NumberFormat {
+  const key = `${locale}|${code}`;
   let format = formats.get(key);
   if (!format) {
     const options = {
@@ -167,7 +175,7 @@ function displayFormat(locale: string | undefined, code: string, exponent: numbe
  * locale, the number of decimals from the table ("€12.50", "HUF 123.45", "¥500"). Never throws: an
  * unknown code shows as "<minor units> <code>".
  */
-export function formatMoney(amountMinor: number | bigint, code: string, locale?: string): string {
+export function formatMoney(amountMinor: number | bigint, code: string, locale = 'en'): string {
   if (!code) return String(amountMinor);
   const exponent = accepted.get(code)?.exponent ?? retired.get(code)?.exponent;
   if (exponent === undefined || (typeof amountMinor === 'number' && !Number.isSafeInteger(amountMinor))) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env } from '@family/config';
+import { eventLogConfig } from '@family/outbox';
 
 export const authConfigSchema = z.object({
   AUTH_GRPC_HOST: z.string().default('0.0.0.0'),
@@ -31,10 +32,8 @@ export const authConfigSchema = z.object({
   APPLE_JWKS_URL: z.url().default('https://appleid.apple.com/auth/keys'),
   APPLE_ISSUERS: env.list('https://appleid.apple.com'),
   APPLE_CLIENT_IDS: env.list(),
-  /** Event subscribers: set the address of each service that should receive auth's events. */
-  NOTIFICATION_GRPC_URL: env.string(),
-  GAMIFICATION_GRPC_URL: env.string(),
-  OUTBOX_POLL_MS: env.int(1000, 10),
+  /** Event log: EVENT_SUBSCRIBERS, OUTBOX_POLL_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_RETENTION_DAYS. */
+  ...eventLogConfig,
   /** Prometheus metrics (gRPC call durations) at http://host:METRICS_PORT/metrics; 0 turns it off. */
   METRICS_PORT: env.port(9464),
   LOG_LEVEL: env.logLevel(),

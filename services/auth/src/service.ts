@@ -2,8 +2,9 @@
 // starts the gRPC server and the outbox relay. main.ts and the local launcher both call this.
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
-import { Outbox, OutboxRelay, grpcSubscribers } from '@family/outbox';
+import { openEventLog, type OutboxRelay } from '@family/outbox';
 import { ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
+import { PeriodicTask, Scopes } from '@family/service-kit';
 import type { AuthConfig } from './config.js';
 import type { AuthDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
@@ -20,8 +21,6 @@ import { SocialVerifier } from './app/social.verifier.js';
 import { Accounts } from './app/accounts.js';
 import { Families } from './app/families.js';
 import { createAuthServer } from './server.js';
-
-export const EVENTS_SCOPE = 'events:write';
 
 export interface RunningAuthService {
   port: number;
@@ -76,23 +75,19 @@ export async function startAuthService(input: {
     serviceTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
   });
 
-  // Event subscribers are the services whose addresses are configured; auth signs its own token.
+  // Event subscribers come from EVENT_SUBSCRIBERS; auth signs its own token.
   const ownToken = new ServiceTokenSource(async () => {
-    const t = await issuer.serviceToken('auth', [EVENTS_SCOPE]);
+    const t = await issuer.serviceToken('auth', [Scopes.EVENTS_WRITE]);
     return { accessToken: t.token, expiresIn: t.expiresIn };
   });
-  const subscribers = grpcSubscribers(
-    { notification: config.NOTIFICATION_GRPC_URL, gamification: config.GAMIFICATION_GRPC_URL },
-    () => ownToken.get(),
-    input.metrics ? { metrics: input.metrics } : {},
-  );
-  const relay = new OutboxRelay({
+  const { outbox, relay } = openEventLog({
     db,
-    subscribers,
-    logger: logger.child({ component: 'outbox' }),
-    pollIntervalMs: config.OUTBOX_POLL_MS,
+    producer: 'auth',
+    config,
+    token: () => ownToken.get(),
+    logger,
+    metrics: input.metrics,
   });
-  const outbox = new Outbox(relay.subscriberNames, () => relay.kick());
 
   const deps = {
     db,
@@ -137,10 +132,16 @@ export async function startAuthService(input: {
   });
   const port = await grpc.listen(config.AUTH_GRPC_HOST, config.AUTH_GRPC_PORT);
   relay.start();
-  const rotation = setInterval(() => {
-    keys.ensureCurrent().catch((err) => logger.error({ err }, 'signing key rotation failed'));
-  }, 3600_000);
-  rotation.unref();
+  // The current key was just ensured; the hourly check rotates it once it is due.
+  const rotation = new PeriodicTask({
+    name: 'signing-key-rotation',
+    intervalMs: 3600_000,
+    run: () => keys.ensureCurrent(),
+    runAtStart: false,
+    logger,
+    registry: input.metrics?.registry,
+  });
+  rotation.start();
   logger.info({ port }, 'auth service listening');
 
   return {
@@ -151,7 +152,7 @@ export async function startAuthService(input: {
     relay,
     verifier,
     async stop() {
-      clearInterval(rotation);
+      await rotation.stop();
       await grpc.shutdown();
       await relay.stop();
     },

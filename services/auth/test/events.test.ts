@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { createServer, ServerError, Status, type Server } from 'nice-grpc';
-import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
+import { EventConsumerServiceDefinition } from '@family/contracts/events/v1/consumer';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { Role } from '@family/contracts/common/v1/common';
 import { TokenVerifier, requireScope, type Caller } from '@family/grpc-kit';
 import { partialImplementation, waitFor } from '@family/testing';
+import { Scopes } from '@family/service-kit';
 import { bearer, email, PASSWORD, startTestAuth, type AuthHarness } from './auth.harness.js';
 
-/** A real NotificationService on port 0 that records what it is sent and can fail on demand. */
+/** A real EventConsumerService on port 0 that records what it is sent and can fail on demand. */
 async function startSubscriber() {
   const received: { events: DomainEvent[]; authorization: string | undefined }[] = [];
   let failNext = 0;
@@ -22,7 +23,7 @@ async function startSubscriber() {
       return { accepted: req.events.length };
     },
   });
-  server.add(NotificationServiceDefinition, impl);
+  server.add(EventConsumerServiceDefinition, impl);
   const port = await server.listen('127.0.0.1:0');
   return {
     address: `127.0.0.1:${port}`,
@@ -38,7 +39,7 @@ describe('auth events through the outbox', () => {
 
   before(async () => {
     subscriber = await startSubscriber();
-    h = await startTestAuth({ NOTIFICATION_GRPC_URL: subscriber.address, OUTBOX_POLL_MS: '50' });
+    h = await startTestAuth({ EVENT_SUBSCRIBERS: `notification=${subscriber.address}`, OUTBOX_POLL_MS: '50' });
   });
   after(async () => {
     await h.stop();
@@ -80,7 +81,7 @@ describe('auth events through the outbox', () => {
       audience: h.config.JWT_AUDIENCE,
     });
     const caller: Caller = await verifier.verify(authorization.replace('Bearer ', ''));
-    expect(requireScope(caller, 'events:write').clientId).to.equal('auth');
+    expect(requireScope(caller, Scopes.EVENTS_WRITE).clientId).to.equal('auth');
   });
 
   it('retries a subscriber that is down until it acknowledges, delivering each event once', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Status } from 'nice-grpc';
 import { expectGrpcError } from '@family/testing';
+import { Scopes } from '@family/service-kit';
 import { bearer, email, PASSWORD, startTestAuth, type AuthHarness } from './auth.harness.js';
 
 describe('AuthService UpdateMe', () => {
@@ -128,7 +129,7 @@ describe('AuthService UpdateMe', () => {
     const token = await h.client.issueServiceToken({
       clientId: 'notification',
       clientSecret: 'notification-secret-1',
-      scopes: ['auth:read'],
+      scopes: [Scopes.AUTH_READ],
     });
     const { users } = await h.client.batchGetUsers({ userIds: [userId] }, bearer(token.accessToken));
     expect(users).to.have.length(1);

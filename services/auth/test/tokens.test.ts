@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { Status } from 'nice-grpc';
 import { SocialProvider } from '@family/contracts/auth/v1/auth';
 import { expectGrpcError, forgedTokens, signWith } from '@family/testing';
+import { Scopes } from '@family/service-kit';
 import { bearer, email, PASSWORD, startTestAuth, type AuthHarness } from './auth.harness.js';
 
 async function privateKeyRow(h: AuthHarness, kid: string): Promise<JWK> {
@@ -59,7 +60,7 @@ describe('AuthService tokens and keys', () => {
         clientSecret: 'scheduler-secret-1',
         scopes: [],
       });
-      expect(token.scopes).to.deep.equal(['auth:read']);
+      expect(token.scopes).to.deep.equal([Scopes.AUTH_READ]);
       const users = await h.client.batchGetUsers({ userIds: [r.user!.id] }, bearer(token.accessToken));
       expect(users.users.map((u) => u.displayName)).to.deep.equal(['Pat']);
     });
@@ -79,7 +80,7 @@ describe('AuthService tokens and keys', () => {
         h.client.issueServiceToken({
           clientId: 'scheduler',
           clientSecret: 'scheduler-secret-1',
-          scopes: ['auth:admin'],
+          scopes: [Scopes.AUTH_ADMIN],
         }),
         Status.PERMISSION_DENIED,
         'SCOPE_NOT_ALLOWED',
@@ -120,7 +121,7 @@ describe('AuthService tokens and keys', () => {
     const ops = await h.client.issueServiceToken({
       clientId: 'ops',
       clientSecret: 'ops-secret-1',
-      scopes: ['auth:admin'],
+      scopes: [Scopes.AUTH_ADMIN],
     });
     const { kid } = await h.client.rotateSigningKey({}, bearer(ops.accessToken));
     const after = (await h.client.getJwks({})).keys.map((k) => k.kid);

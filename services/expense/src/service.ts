@@ -3,12 +3,11 @@
 // outbox relay and the recurring-expense scheduler. main.ts, the local launcher and tests call this.
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
-import { Outbox, OutboxRelay, grpcSubscribers } from '@family/outbox';
+import { openEventLog, type OutboxRelay } from '@family/outbox';
 import type { GrpcMetrics, TokenVerifier } from '@family/grpc-kit';
 import type { ExpenseConfig } from './config.js';
 import type { ExpenseDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
-import { FamiliesStore } from './store/families.store.js';
 import { CategoriesStore } from './store/categories.store.js';
 import { ExpensesStore } from './store/expenses.store.js';
 import { FxRatesStore } from './store/fx-rates.store.js';
@@ -17,11 +16,10 @@ import { BudgetsStore } from './store/budgets.store.js';
 import { LimitsStore } from './store/limits.store.js';
 import { ProcessedEventsStore } from './store/events.store.js';
 import { RecurringStore } from './store/recurring.store.js';
-import { MemberDirectory, connectToAuth } from '@family/auth-client';
-import { FamilyDirectory } from './app/family.directory.js';
-import { Access } from './app/access.js';
+import { MemberDirectory, authConnectionOptions, connectToAuth } from '@family/auth-client';
+import { Access, FamilyDirectory, KyselyFamilySettingsStore, Scopes } from '@family/service-kit';
 import { ExpenseApp } from './app/expense.app.js';
-import { SCOPE_AUTH_READ, SCOPE_EVENTS_WRITE } from './app/scopes.js';
+import { DefaultCategories } from './app/default-categories.js';
 import { createExpenseServer } from './server.js';
 
 export interface RunningExpenseService {
@@ -52,40 +50,30 @@ export async function startExpenseService(input: {
     serviceToken,
     gateway: auth,
     verifier,
-  } = connectToAuth({
-    address: config.AUTH_GRPC_URL,
-    clientId: config.AUTH_CLIENT_ID,
-    clientSecret: config.AUTH_CLIENT_SECRET,
-    scopes: [SCOPE_AUTH_READ, SCOPE_EVENTS_WRITE],
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    clientOptions,
-  });
+  } = connectToAuth(authConnectionOptions(config, [Scopes.AUTH_READ, Scopes.EVENTS_WRITE], clientOptions));
 
-  const subscribers = grpcSubscribers(
-    { notification: config.NOTIFICATION_GRPC_URL, gamification: config.GAMIFICATION_GRPC_URL },
-    () => serviceToken.get(),
-    clientOptions,
-  );
-  const relay = new OutboxRelay({
+  const { outbox, relay } = openEventLog({
     db,
-    subscribers,
-    logger: logger.child({ component: 'outbox' }),
-    pollIntervalMs: config.OUTBOX_POLL_MS,
+    producer: 'expense',
+    config,
+    token: () => serviceToken.get(),
+    logger,
+    metrics: input.metrics,
   });
-  const outbox = new Outbox(relay.subscriberNames, () => relay.kick());
 
-  const familiesStore = new FamiliesStore(db);
   const categories = new CategoriesStore(db);
-  const families = new FamilyDirectory({ db, families: familiesStore, categories, fetch: (ids) => auth.families(ids) });
-  const members = new MemberDirectory((familyId, token) => auth.members(familyId, token), config.MEMBER_CACHE_MS);
+  const families = new FamilyDirectory({
+    store: new KyselyFamilySettingsStore(db),
+    fetchFamilies: (ids) => auth.families(ids),
+    members: new MemberDirectory((familyId, token) => auth.members(familyId, token), config.MEMBER_CACHE_MS),
+  });
   const app = new ExpenseApp(
     {
       db,
       outbox,
-      access: new Access(families, members),
+      access: new Access(families),
       families,
-      familiesStore,
+      defaultCategories: new DefaultCategories(categories),
       categories,
       expenses: new ExpensesStore(db),
       fxRates: new FxRatesStore(db),
@@ -97,6 +85,7 @@ export async function startExpenseService(input: {
       now,
     },
     logger,
+    { schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS, registry: input.metrics?.registry },
   );
 
   const grpc = createExpenseServer({
@@ -107,7 +96,7 @@ export async function startExpenseService(input: {
   });
   const port = await grpc.listen(config.EXPENSE_GRPC_HOST, config.EXPENSE_GRPC_PORT);
   relay.start();
-  app.scheduler.start(config.SCHEDULER_INTERVAL_MS);
+  app.scheduler.start();
   logger.info({ port }, 'expense service listening');
 
   return {

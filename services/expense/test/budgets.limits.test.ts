@@ -22,7 +22,10 @@ describe('ExpenseService budgets and spending limits', () => {
   before(async () => {
     subscriber = await startSubscriber();
     auth = await startTestAuth();
-    h = await startTestExpense(auth, { NOTIFICATION_GRPC_URL: subscriber.address, OUTBOX_POLL_MS: '50' });
+    h = await startTestExpense(auth, {
+      EVENT_SUBSCRIBERS: `notification=${subscriber.address}`,
+      OUTBOX_POLL_MS: '50',
+    });
   });
   after(async () => {
     await h.stop();

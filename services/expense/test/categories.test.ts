@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { Status } from 'nice-grpc';
 import { expectGrpcError } from '@family/testing';
+import { silentLogger } from '@family/logger';
+import { startExpenseService } from '../src/index.js';
 import {
   household,
   startTestAuth,
@@ -49,6 +51,40 @@ describe('ExpenseService categories', () => {
     const dining = a.categories.find((c) => c.name === 'Dining')!;
     expect(a.categories.filter((c) => c.parentId === dining.id).map((c) => c.name)).to.include('Cafes');
     expect(h.service.families.fetchCount).to.be.greaterThan(0);
+  });
+
+  it('seeds defaults as an explicit step: once, under concurrent calls and replicas, never on reading the caller', async () => {
+    const f = await household(auth);
+    const count = () =>
+      h.service.app.deps.db
+        .selectFrom('categories')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('family_id', '=', f.familyId)
+        .executeTakeFirstOrThrow()
+        .then((r) => Number(r.n));
+    // Knowing who the caller is (and reading their expenses) writes no categories.
+    await h.client.listExpenses({ familyId: f.familyId }, f.asParent);
+    expect(await count()).to.equal(0);
+    // A second replica over the same schema seeds at the same time as this one: one of them does.
+    const second = await startExpenseService({ config: h.config, sql: h.sql, logger: silentLogger() });
+    try {
+      const seeds = () => h.service.app.deps.defaultCategories.seedCount + second.app.deps.defaultCategories.seedCount;
+      const before = seeds();
+      await Promise.all([
+        h.service.app.deps.defaultCategories.ensure(f.familyId),
+        h.service.app.deps.defaultCategories.ensure(f.familyId),
+        second.app.deps.defaultCategories.ensure(f.familyId),
+        h.client.listCategories({ familyId: f.familyId }, f.asChild),
+      ]);
+      expect(seeds() - before).to.equal(1);
+      const seeded = await count();
+      expect(seeded).to.be.greaterThan(14);
+      await second.app.deps.defaultCategories.ensure(f.familyId);
+      await h.client.createExpense({ familyId: f.familyId, amountMinor: 100, description: 'Gum' }, f.asParent);
+      expect(await count()).to.equal(seeded);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('pages through categories with a cursor', async () => {

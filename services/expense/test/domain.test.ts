@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { addMonthsClamped, periodContaining, todayIn } from '../src/domain/calendar.days.js';
-import { allocate, convert, formatMinor, impliedRate, parseMajor, parseRate } from '../src/domain/money.rules.js';
+import { addMonthsClamped, periodContaining, dayIn } from '@family/service-kit/calendar';
+import { allocate, convert, impliedRate, parseRate } from '../src/domain/money.rules.js';
 import { firstIndexOnOrAfter, nextDates, occurrence, type Schedule } from '../src/domain/recurrence.rules.js';
 import { csvRow, parseCsv, escapeFormula, unescapeFormula } from '../src/domain/csv.format.js';
 import { budgetStatus } from '../src/domain/budget.rules.js';
@@ -27,13 +27,12 @@ describe('expense domain rules', () => {
       expect(allocate(10, [0, 0])).to.deep.equal([10, 0]);
     });
 
-    it('formats and parses major units per currency', () => {
-      expect(formatMinor(1234, 'EUR')).to.equal('12.34');
-      expect(formatMinor(5, 'EUR')).to.equal('0.05');
-      expect(formatMinor(1500, 'JPY')).to.equal('1500');
-      expect(parseMajor('12.5', 'EUR')).to.equal(1250);
-      expect(parseMajor('12.505', 'EUR')).to.equal(undefined);
-      expect(parseMajor('1.5', 'JPY')).to.equal(undefined);
+    it('converts with the ISO 4217 exponents, not ICU’s (HUF has fillér, IQD three decimals)', () => {
+      // 100.00 EUR at 400 HUF per EUR is 40 000.00 HUF; ICU would count whole forints.
+      expect(convert(10000, 'EUR', 'HUF', parseRate('400')!)).to.equal(4_000_000);
+      expect(convert(100, 'IQD', 'EUR', parseRate('0.0007')!)).to.equal(0);
+      expect(convert(1_000_000, 'IQD', 'EUR', parseRate('0.0007')!)).to.equal(70);
+      expect(impliedRate(4_000_000, 'HUF', 10000, 'EUR')).to.equal('0.0025');
     });
   });
 
@@ -41,9 +40,9 @@ describe('expense domain rules', () => {
     const monthly: Schedule = { frequency: 'MONTHLY', interval: 1, startOn: '2024-01-31', endOn: null };
 
     it('reads today in the family zone', () => {
-      expect(todayIn('Europe/Berlin', new Date('2024-01-31T23:30:00Z'))).to.equal('2024-02-01');
-      expect(todayIn('America/Los_Angeles', new Date('2024-01-31T05:00:00Z'))).to.equal('2024-01-30');
-      expect(todayIn('Pacific/Kiritimati', new Date('2024-01-31T12:00:00Z'))).to.equal('2024-02-01');
+      expect(dayIn('Europe/Berlin', new Date('2024-01-31T23:30:00Z'))).to.equal('2024-02-01');
+      expect(dayIn('America/Los_Angeles', new Date('2024-01-31T05:00:00Z'))).to.equal('2024-01-30');
+      expect(dayIn('Pacific/Kiritimati', new Date('2024-01-31T12:00:00Z'))).to.equal('2024-02-01');
     });
 
     it('clamps month ends and returns to the anchor day', () => {

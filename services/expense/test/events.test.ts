@@ -3,6 +3,7 @@ import { Status } from 'nice-grpc';
 import { expectGrpcError, waitFor } from '@family/testing';
 import { newEvent } from '@family/outbox';
 import { ExpenseSource } from '@family/contracts/common/v1/common';
+import { FxRateSource } from '@family/contracts/expense/v1/expense';
 import { requireScope, TokenVerifier } from '@family/grpc-kit';
 import {
   d,
@@ -24,7 +25,10 @@ describe('ExpenseService events', () => {
   before(async () => {
     subscriber = await startSubscriber();
     auth = await startTestAuth();
-    h = await startTestExpense(auth, { NOTIFICATION_GRPC_URL: subscriber.address, OUTBOX_POLL_MS: '50' });
+    h = await startTestExpense(auth, {
+      EVENT_SUBSCRIBERS: `notification=${subscriber.address}`,
+      OUTBOX_POLL_MS: '50',
+    });
     asGoals = await serviceToken(auth, 'goals', ['events:write']);
   });
   after(async () => {
@@ -116,6 +120,21 @@ describe('ExpenseService events', () => {
     expect(created.payload?.$case === 'expenseCreated' && created.payload.value.amount).to.deep.equal({
       amountMinor: 700,
       currency: 'EUR',
+    });
+  });
+
+  it('records a jar purchase in a currency the family has no rate for, labelled as having no rate', async () => {
+    const f = await household(auth);
+    const event = jarSpent(f, '0190a000-0000-7000-8000-000000000002');
+    if (event.payload?.$case === 'jarSpent') event.payload.value.amount = { amountMinor: 900, currency: 'USD' };
+    expect((await h.client.handleEvents({ events: [event] }, asGoals)).accepted).to.equal(1);
+    const [recorded] = await jarExpenses(f);
+    expect(recorded).to.include({
+      amountMinor: 900,
+      currency: 'USD',
+      baseAmountMinor: 900,
+      baseCurrency: 'EUR',
+      fxRateSource: FxRateSource.FX_RATE_SOURCE_UNAVAILABLE,
     });
   });
 

@@ -127,15 +127,15 @@ export function day(date: { year: number; month: number; day: number } | undefin
   return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
 }
 
-/** A real NotificationService on port 0 that records the events it is sent. */
+/** A real EventConsumerService on port 0 (as the notification service serves) that records the events it is sent. */
 export async function startSubscriber() {
   const { createServer } = await import('nice-grpc');
-  const { NotificationServiceDefinition } = await import('@family/contracts/notification/v1/notification');
+  const { EventConsumerServiceDefinition } = await import('@family/contracts/events/v1/consumer');
   const { partialImplementation } = await import('@family/testing');
   const received: import('@family/contracts/events/v1/events').DomainEvent[] = [];
   const server = createServer();
   server.add(
-    NotificationServiceDefinition,
+    EventConsumerServiceDefinition,
     partialImplementation({
       async handleEvents(req: { events: typeof received }) {
         received.push(...req.events);

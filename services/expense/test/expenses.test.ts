@@ -220,17 +220,17 @@ describe('ExpenseService expenses', () => {
           f.asChild,
         ),
         Status.PERMISSION_DENIED,
-        'OWN_EXPENSES_ONLY',
+        'OWN_ONLY',
       );
+      // A member of another family is as if they did not exist.
       const other = await household(auth);
-      const foreign = await expectGrpcError(
+      await expectGrpcError(
         h.client.createExpense(
           { familyId: f.familyId, memberId: other.child.memberId, amountMinor: 200, description: 'x' },
           f.asParent,
         ),
-        Status.INVALID_ARGUMENT,
+        Status.NOT_FOUND,
       );
-      expect(foreign.violations.map((v) => v.field)).to.deep.equal(['memberId']);
     });
 
     it("answers NOT_FOUND for another family's expenses and a sibling's expense seen by a child", async () => {
@@ -480,9 +480,14 @@ describe('ExpenseService expenses', () => {
       expect(paged).to.deep.equal(all);
     });
 
-    it("scopes a child's list to their own expenses, whatever member they ask for", async () => {
+    it("scopes a child's list to their own expenses and refuses another member's", async () => {
       expect(await list({}, 'asChild')).to.have.members(['Ice cream', 'Bus ticket']);
-      expect(await list({ memberId: f.parent.memberId }, 'asChild')).to.have.members(['Ice cream', 'Bus ticket']);
+      expect(await list({ memberId: f.child.memberId }, 'asChild')).to.have.members(['Ice cream', 'Bus ticket']);
+      await expectGrpcError(
+        h.client.listExpenses({ familyId: f.familyId, memberId: f.parent.memberId }, f.asChild),
+        Status.PERMISSION_DENIED,
+        'OWN_ONLY',
+      );
     });
   });
 });

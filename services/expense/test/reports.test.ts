@@ -111,9 +111,10 @@ describe('ExpenseService spending reports', () => {
     expect([day(nov.previousFrom), day(nov.previousTo)]).to.deep.equal(['2023-10-01', '2023-10-31']);
   });
 
-  it("limits a child's report to their own spending", async () => {
-    const r = await report({ memberId: f.parent.memberId }, f.asChild);
+  it("limits a child's report to their own spending and refuses another member's", async () => {
+    const r = await report({}, f.asChild);
     expect(r.totalMinor).to.equal(500);
+    await expectGrpcError(report({ memberId: f.parent.memberId }, f.asChild), Status.PERMISSION_DENIED, 'OWN_ONLY');
   });
 
   it('lets a service with expense:read read the whole family’s report without a membership', async () => {

@@ -3,20 +3,18 @@
 // the tests all call this.
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
-import { Outbox, OutboxRelay, grpcSubscribers } from '@family/outbox';
+import { openEventLog, type OutboxRelay } from '@family/outbox';
 import type { GrpcMetrics, TokenVerifier } from '@family/grpc-kit';
 import type { GoalsConfig } from './config.js';
 import type { GoalsDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
-import { FamiliesStore } from './store/families.store.js';
 import { LedgerStore } from './store/ledger.store.js';
 import { JarSettingsStore } from './store/jar-settings.store.js';
 import { GoalsStore } from './store/goals.store.js';
 import { ChoresStore } from './store/chores.store.js';
 import { AllowancesStore } from './store/allowances.store.js';
-import { MemberDirectory, connectToAuth } from '@family/auth-client';
-import { FamilyDirectory } from './app/family.directory.js';
-import { Access } from './app/access.js';
+import { MemberDirectory, authConnectionOptions, connectToAuth } from '@family/auth-client';
+import { Access, FamilyDirectory, KyselyFamilySettingsStore, PeriodicTask, Scopes } from '@family/service-kit';
 import { GoalEvents } from './app/goal.events.js';
 import { JarPostings } from './app/jar.postings.js';
 import type { GoalsDeps } from './app/goals.deps.js';
@@ -28,12 +26,14 @@ import { Scheduler } from './app/scheduler.js';
 import { createGoalsServer } from './server.js';
 
 /** What this service's own token may do at other services: read families, deliver events. */
-const SERVICE_SCOPES = ['auth:read', 'events:write'];
+const SERVICE_SCOPES = [Scopes.AUTH_READ, Scopes.EVENTS_WRITE];
 
 export interface RunningGoalsService {
   port: number;
   address: string;
   scheduler: Scheduler;
+  /** The scheduler's timer (SCHEDULER_INTERVAL_MS); `runNow()` runs a pass on the service clock. */
+  schedulerTask: PeriodicTask;
   relay: OutboxRelay;
   verifier: TokenVerifier;
   families: FamilyDirectory;
@@ -53,55 +53,35 @@ export async function startGoalsService(input: {
   await migrateToLatest(db, config.DB_SCHEMA, migrations);
 
   const clientOptions = input.metrics ? { metrics: input.metrics } : {};
-  const { serviceToken, gateway, verifier } = connectToAuth({
-    address: config.AUTH_GRPC_URL,
-    clientId: config.AUTH_CLIENT_ID,
-    clientSecret: config.AUTH_CLIENT_SECRET,
-    scopes: SERVICE_SCOPES,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    clientOptions,
-  });
-
-  // Event subscribers are the services whose addresses are configured.
-  const subscribers = grpcSubscribers(
-    {
-      notification: config.NOTIFICATION_GRPC_URL,
-      gamification: config.GAMIFICATION_GRPC_URL,
-      expense: config.EXPENSE_GRPC_URL,
-    },
-    () => serviceToken.get(),
-    clientOptions,
+  const { serviceToken, gateway, verifier } = connectToAuth(
+    authConnectionOptions(config, SERVICE_SCOPES, clientOptions),
   );
-  const relay = new OutboxRelay({
+
+  const { outbox, relay } = openEventLog({
     db,
-    subscribers,
-    logger: logger.child({ component: 'outbox' }),
-    pollIntervalMs: config.OUTBOX_POLL_MS,
+    producer: 'goals',
+    config,
+    token: () => serviceToken.get(),
+    logger,
+    metrics: input.metrics,
   });
-  const kick = () => relay.kick();
-  const events = new GoalEvents(
-    new Outbox(
-      relay.subscriberNames.filter((n) => n !== 'expense'),
-      kick,
-    ),
-    new Outbox(relay.subscriberNames, kick),
-  );
+  const events = new GoalEvents(outbox);
 
-  const families = new FamiliesStore(db);
-  const familyDirectory = new FamilyDirectory(families, (ids) => gateway.families(ids));
-  const members = new MemberDirectory((familyId, token) => gateway.members(familyId, token), config.MEMBER_CACHE_MS);
+  const familyDirectory = new FamilyDirectory({
+    store: new KyselyFamilySettingsStore(db),
+    fetchFamilies: (ids) => gateway.families(ids),
+    members: new MemberDirectory((familyId, token) => gateway.members(familyId, token), config.MEMBER_CACHE_MS),
+  });
   const ledger = new LedgerStore(db);
   const deps: GoalsDeps = {
     db,
-    families,
     familyDirectory,
     ledger,
     jarSettings: new JarSettingsStore(db),
     goals: new GoalsStore(db),
     chores: new ChoresStore(db),
     allowances: new AllowancesStore(db),
-    access: new Access(familyDirectory, members),
+    access: new Access(familyDirectory),
     events,
     postings: new JarPostings(ledger),
     clock: input.clock ?? (() => new Date()),
@@ -119,29 +99,33 @@ export async function startGoalsService(input: {
     clock: deps.clock,
     ...(input.metrics ? { metrics: input.metrics } : {}),
   });
+  const schedulerTask = new PeriodicTask({
+    name: 'goals-scheduler',
+    intervalMs: config.SCHEDULER_INTERVAL_MS,
+    // The first pass right away catches up on anything due while the service was down.
+    runAtStart: true,
+    run: () => scheduler.tick(),
+    logger: logger.child({ component: 'scheduler' }),
+    registry: input.metrics?.registry,
+  });
   const port = await grpc.listen(config.GOALS_GRPC_HOST, config.GOALS_GRPC_PORT);
   relay.start();
-  // The first pass right away catches up on anything due while the service was down.
-  let timer: NodeJS.Timeout | undefined;
-  if (config.SCHEDULER_INTERVAL_MS > 0) {
-    const run = () => void scheduler.tick();
-    setImmediate(run);
-    timer = setInterval(run, config.SCHEDULER_INTERVAL_MS);
-    timer.unref();
-  }
+  // 0 turns the timer off (tests and operations run passes through RunScheduler).
+  if (config.SCHEDULER_INTERVAL_MS > 0) schedulerTask.start();
   logger.info({ port }, 'goals service listening');
 
   return {
     port,
     address: `127.0.0.1:${port}`,
     scheduler,
+    schedulerTask,
     relay,
     verifier,
     families: familyDirectory,
     async stop() {
-      if (timer) clearInterval(timer);
+      const schedulerStopped = schedulerTask.stop();
       await grpc.shutdown();
-      await scheduler.idle();
+      await schedulerStopped;
       await relay.stop();
     },
   };

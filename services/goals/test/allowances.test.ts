@@ -20,7 +20,7 @@ describe('GoalsService allowances and their scheduler', () => {
 
   before(async () => {
     notification = await startSubscriber('notification');
-    h = await startGoalsHarness({ NOTIFICATION_GRPC_URL: notification.address });
+    h = await startGoalsHarness({ EVENT_SUBSCRIBERS: `notification=${notification.address}` });
   });
   after(async () => {
     await h.stop();
@@ -403,5 +403,20 @@ describe('GoalsService allowances and their scheduler', () => {
       Status.INVALID_ARGUMENT,
     );
     expect(bad.violations.map((v) => v.field)).to.deep.equal(['familyId']);
+  });
+
+  it('runs a timer pass on the service clock through its periodic task, paying what is due', async () => {
+    const f = await h.household({ kids: 1 });
+    h.setNow('2031-03-01T09:00:00Z'); // a Saturday
+    const a = await allowance(f, { startOn: '2031-03-01' });
+    const task = h.goals.service.schedulerTask;
+    const failuresBefore = task.failures;
+    await task.runNow();
+    expect(task.failures).to.equal(failuresBefore);
+    expect((await allowanceEntries(f)).map((e) => e.amountMinor)).to.deep.equal([500]);
+    await waitFor(() => paydays(a.id).length === 1);
+    expect(paydays(a.id)).to.deep.equal(['2031-03-01']);
+    await task.runNow();
+    expect((await allowanceEntries(f)).length).to.equal(1);
   });
 });

@@ -16,7 +16,7 @@ describe('GoalsService chores and approval', () => {
 
   before(async () => {
     notification = await startSubscriber('notification');
-    h = await startGoalsHarness({ NOTIFICATION_GRPC_URL: notification.address });
+    h = await startGoalsHarness({ EVENT_SUBSCRIBERS: `notification=${notification.address}` });
     f = await h.household();
     other = await h.household({ name: 'Joneses' });
   });

@@ -7,7 +7,7 @@ import {
   payPeriod,
   type PaySchedule,
 } from '../src/domain/allowance.schedule.js';
-import { addDays, dayIn, weekday } from '../src/domain/calendar.days.js';
+import { addDays, dayIn, isoWeekday } from '@family/service-kit/calendar';
 import { rollOverTo, firstOccurrenceOnOrAfter } from '../src/domain/chore.recurrence.js';
 import { projectedOn } from '../src/domain/goal.rules.js';
 
@@ -110,8 +110,8 @@ describe('calendar days in a time zone', () => {
   it('does day arithmetic across month and year ends', () => {
     expect(addDays('2031-12-30', 3)).to.equal('2032-01-02');
     expect(addDays('2032-03-01', -1)).to.equal('2032-02-29');
-    expect(weekday('2031-03-03')).to.equal(1);
-    expect(weekday('2031-03-09')).to.equal(7);
+    expect(isoWeekday('2031-03-03')).to.equal(1);
+    expect(isoWeekday('2031-03-09')).to.equal(7);
   });
 });
 

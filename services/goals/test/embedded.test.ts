@@ -50,7 +50,7 @@ describe('goals service on embedded PGlite', () => {
         GOALS_GRPC_PORT: '0',
         AUTH_GRPC_URL: auth.address,
         AUTH_CLIENT_SECRET: 'goals-secret',
-        EXPENSE_GRPC_URL: expense.address,
+        EVENT_SUBSCRIBERS: `expense=${expense.address}[jar.spent]`,
         SCHEDULER_INTERVAL_MS: '20',
         OUTBOX_POLL_MS: '20',
       }),

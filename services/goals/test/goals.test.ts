@@ -25,7 +25,9 @@ describe('GoalsService savings goals', () => {
   before(async () => {
     notification = await startSubscriber('notification');
     expense = await startSubscriber('expense');
-    h = await startGoalsHarness({ NOTIFICATION_GRPC_URL: notification.address, EXPENSE_GRPC_URL: expense.address });
+    h = await startGoalsHarness({
+      EVENT_SUBSCRIBERS: `notification=${notification.address},expense=${expense.address}[jar.spent]`,
+    });
     f = await h.household();
     other = await h.household({ name: 'Joneses' });
   });

@@ -11,7 +11,7 @@ describe('GoalsService interest on savings', () => {
 
   before(async () => {
     notification = await startSubscriber('notification');
-    h = await startGoalsHarness({ NOTIFICATION_GRPC_URL: notification.address });
+    h = await startGoalsHarness({ EVENT_SUBSCRIBERS: `notification=${notification.address}` });
   });
   after(async () => {
     await h.stop();

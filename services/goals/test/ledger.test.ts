@@ -263,6 +263,70 @@ describe('GoalsService jars and ledger', () => {
     );
   });
 
+  it('refuses an enum value outside the contract with INVALID_ARGUMENT naming the field', async () => {
+    const posted = await expectGrpcError(
+      h.client.postLedgerEntry(
+        {
+          familyId: f.familyId,
+          memberId: kid().memberId,
+          kind: K.LEDGER_ENTRY_KIND_DEPOSIT,
+          jar: Jar.UNRECOGNIZED,
+          amountMinor: 1,
+        },
+        bearer(f.parentToken),
+      ),
+      Status.INVALID_ARGUMENT,
+    );
+    expect(posted.violations.map((v) => v.field)).to.deep.equal(['jar']);
+    // A filter with an unknown value is refused rather than ignored (which listed everything).
+    const listed = await expectGrpcError(
+      h.client.listLedgerEntries(
+        { familyId: f.familyId, memberId: kid().memberId, kind: K.UNRECOGNIZED },
+        bearer(f.parentToken),
+      ),
+      Status.INVALID_ARGUMENT,
+    );
+    expect(listed.violations.map((v) => v.field)).to.deep.equal(['kind']);
+  });
+
+  it('reads an all-zero date as no date and refuses an impossible one, naming the field', async () => {
+    const target = { familyId: f.familyId, memberId: kid().memberId };
+    const all = await h.client.listLedgerEntries(target, bearer(f.parentToken));
+    const unset = await h.client.listLedgerEntries(
+      { ...target, from: { year: 0, month: 0, day: 0 } },
+      bearer(f.parentToken),
+    );
+    expect(unset.entries.map((e) => e.id)).to.deep.equal(all.entries.map((e) => e.id));
+    const impossible = await expectGrpcError(
+      h.client.listLedgerEntries({ ...target, from: { year: 2031, month: 2, day: 30 } }, bearer(f.parentToken)),
+      Status.INVALID_ARGUMENT,
+    );
+    expect(impossible.violations.map((v) => v.field)).to.deep.equal(['from']);
+  });
+
+  it('reads the caller’s own jars when no member is named', async () => {
+    const named = await h.client.getBalance({ familyId: f.familyId, memberId: kid().memberId }, bearer(kid().token));
+    const own = await h.client.getBalance({ familyId: f.familyId }, bearer(kid().token));
+    expect(own.balance).to.deep.equal(named.balance);
+  });
+
+  it('refuses a cursor no page handed out, naming cursor', async () => {
+    const key = (k: unknown[]) => Buffer.from(JSON.stringify(k)).toString('base64url');
+    for (const cursor of ['not a cursor', key([42]), key(['not-an-id']), key(['a', 'b'])]) {
+      const failure = await expectGrpcError(
+        h.client.listLedgerEntries(
+          { familyId: f.familyId, memberId: kid().memberId, page: { limit: 2, cursor } },
+          bearer(f.parentToken),
+        ),
+        Status.INVALID_ARGUMENT,
+      );
+      expect(
+        failure.violations.map((v) => v.field),
+        cursor,
+      ).to.deep.equal(['cursor']);
+    }
+  });
+
   it('filters the ledger by jar, kind and day, newest first, in pages', async () => {
     const fam = await h.household({ kids: 1 });
     const child = fam.kids[0]!;

@@ -16,7 +16,7 @@ describe('GoalsService recurring and overdue chores', () => {
 
   before(async () => {
     notification = await startSubscriber('notification');
-    h = await startGoalsHarness({ NOTIFICATION_GRPC_URL: notification.address });
+    h = await startGoalsHarness({ EVENT_SUBSCRIBERS: `notification=${notification.address}` });
   });
   // Each case has a family of its own, so one case's chores never show in another's scheduler counts.
   beforeEach(async () => {

@@ -18,7 +18,9 @@ describe('GoalsService spending from a jar', () => {
   before(async () => {
     expense = await startSubscriber('expense');
     notification = await startSubscriber('notification');
-    h = await startGoalsHarness({ EXPENSE_GRPC_URL: expense.address, NOTIFICATION_GRPC_URL: notification.address });
+    h = await startGoalsHarness({
+      EVENT_SUBSCRIBERS: `notification=${notification.address},expense=${expense.address}[jar.spent]`,
+    });
     f = await h.household({ timezone: 'Pacific/Kiritimati' });
   });
   after(async () => {

@@ -1,9 +1,11 @@
-// Real gRPC subscribers on port 0 for the outbox tests: an ExpenseService that records jar purchases
-// as expenses idempotently by event id (as the real one must), and a NotificationService that records
-// every event. Either can be told to fail, or to lose its acknowledgement after processing.
+// Real gRPC subscribers on port 0 for the outbox tests: an expense and a notification stand-in, each
+// serving EventConsumerService (what the relay calls) next to its own service's HandleEvents, recording
+// deliveries and deduplicating by event id (as the real ones must). Either can be told to lose its
+// acknowledgement after processing.
 import { createServer, ServerError, Status, type Server } from 'nice-grpc';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
+import { EventConsumerServiceDefinition } from '@family/contracts/events/v1/consumer';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { partialImplementation } from '@family/testing';
 
@@ -39,6 +41,7 @@ export async function startSubscriber(kind: 'expense' | 'notification'): Promise
   const server: Server = createServer();
   if (kind === 'expense') server.add(ExpenseServiceDefinition, partialImplementation({ handleEvents: handle }));
   else server.add(NotificationServiceDefinition, partialImplementation({ handleEvents: handle }));
+  server.add(EventConsumerServiceDefinition, { handleEvents: handle });
   const port = await server.listen('127.0.0.1:0');
   return {
     address: `127.0.0.1:${port}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env } from '@family/config';
+import { authConnectionConfig } from '@family/auth-client';
 
 export const notificationConfigSchema = z.object({
   NOTIFICATION_GRPC_HOST: z.string().default('0.0.0.0'),
@@ -8,15 +9,10 @@ export const notificationConfigSchema = z.object({
   REDIS_URL: z.url({ error: 'is required: redis:// URL of the Redis that holds inboxes and queues' }),
   /** Every key this service writes starts with this (tests use a unique one per suite). */
   REDIS_KEY_PREFIX: z.string().default('family:'),
-  /** The auth service: JWKS for verifying tokens, family settings, user contacts, service tokens. */
-  AUTH_GRPC_URL: z.string({ error: 'is required: host:port of the auth service' }).min(1),
-  AUTH_CLIENT_ID: z.string().default('notification'),
+  ...authConnectionConfig('notification'),
   /** The expense and goals services: the daily digest's spending, budgets and chores waiting for approval. */
   EXPENSE_GRPC_URL: z.string({ error: 'is required: host:port of the expense service' }).min(1),
   GOALS_GRPC_URL: z.string({ error: 'is required: host:port of the goals service' }).min(1),
-  AUTH_CLIENT_SECRET: z.string({ error: 'is required: the client secret of this service at the auth service' }).min(1),
-  JWT_ISSUER: z.string().default('family-auth'),
-  JWT_AUDIENCE: z.string().default('family-api'),
   /** Newest notifications kept per user; older ones are trimmed. */
   INBOX_MAX_ITEMS: env.int(500, 1),
   /** How long an (event, recipient) pair is remembered for deduplication. */

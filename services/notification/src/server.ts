@@ -1,8 +1,11 @@
-// Pure factory: the NotificationService gRPC server (with health and reflection) over ready use cases.
+// Pure factory: the NotificationService gRPC server (with health and reflection) over ready use cases,
+// also serving EventConsumerService for the producers' relays.
 import type { Logger } from '@family/logger';
 import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
+import { EventConsumerServiceDefinition } from '@family/contracts/events/v1/consumer';
 import { createGrpcServer, type GrpcMetrics, type GrpcServer, type TokenVerifier } from '@family/grpc-kit';
 import { notificationHandlers, type NotificationUseCases } from './handlers/notification.handlers.js';
+import { eventConsumerHandlers } from './handlers/event.consumer.handlers.js';
 
 export interface NotificationServerDeps extends NotificationUseCases {
   logger: Logger;
@@ -13,10 +16,11 @@ export interface NotificationServerDeps extends NotificationUseCases {
 export function createNotificationServer(deps: NotificationServerDeps): GrpcServer {
   const grpc = createGrpcServer({
     logger: deps.logger,
-    serviceNames: [NotificationServiceDefinition.fullName],
+    serviceNames: [NotificationServiceDefinition.fullName, EventConsumerServiceDefinition.fullName],
     verifier: deps.verifier,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   grpc.server.add(NotificationServiceDefinition, notificationHandlers(deps));
+  grpc.server.add(EventConsumerServiceDefinition, eventConsumerHandlers(deps.fanout));
   return grpc;
 }

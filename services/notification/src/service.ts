@@ -1,12 +1,13 @@
 // Composition root of the notification service: connects Redis, builds stores, the BullMQ
-// producers and use cases, starts the gRPC server and the daily-digest timer. main.ts, the local
+// producers and use cases, starts the gRPC server and the daily-digest task. main.ts, the local
 // launcher and the tests all call this.
 import type { Logger } from '@family/logger';
 import { createGrpcClient, type GrpcMetrics } from '@family/grpc-kit';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
-import { MemberDirectory, connectToAuth } from '@family/auth-client';
+import { MemberDirectory, authConnectionOptions, connectToAuth } from '@family/auth-client';
 import { queuePrefix } from '@family/delivery-jobs';
+import { PeriodicTask, Scopes } from '@family/service-kit';
 import type { NotificationConfig } from './config.js';
 import { connectRedis, RedisKeys, type RedisClient } from './store/redis.client.js';
 import { InboxStore } from './store/inbox.store.js';
@@ -30,7 +31,7 @@ import { createNotificationServer } from './server.js';
  * What this service's own token may do: read users' contacts and families' settings at auth, and a
  * family's spending, budgets and chores for the daily digest.
  */
-const SERVICE_SCOPES = ['auth:read', 'expense:read', 'goals:read'];
+const SERVICE_SCOPES = [Scopes.AUTH_READ, Scopes.EXPENSE_READ, Scopes.GOALS_READ];
 
 export interface RunningNotificationService {
   port: number;
@@ -69,17 +70,12 @@ export async function startNotificationService(input: {
     serviceToken,
     gateway,
     verifier,
-  } = connectToAuth({
-    address: config.AUTH_GRPC_URL,
-    clientId: config.AUTH_CLIENT_ID,
-    clientSecret: config.AUTH_CLIENT_SECRET,
-    scopes: SERVICE_SCOPES,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    clientOptions,
-  });
+  } = connectToAuth(authConnectionOptions(config, SERVICE_SCOPES, clientOptions));
   // Parental controls check the child against auth's live member list, on behalf of the parent.
-  const memberDirectory = new MemberDirectory((familyId, token) => gateway.members(familyId, token), 30_000);
+  const memberDirectory = new MemberDirectory(
+    (familyId, token) => gateway.members(familyId, token),
+    config.MEMBER_CACHE_MS,
+  );
   const contacts = new ContactDirectory(authClient, serviceToken, gateway);
   const summaries = new FamilySummaries(
     createGrpcClient(ExpenseServiceDefinition, config.EXPENSE_GRPC_URL, clientOptions),
@@ -93,10 +89,11 @@ export async function startNotificationService(input: {
   const devicesStore = new DevicesStore(redis, keys);
   const membersStore = new MembersStore(redis, keys);
   const dedup = new DedupStore(redis, keys, config.DEDUP_TTL_SECONDS);
-  const roster = new FamilyRoster(membersStore, gateway);
+  const roster = new FamilyRoster(membersStore, gateway, preferencesStore);
 
   const fanout = new EventFanout({
-    planner: new EventPlanner(membersStore, preferencesStore, roster),
+    planner: new EventPlanner(membersStore),
+    roster,
     inbox: inboxStore,
     preferences: preferencesStore,
     devices: devicesStore,
@@ -132,11 +129,18 @@ export async function startNotificationService(input: {
     ...(input.metrics ? { metrics: input.metrics } : {}),
   });
   const port = await grpc.listen(config.NOTIFICATION_GRPC_HOST, config.NOTIFICATION_GRPC_PORT);
-  let timer: NodeJS.Timeout | undefined;
-  if (config.DIGEST_INTERVAL_MS > 0) {
-    timer = setInterval(() => void digest.run().catch(() => undefined), config.DIGEST_INTERVAL_MS);
-    timer.unref();
-  }
+  // A failed pass is logged and counted by the task; the next one retries (users are claimed per day).
+  const digestTask = new PeriodicTask({
+    name: 'daily-digest',
+    intervalMs: config.DIGEST_INTERVAL_MS,
+    run: async () => {
+      await digest.run();
+    },
+    runAtStart: false,
+    logger: logger.child({ component: 'digest' }),
+    registry: input.metrics?.registry,
+  });
+  digestTask.start();
   logger.info({ port }, 'notification service listening');
 
   return {
@@ -147,7 +151,7 @@ export async function startNotificationService(input: {
     digest,
     bullPrefix,
     async stop() {
-      if (timer) clearInterval(timer);
+      await digestTask.stop();
       await grpc.shutdown();
       await digest.idle();
       await queues.close();

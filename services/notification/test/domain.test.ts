@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { quietDelayMs } from '../src/domain/quiet.hours.js';
-import { formatMoney, render, TEMPLATES } from '../src/domain/message.templates.js';
+import { formatMoney } from '@family/service-kit/money';
+import { render, TEMPLATES } from '../src/domain/message.templates.js';
 import { notificationId } from '../src/domain/notification.ids.js';
 import { isUuid } from '@family/errors';
 
@@ -28,6 +29,8 @@ describe('notification rules', () => {
     expect(en).to.deep.equal({ title: 'Allowance arrived', body: '€12.50 was added to your jars.' });
     expect(render('allowance.paid', { amount: 'x' }, 'xx').title).to.equal('Allowance arrived');
     expect(formatMoney(500, 'JPY')).to.equal('¥500');
+    // Decimals come from ISO 4217, not ICU (which gives HUF none).
+    expect(formatMoney(12345, 'HUF')).to.equal('HUF\u00a0123.45');
     expect(Object.keys(TEMPLATES)).to.include('en');
   });
 

@@ -16,16 +16,17 @@ import { newId } from '@family/db';
 import { userEventsChannel, type DeliveryChannel } from '@family/delivery-jobs';
 import { bearer, email, PASSWORD, startTestAuth } from '@family/auth-service/testing';
 import { deliveryJobId } from '@family/delivery-jobs';
+import { Scopes } from '@family/service-kit';
 import { notificationConfigSchema, startNotificationService } from '../src/index.js';
 
 export { bearer };
 
 const SERVICE_CLIENTS = [
-  'notification:ntf-secret:auth:read expense:read goals:read',
-  'relay:relay-secret:events:write',
-  'worker:worker-secret:notifications:deliver',
-  'expense:expense-secret:auth:read events:write',
-  'goals:goals-secret:auth:read events:write',
+  `notification:ntf-secret:${Scopes.AUTH_READ} ${Scopes.EXPENSE_READ} ${Scopes.GOALS_READ}`,
+  `relay:relay-secret:${Scopes.EVENTS_WRITE}`,
+  `worker:worker-secret:${Scopes.NOTIFICATIONS_DELIVER}`,
+  `expense:expense-secret:${Scopes.AUTH_READ} ${Scopes.EVENTS_WRITE}`,
+  `goals:goals-secret:${Scopes.AUTH_READ} ${Scopes.EVENTS_WRITE}`,
 ].join(',');
 
 /** The expense and goals services in front of `auth`, delivering no events (tests send them). */
@@ -94,7 +95,7 @@ export async function startNotificationHarness(env: Record<string, string> = {})
   const port = await freePort();
   const auth = await startTestAuth({
     AUTH_SERVICE_CLIENTS: SERVICE_CLIENTS,
-    NOTIFICATION_GRPC_URL: `127.0.0.1:${port}`,
+    EVENT_SUBSCRIBERS: `notification=127.0.0.1:${port}`,
     OUTBOX_POLL_MS: '50',
   });
   const producers = await startProducers(auth.service.address);

@@ -2,7 +2,7 @@
 // (this service owns it), so a role change or removal applies at once to these calls.
 import { randomInt } from 'node:crypto';
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
-import { decodeCursor, isUniqueViolation, newId, pageLimit, toPage } from '@family/db';
+import { isUniqueViolation, newId, pageCursor, pageLimit, toPage } from '@family/db';
 import { newEvent } from '@family/outbox';
 import type { FamilyRole, UserCaller } from '@family/grpc-kit';
 import { checkFamily } from '../domain/family.rules.js';
@@ -20,6 +20,9 @@ import { toRole as protoRole } from '../handlers/auth.encode.js';
 import { sha256 } from './token.issuer.js';
 import type { AuthDeps } from './auth.deps.js';
 import type { Accounts } from './accounts.js';
+
+/** Members are listed by id; a page continues after the last id shown. */
+const memberCursor = pageCursor('string');
 
 // Crockford base32 without look-alikes: easy to read out loud or type from a message.
 const INVITE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -70,9 +73,9 @@ export class Families {
   async listMembers(caller: UserCaller, familyId: string, page: { limit: number; cursor: string }) {
     await this.membership(caller, familyId);
     const limit = pageLimit(page.limit);
-    const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : undefined;
+    const [after] = memberCursor.decode(page.cursor) ?? [];
     if (after !== undefined && !isUuid(after))
-      throw AppError.invalidField('cursor', 'is not a cursor from a previous page');
+      throw AppError.invalidField('page.cursor', 'is not a cursor from a previous page');
     const rows = await this.deps.families.listMembers(familyId, after, limit + 1);
     return toPage(rows, limit, (m) => [m.id]);
   }

@@ -1,6 +1,6 @@
 // Store rows → proto messages, and proto enums ↔ domain values, for the auth handlers.
-import { AppError } from '@family/errors';
 import type { FamilyRole } from '@family/grpc-kit';
+import { enumCodec } from '@family/service-kit';
 import type { Family, Member, User } from '@family/contracts/auth/v1/auth';
 import type { ClientInfo } from '@family/contracts/auth/v1/auth';
 import { Role } from '@family/contracts/common/v1/common';
@@ -8,29 +8,15 @@ import type { UserRow } from '../store/users.store.js';
 import type { FamilyRow, MemberRow } from '../store/families.store.js';
 import type { ClientContext } from '../app/auth.deps.js';
 
-const protoRoles: Record<FamilyRole, Role> = {
-  OWNER: Role.ROLE_OWNER,
-  PARENT: Role.ROLE_PARENT,
-  CHILD: Role.ROLE_CHILD,
-};
+/**
+ * Membership roles on the wire (ROLE_OWNER …) ⇄ FamilyRole. From a request, unset or ROLE_UNSPECIFIED
+ * is "not given" and an unknown value a violation on the field; which roles may be assigned is the
+ * use case's rule.
+ */
+export const memberRoles = enumCodec<FamilyRole, Role>('ROLE_', ['OWNER', 'PARENT', 'CHILD'], Role);
 
 export function toRole(role: FamilyRole): Role {
-  return protoRoles[role];
-}
-
-/** A role from a request; ROLE_UNSPECIFIED or an unknown value is a violation on `field`. */
-export function fromRole(role: Role | undefined, field: string): FamilyRole | undefined {
-  if (role === undefined) return undefined;
-  switch (role) {
-    case Role.ROLE_OWNER:
-      return 'OWNER';
-    case Role.ROLE_PARENT:
-      return 'PARENT';
-    case Role.ROLE_CHILD:
-      return 'CHILD';
-    default:
-      throw AppError.invalidField(field, 'must be PARENT or CHILD');
-  }
+  return memberRoles.encode(role);
 }
 
 export function encodeUser(u: UserRow): User {

@@ -3,15 +3,12 @@ import type { ServiceImplementation } from 'nice-grpc';
 import { AppError } from '@family/errors';
 import { requireScope, requireUser, type AuthContext } from '@family/grpc-kit';
 import { SocialProvider, type AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
-import { Role } from '@family/contracts/common/v1/common';
+import { Scopes } from '@family/service-kit';
 import type { Accounts } from '../app/accounts.js';
 import type { Families } from '../app/families.js';
 import type { KeyRing } from '../app/key.ring.js';
 import type { Tokens } from '../app/auth.deps.js';
-import { clientContext, encodeFamily, encodeMember, encodeUser, fromRole, toRole } from './auth.encode.js';
-
-export const SCOPE_AUTH_READ = 'auth:read';
-export const SCOPE_AUTH_ADMIN = 'auth:admin';
+import { clientContext, encodeFamily, encodeMember, encodeUser, memberRoles, toRole } from './auth.encode.js';
 
 const tokenPair = (t: Tokens) => ({
   accessToken: t.accessToken,
@@ -144,7 +141,7 @@ export function authHandlers(
     },
     async updateMember(req, ctx) {
       const member = await families.updateMember(requireUser(ctx.caller), req.familyId, req.memberId, {
-        role: fromRole(req.role, 'role'),
+        role: memberRoles.decode(req.role, 'role'),
         displayName: req.displayName,
       });
       return { member: encodeMember(member) };
@@ -154,7 +151,7 @@ export function authHandlers(
       return {};
     },
     async createInvite(req, ctx) {
-      const role = req.role === Role.ROLE_UNSPECIFIED ? undefined : fromRole(req.role, 'role');
+      const role = memberRoles.decode(req.role, 'role');
       const invite = await families.createInvite(requireUser(ctx.caller), req.familyId, {
         role,
         ttlSeconds: req.ttlSeconds,
@@ -178,19 +175,19 @@ export function authHandlers(
       };
     },
     async batchGetUsers(req, ctx) {
-      requireScope(ctx.caller, SCOPE_AUTH_READ);
+      requireScope(ctx.caller, Scopes.AUTH_READ);
       return { users: (await accounts.batchGetUsers(req.userIds)).map(encodeUser) };
     },
     async batchGetFamilyMembers(req, ctx) {
-      requireScope(ctx.caller, SCOPE_AUTH_READ);
+      requireScope(ctx.caller, Scopes.AUTH_READ);
       return { members: (await families.batchGetMembers(req.familyIds)).map(encodeMember) };
     },
     async batchGetFamilies(req, ctx) {
-      requireScope(ctx.caller, SCOPE_AUTH_READ);
+      requireScope(ctx.caller, Scopes.AUTH_READ);
       return { families: (await families.batchGet(req.familyIds)).map(encodeFamily) };
     },
     async rotateSigningKey(_req, ctx) {
-      requireScope(ctx.caller, SCOPE_AUTH_ADMIN);
+      requireScope(ctx.caller, Scopes.AUTH_ADMIN);
       return { kid: await keys.rotate() };
     },
   };

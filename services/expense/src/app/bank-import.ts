@@ -5,16 +5,17 @@
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
 import { requireScope, type Caller } from '@family/grpc-kit';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
-import { isDay, type Day } from '../domain/calendar.days.js';
-import { allocate, isCurrency, MAX_AMOUNT_MINOR } from '../domain/money.rules.js';
+import { Scopes, type FamilySettings } from '@family/service-kit';
+import { isDay, type Day } from '@family/service-kit/calendar';
+import { isKnownCurrency } from '@family/service-kit/money';
+import { allocate, MAX_AMOUNT_MINOR } from '../domain/money.rules.js';
 import { resolveBaseAmount, type BaseAmount } from '../domain/fx.rules.js';
 import { isUniqueViolation } from '@family/db';
-import type { FamilySettings } from './family.directory.js';
-import type { ExpenseRow, ExpenseWithSplits, SplitRow } from '../store/expenses.store.js';
+import type { Expense } from '../domain/expense.records.js';
+import type { BankChange } from '../store/expenses.store.js';
+import { expenseDeletedEvent, expenseUpdatedEvent } from '../contract/expense.events.js';
 import type { ExpenseDeps } from './expense.deps.js';
 import { fingerprintOf, type ExpenseDraft, type ExpenseWriter } from './expense.writer.js';
-import { expenseDeletedEvent, expenseUpdatedEvent } from './expense.events.js';
-import { SCOPE_EXPENSE_IMPORT } from './scopes.js';
 
 export const MAX_BANK_BATCH = 5000;
 
@@ -50,7 +51,7 @@ export class BankImport {
   ) {}
 
   async import(caller: Caller, familyId: string, txs: BankTransactionInput[]): Promise<BankImportResult> {
-    requireScope(caller, SCOPE_EXPENSE_IMPORT);
+    requireScope(caller, Scopes.EXPENSE_IMPORT);
     const id = requireUuid(familyId, 'familyId');
     if (txs.length > MAX_BANK_BATCH) throw AppError.invalidField('transactions', `at most ${MAX_BANK_BATCH} per call`);
     const v = new Violations();
@@ -64,7 +65,8 @@ export class BankImport {
       );
       if (t.action === 'REMOVED') return;
       v.check(isUuid(t.memberId), `${p}memberId`, 'must be a UUID');
-      v.check(isCurrency(t.currency), `${p}currency`, 'must be an ISO 4217 currency code');
+      // A transaction is a past fact: a currency withdrawn since it was booked still reads.
+      v.check(isKnownCurrency(t.currency), `${p}currency`, 'must be an ISO 4217 currency code');
       v.check(t.occurredOn !== undefined && isDay(t.occurredOn), `${p}occurredOn`, 'is required');
       v.check(
         Number.isInteger(t.amountMinor) && Math.abs(t.amountMinor) <= MAX_AMOUNT_MINOR,
@@ -74,6 +76,7 @@ export class BankImport {
     });
     v.throwIfAny();
     const family = await this.deps.families.settings(id);
+    await this.deps.defaultCategories.ensure(id);
     const foreign = [...new Set(txs.map((t) => t.currency).filter((c) => c && c !== family.currency))];
     const rates = await this.deps.fxRates.rates(id, foreign);
     const bases = txs.map((t, i) =>
@@ -116,14 +119,13 @@ export class BankImport {
           ),
         ),
       ];
-      const existing = new Map<string, ExpenseRow>();
-      for (const row of await this.deps.expenses.bankExpenses(trx, id, providers, ids)) {
-        existing.set(keyOf(row.bank_provider!, row.bank_transaction_id!), row);
+      const existing = new Map<string, Expense>();
+      for (const e of await this.deps.expenses.bankExpenses(trx, id, providers, ids)) {
+        existing.set(keyOf(e.bankProvider!, e.bankTransactionId!), e);
       }
       const inserts: ExpenseDraft[] = [];
-      const updates = new Map<string, Parameters<typeof this.deps.expenses.updateBankMany>[1][number]>();
-      const before = new Map<string, ExpenseRow>();
-      const deletes = new Map<string, ExpenseRow>();
+      const updates = new Map<string, BankChange>();
+      const deletes = new Map<string, Expense>();
       const insertAt = new Map<string, number>();
       txs.forEach((t, i) => {
         const key = keyOf(t.provider!, t.providerTransactionId);
@@ -157,34 +159,22 @@ export class BankImport {
         };
         if (row) {
           const same =
-            row.amount_minor === next.amountMinor &&
+            row.amountMinor === next.amountMinor &&
             row.currency === next.currency &&
-            row.base_amount_minor === next.baseAmountMinor &&
-            row.occurred_on === next.occurredOn &&
+            row.baseAmountMinor === next.baseAmountMinor &&
+            row.occurredOn === next.occurredOn &&
             row.description === next.description &&
             row.merchant === next.merchant &&
             row.pending === next.pending &&
-            row.bank_transaction_id === next.bankTransactionId &&
-            (row.bank_account_id ?? '') === next.bankAccountId;
+            row.bankTransactionId === next.bankTransactionId &&
+            (row.bankAccountId ?? '') === next.bankAccountId;
           existing.set(key, row);
           if (same && !updates.has(row.id)) {
             result.unchanged++;
             return;
           }
           if (!updates.has(row.id)) result.modified++;
-          before.set(row.id, row);
-          updates.set(row.id, {
-            id: row.id,
-            ...next,
-            fingerprint: fingerprintOf({
-              member_id: row.member_id,
-              occurred_on: next.occurredOn,
-              amount_minor: next.amountMinor,
-              currency: next.currency,
-              description: next.description,
-              merchant: next.merchant,
-            }),
-          });
+          updates.set(row.id, { id: row.id, ...next, fingerprint: fingerprintOf({ ...next, memberId: row.memberId }) });
           return;
         }
         // A transaction sent twice in one batch: the last version wins.
@@ -209,39 +199,21 @@ export class BankImport {
       });
 
       await this.deps.expenses.delete(trx, [...deletes.keys()]);
-      const events: DomainEvent[] = [...deletes.values()].map((row) => expenseDeletedEvent(row, undefined));
-      const updated = await this.deps.expenses.updateBankMany(trx, [...updates.values()]);
+      const events: DomainEvent[] = [...deletes.values()].map((e) => expenseDeletedEvent(e, undefined));
       // A split expense keeps its split, rescaled to the new amount.
-      const splitRows = updated.filter((r) => r.split);
-      let splits: SplitRow[] = [];
-      if (splitRows.length) {
-        const old = await this.deps.expenses.withSplits(
-          trx,
-          splitRows.map((r) => before.get(r.id)!),
-        );
-        splits = old.flatMap((o) => {
-          const row = splitRows.find((r) => r.id === o.id)!;
-          const amounts = allocate(
-            row.amount_minor,
-            o.splits.map((s) => s.amount_minor),
-          );
-          const baseAmounts = allocate(
-            row.base_amount_minor,
-            o.splits.map((s) => s.amount_minor),
-          );
-          return o.splits.map((s, i) => ({ ...s, amount_minor: amounts[i]!, base_amount_minor: baseAmounts[i]! }));
-        });
-        await this.deps.expenses.replaceSplits(
-          trx,
-          splitRows.map((r) => r.id),
-          splits,
-        );
-      }
-      const changed: ExpenseWithSplits[] = updated.map((r) => ({
-        ...r,
-        splits: splits.filter((s) => s.expense_id === r.id),
-      }));
-      events.push(...updated.map((r) => expenseUpdatedEvent(r, undefined)));
+      const changed = (await this.deps.expenses.updateBankMany(trx, [...updates.values()])).map((e) => {
+        if (!e.splits.length) return e;
+        const weights = e.splits.map((s) => s.amountMinor);
+        const amounts = allocate(e.amountMinor, weights);
+        const bases = allocate(e.baseAmountMinor, weights);
+        const splits = e.splits.map((s, i) => ({ ...s, amountMinor: amounts[i]!, baseAmountMinor: bases[i]! }));
+        return { ...e, splits };
+      });
+      await this.deps.expenses.replaceSplits(
+        trx,
+        changed.filter((e) => e.splits.length),
+      );
+      events.push(...changed.map((e) => expenseUpdatedEvent(e, undefined)));
       await this.writer.afterChange(trx, family, changed, events, {});
       await this.writer.enqueue(trx, events);
       await this.writer.create(trx, family, inserts, {});

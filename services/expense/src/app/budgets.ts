@@ -2,9 +2,10 @@
 // that concern them (a child only budgets for themselves), each with its status for a period. A service
 // with expense:read lists them all, like a parent.
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
-import { decodeCursor, newId, pageLimit, toPage } from '@family/db';
+import { newId, pageLimit, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
-import { todayIn, type Day } from '../domain/calendar.days.js';
+import { Scopes, type Actor } from '@family/service-kit';
+import { dayIn, type Day } from '@family/service-kit/calendar';
 import {
   checkBudgetAmount,
   checkBudgetName,
@@ -14,11 +15,10 @@ import {
   type BudgetStatus,
 } from '../domain/budget.rules.js';
 import { CategoryTree } from '../domain/category.tree.js';
-import type { BudgetRow } from '../store/budgets.store.js';
+import type { Budget } from '../domain/expense.records.js';
 import type { ExpenseDeps } from './expense.deps.js';
-import type { Actor } from './access.js';
 import type { ExpenseWriter } from './expense.writer.js';
-import { SCOPE_EXPENSE_READ } from './scopes.js';
+import { afterId } from './page.cursors.js';
 
 export interface BudgetInput {
   name: string;
@@ -30,7 +30,7 @@ export interface BudgetInput {
   thresholds: number[];
 }
 
-export type BudgetWithStatus = BudgetRow & { status: BudgetStatus };
+export type BudgetWithStatus = Budget & { status: BudgetStatus };
 
 export class Budgets {
   constructor(
@@ -38,9 +38,9 @@ export class Budgets {
     private readonly writer: ExpenseWriter,
   ) {}
 
-  private async withStatus(actor: Actor, rows: BudgetRow[], on: Day | undefined): Promise<BudgetWithStatus[]> {
-    const day = on ?? todayIn(actor.family.timezone, this.deps.now());
-    const tree = rows.some((b) => b.category_id)
+  private async withStatus(actor: Actor, rows: Budget[], on: Day | undefined): Promise<BudgetWithStatus[]> {
+    const day = on ?? dayIn(actor.family.timezone, this.deps.now());
+    const tree = rows.some((b) => b.categoryId)
       ? new CategoryTree(await this.deps.categories.all(actor.familyId))
       : undefined;
     return Promise.all(
@@ -57,32 +57,25 @@ export class Budgets {
     filter: { memberId: string; categoryId: string; on: Day | undefined },
     page: { limit: number; cursor: string },
   ) {
-    const actor = await this.deps.access.reader(caller, familyId, SCOPE_EXPENSE_READ);
+    const actor = await this.deps.access.reader(caller, familyId, Scopes.EXPENSE_READ);
     const limit = pageLimit(page.limit);
-    let after: string | undefined;
-    if (page.cursor) {
-      const [id] = decodeCursor(page.cursor, 1);
-      if (typeof id !== 'string' || !isUuid(id))
-        throw AppError.invalidField('cursor', 'is not a cursor from a previous page');
-      after = id;
-    }
     const rows = await this.deps.budgets.list(
       actor.familyId,
       {
-        memberId: this.deps.access.readScope(actor, filter.memberId),
+        memberId: await this.deps.access.listScope(actor, filter.memberId),
         categoryId: filter.categoryId ? requireUuid(filter.categoryId, 'categoryId') : undefined,
       },
-      after,
+      afterId(page.cursor),
       limit + 1,
     );
     const p = toPage(rows, limit, (b) => [b.id]);
     return { items: await this.withStatus(actor, p.items, filter.on), nextCursor: p.nextCursor };
   }
 
-  private async visible(actor: Actor, budgetId: string): Promise<BudgetRow> {
+  private async visible(actor: Actor, budgetId: string): Promise<Budget> {
     const b = await this.deps.budgets.byId(actor.familyId, requireUuid(budgetId, 'budgetId'));
     if (!b) throw AppError.notFound('Budget');
-    this.deps.access.assertOwn(actor, b.member_id, 'Budget');
+    this.deps.access.assertVisible(actor, b.memberId, 'Budget');
     return b;
   }
 
@@ -106,27 +99,29 @@ export class Budgets {
     if (b.memberId && !isUuid(b.memberId)) v.add('memberId', 'must be a UUID');
     v.throwIfAny();
     if (b.memberId && b.memberId.toLowerCase() !== actor.memberId) {
-      await this.deps.access.members.require(actor.familyId, b.memberId.toLowerCase(), actor.token, 'memberId');
+      const member = await this.deps.families.member(actor.familyId, b.memberId.toLowerCase(), actor.token);
+      if (!member) throw AppError.invalidField('memberId', 'is not a member of this family');
     }
   }
 
   async create(caller: Caller, familyId: string, input: BudgetInput): Promise<BudgetWithStatus> {
     const actor = await this.deps.access.parent(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const thresholds = input.thresholds.length ? input.thresholds : DEFAULT_THRESHOLDS;
     await this.check(actor, { ...input, thresholds });
     const row = await this.deps.db.transaction().execute(async (trx) => {
       const b = await this.deps.budgets.insert(trx, {
         id: newId(),
-        family_id: actor.familyId,
+        familyId: actor.familyId,
         name: input.name.trim(),
-        category_id: input.categoryId ? input.categoryId.toLowerCase() : null,
-        member_id: input.memberId ? input.memberId.toLowerCase() : null,
+        categoryId: input.categoryId ? input.categoryId.toLowerCase() : null,
+        memberId: input.memberId ? input.memberId.toLowerCase() : null,
         period: input.period!,
-        amount_minor: input.amountMinor,
+        amountMinor: input.amountMinor,
         currency: actor.family.currency,
         rollover: input.rollover,
         thresholds: [...thresholds].sort((a, b) => a - b),
-        starts_on: todayIn(actor.family.timezone, this.deps.now()),
+        startsOn: dayIn(actor.family.timezone, this.deps.now()),
       });
       await this.evaluate(trx, actor, b);
       return b;
@@ -135,7 +130,7 @@ export class Budgets {
   }
 
   /** A new or changed budget may already be past a threshold: that counts as crossing it. */
-  private async evaluate(trx: Parameters<ExpenseWriter['enqueue']>[0], actor: Actor, b: BudgetRow) {
+  private async evaluate(trx: Parameters<ExpenseWriter['enqueue']>[0], actor: Actor, b: Budget) {
     const events: Parameters<ExpenseWriter['enqueue']>[1] = [];
     await this.writer.evaluateBudgets(trx, actor.family, [b], events, { actorUserId: actor.userId });
     await this.writer.enqueue(trx, events);
@@ -148,13 +143,14 @@ export class Budgets {
     patch: { [K in keyof BudgetInput]?: BudgetInput[K] | undefined } & { expectedVersion: number },
   ): Promise<BudgetWithStatus> {
     const actor = await this.deps.access.parent(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const current = await this.visible(actor, budgetId);
     const merged: BudgetInput = {
       name: patch.name ?? current.name,
-      categoryId: patch.categoryId ?? current.category_id ?? '',
-      memberId: patch.memberId ?? current.member_id ?? '',
+      categoryId: patch.categoryId ?? current.categoryId ?? '',
+      memberId: patch.memberId ?? current.memberId ?? '',
       period: patch.period ?? current.period,
-      amountMinor: patch.amountMinor ?? current.amount_minor,
+      amountMinor: patch.amountMinor ?? current.amountMinor,
       rollover: patch.rollover ?? current.rollover,
       thresholds: patch.thresholds ?? current.thresholds,
     };
@@ -166,10 +162,10 @@ export class Budgets {
         throw AppError.versionMismatch(locked.version);
       const b = await this.deps.budgets.update(trx, current.id, {
         name: merged.name.trim(),
-        category_id: merged.categoryId ? merged.categoryId.toLowerCase() : null,
-        member_id: merged.memberId ? merged.memberId.toLowerCase() : null,
+        categoryId: merged.categoryId ? merged.categoryId.toLowerCase() : null,
+        memberId: merged.memberId ? merged.memberId.toLowerCase() : null,
         period: merged.period!,
-        amount_minor: merged.amountMinor,
+        amountMinor: merged.amountMinor,
         rollover: merged.rollover,
         thresholds: [...merged.thresholds].sort((a, b) => a - b),
       });

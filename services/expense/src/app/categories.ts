@@ -1,28 +1,23 @@
 // Categories: every member lists them; parents create, rename, re-parent, archive and delete them.
 // A category still in use is archived rather than deleted, so history keeps its category.
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
-import { decodeCursor, newId, pageLimit, toPage } from '@family/db';
+import { newId, pageLimit, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import { assertCanNest, checkCategoryName, checkColor, checkIcon } from '../domain/category.rules.js';
 import { CategoryTree } from '../domain/category.tree.js';
-import type { CategoryRow } from '../store/categories.store.js';
+import type { Category } from '../domain/expense.records.js';
+import type { CategoryPatch } from '../store/categories.store.js';
 import type { ExpenseDeps } from './expense.deps.js';
-
-function cursorId(cursor: string): string | undefined {
-  if (!cursor) return undefined;
-  const [id] = decodeCursor(cursor, 1);
-  if (typeof id !== 'string' || !isUuid(id))
-    throw AppError.invalidField('cursor', 'is not a cursor from a previous page');
-  return id;
-}
+import { afterId } from './page.cursors.js';
 
 export class Categories {
   constructor(private readonly deps: ExpenseDeps) {}
 
   async list(caller: Caller, familyId: string, includeArchived: boolean, page: { limit: number; cursor: string }) {
     const actor = await this.deps.access.actor(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const limit = pageLimit(page.limit);
-    const rows = await this.deps.categories.list(actor.familyId, includeArchived, cursorId(page.cursor), limit + 1);
+    const rows = await this.deps.categories.list(actor.familyId, includeArchived, afterId(page.cursor), limit + 1);
     return toPage(rows, limit, (c) => [c.id]);
   }
 
@@ -32,6 +27,7 @@ export class Categories {
     input: { name: string; parentId: string; icon: string; color: string },
   ) {
     const actor = await this.deps.access.parent(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const v = new Violations();
     checkCategoryName(v, 'name', input.name);
     checkIcon(v, 'icon', input.icon);
@@ -42,13 +38,13 @@ export class Categories {
       parentId = requireUuid(input.parentId, 'parentId');
       const parent = await this.deps.categories.byId(actor.familyId, parentId);
       if (!parent) throw AppError.invalidField('parentId', 'is not a category of this family');
-      assertCanNest(undefined, { id: parent.id, parentId: parent.parent_id });
+      assertCanNest(undefined, parent);
     }
     return this.deps.categories.insert(this.deps.db, {
       id: newId(),
-      family_id: actor.familyId,
+      familyId: actor.familyId,
       name: input.name.trim(),
-      parent_id: parentId,
+      parentId,
       icon: input.icon,
       color: input.color,
     });
@@ -66,7 +62,7 @@ export class Categories {
       color?: string | undefined;
       archived?: boolean | undefined;
     },
-  ): Promise<CategoryRow> {
+  ): Promise<Category> {
     const actor = await this.deps.access.parent(caller, familyId);
     const id = requireUuid(categoryId, 'categoryId');
     const v = new Violations();
@@ -81,7 +77,7 @@ export class Categories {
       if (input.expectedVersion && current.version !== input.expectedVersion) {
         throw AppError.versionMismatch(current.version);
       }
-      const patch: Partial<Pick<CategoryRow, 'name' | 'parent_id' | 'icon' | 'color' | 'archived'>> = {};
+      const patch: CategoryPatch = {};
       if (input.name !== undefined) patch.name = input.name.trim();
       if (input.icon !== undefined) patch.icon = input.icon;
       if (input.color !== undefined) patch.color = input.color;
@@ -92,9 +88,9 @@ export class Categories {
           const tree = new CategoryTree(await this.deps.categories.all(actor.familyId, trx));
           const parent = tree.get(parentId);
           if (!parent) throw AppError.invalidField('parentId', 'is not a category of this family');
-          assertCanNest({ id, hasChildren: tree.hasChildren(id) }, { id: parent.id, parentId: parent.parent_id });
+          assertCanNest({ id, hasChildren: tree.hasChildren(id) }, parent);
         }
-        patch.parent_id = parentId;
+        patch.parentId = parentId;
       }
       return this.deps.categories.update(trx, id, patch);
     });
@@ -114,7 +110,7 @@ export class Categories {
     categoryId: string,
     expectedVersion: number,
     reassignTo: string,
-  ): Promise<CategoryRow | undefined> {
+  ): Promise<Category | undefined> {
     const actor = await this.deps.access.parent(caller, familyId);
     const id = requireUuid(categoryId, 'categoryId');
     const target = reassignTo ? requireUuid(reassignTo, 'reassignToCategoryId') : null;
@@ -130,7 +126,7 @@ export class Categories {
       } else if (await this.deps.categories.isUsed(trx, actor.familyId, id)) {
         return this.deps.categories.update(trx, id, { archived: true });
       }
-      await this.deps.categories.reassignAndDelete(trx, actor.familyId, id, target, current.parent_id);
+      await this.deps.categories.reassignAndDelete(trx, actor.familyId, id, target, current.parentId);
       return undefined;
     });
   }

@@ -1,18 +1,19 @@
 // Categorization rules: parents manage them; every new expense without a category runs through them
 // (ExpenseWriter), and they can be re-applied on demand to past uncategorized expenses.
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
-import { decodeCursor, newId, pageLimit, toPage } from '@family/db';
+import { newId, pageLimit, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
-import type { ExpenseSourceName } from '../db/schema.js';
-import type { Day } from '../domain/calendar.days.js';
+import type { Actor } from '@family/service-kit';
+import type { Day } from '@family/service-kit/calendar';
+import type { CategorizationRule, ExpenseSourceName } from '../domain/expense.records.js';
 import { checkRulePattern, RuleSet, type MatchField, type MatchType } from '../domain/categorization.rules.js';
 import { checkTags, normalizeTags } from '../domain/expense.rules.js';
 import { MAX_AMOUNT_MINOR } from '../domain/money.rules.js';
-import type { NewRuleRow, RuleRow } from '../store/rules.store.js';
+import type { RulePatch as RuleChanges } from '../store/rules.store.js';
+import { expenseUpdatedEvent } from '../contract/expense.events.js';
 import type { ExpenseDeps } from './expense.deps.js';
-import type { Actor } from './access.js';
-import { toRule, type ExpenseWriter } from './expense.writer.js';
-import { expenseUpdatedEvent } from './expense.events.js';
+import type { ExpenseWriter } from './expense.writer.js';
+import { afterPriorityAndId } from './page.cursors.js';
 
 export interface RuleInput {
   name: string;
@@ -42,15 +43,7 @@ export class CategorizationRules {
   async list(caller: Caller, familyId: string, page: { limit: number; cursor: string }) {
     const actor = await this.deps.access.actor(caller, familyId);
     const limit = pageLimit(page.limit);
-    let after: { priority: number; id: string } | undefined;
-    if (page.cursor) {
-      const [priority, id] = decodeCursor(page.cursor, 2);
-      if (typeof priority !== 'number' || typeof id !== 'string' || !isUuid(id)) {
-        throw AppError.invalidField('cursor', 'is not a cursor from a previous page');
-      }
-      after = { priority, id };
-    }
-    const rows = await this.deps.rules.list(actor.familyId, after, limit + 1);
+    const rows = await this.deps.rules.list(actor.familyId, afterPriorityAndId(page.cursor), limit + 1);
     return toPage(rows, limit, (r) => [r.priority, r.id]);
   }
 
@@ -84,55 +77,58 @@ export class CategorizationRules {
     if (r.memberId && !isUuid(r.memberId)) v.add('memberId', 'must be a UUID');
     v.throwIfAny();
     if (r.memberId && r.memberId !== actor.memberId) {
-      await this.deps.access.members.require(actor.familyId, r.memberId.toLowerCase(), actor.token, 'memberId');
+      const member = await this.deps.families.member(actor.familyId, r.memberId.toLowerCase(), actor.token);
+      if (!member) throw AppError.invalidField('memberId', 'is not a member of this family');
     }
   }
 
-  private row(r: RuleInput): Omit<NewRuleRow, 'id' | 'family_id' | 'learned'> {
+  private fields(r: RuleInput): Required<Omit<RuleChanges, 'learned'>> {
     return {
       name: r.name.trim() || r.pattern.trim().slice(0, 80),
       priority: r.priority,
-      match_field: r.matchField,
-      match_type: r.matchType,
+      matchField: r.matchField,
+      matchType: r.matchType,
       pattern: r.pattern,
-      min_amount_minor: r.minAmountMinor,
-      max_amount_minor: r.maxAmountMinor,
-      member_id: r.memberId ? r.memberId.toLowerCase() : null,
+      minAmountMinor: r.minAmountMinor,
+      maxAmountMinor: r.maxAmountMinor,
+      memberId: r.memberId ? r.memberId.toLowerCase() : null,
       source: r.source,
-      category_id: r.categoryId.toLowerCase(),
-      add_tags: normalizeTags(r.addTags),
+      categoryId: r.categoryId.toLowerCase(),
+      addTags: normalizeTags(r.addTags),
       enabled: r.enabled,
     };
   }
 
-  async create(caller: Caller, familyId: string, input: RuleInput): Promise<RuleRow> {
+  async create(caller: Caller, familyId: string, input: RuleInput): Promise<CategorizationRule> {
     const actor = await this.deps.access.parent(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     await this.check(actor, input);
     return this.deps.rules.insert(this.deps.db, {
       id: newId(),
-      family_id: actor.familyId,
+      familyId: actor.familyId,
       learned: false,
-      ...this.row(input),
+      ...this.fields(input),
     });
   }
 
-  async update(caller: Caller, familyId: string, ruleId: string, patch: RulePatch): Promise<RuleRow> {
+  async update(caller: Caller, familyId: string, ruleId: string, patch: RulePatch): Promise<CategorizationRule> {
     const actor = await this.deps.access.parent(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const id = requireUuid(ruleId, 'ruleId');
     const current = await this.deps.rules.byId(actor.familyId, id);
     if (!current) throw AppError.notFound('Categorization rule');
     const merged: RuleInput = {
       name: patch.name ?? current.name,
       priority: patch.priority ?? current.priority,
-      matchField: patch.matchField ?? current.match_field,
-      matchType: patch.matchType ?? current.match_type,
+      matchField: patch.matchField ?? current.matchField,
+      matchType: patch.matchType ?? current.matchType,
       pattern: patch.pattern ?? current.pattern,
-      minAmountMinor: patch.minAmountMinor !== undefined ? patch.minAmountMinor : current.min_amount_minor,
-      maxAmountMinor: patch.maxAmountMinor !== undefined ? patch.maxAmountMinor : current.max_amount_minor,
-      memberId: patch.memberId ?? current.member_id ?? '',
+      minAmountMinor: patch.minAmountMinor !== undefined ? patch.minAmountMinor : current.minAmountMinor,
+      maxAmountMinor: patch.maxAmountMinor !== undefined ? patch.maxAmountMinor : current.maxAmountMinor,
+      memberId: patch.memberId ?? current.memberId ?? '',
       source: patch.source !== undefined ? patch.source : current.source,
-      categoryId: patch.categoryId ?? current.category_id,
-      addTags: patch.addTags ?? current.add_tags,
+      categoryId: patch.categoryId ?? current.categoryId,
+      addTags: patch.addTags ?? current.addTags,
       enabled: patch.enabled ?? current.enabled,
     };
     await this.check(actor, merged);
@@ -142,7 +138,7 @@ export class CategorizationRules {
       if (patch.expectedVersion && locked.version !== patch.expectedVersion)
         throw AppError.versionMismatch(locked.version);
       // A rule a person edited is theirs now: it is no longer re-pointed by learning.
-      return this.deps.rules.update(trx, id, { ...this.row(merged), learned: false });
+      return this.deps.rules.update(trx, id, { ...this.fields(merged), learned: false });
     });
   }
 
@@ -174,7 +170,7 @@ export class CategorizationRules {
       v.throwIfAny();
       rules = all.map((r) => ({ ...r!, enabled: true }));
     }
-    const set = new RuleSet(rules.map(toRule));
+    const set = new RuleSet(rules);
     let examined = 0;
     let categorized = 0;
     let after: string | undefined;
@@ -187,8 +183,8 @@ export class CategorizationRules {
         const rule = set.firstMatch({
           description: e.description,
           merchant: e.merchant,
-          baseAmountMinor: e.base_amount_minor,
-          memberId: e.member_id,
+          baseAmountMinor: e.baseAmountMinor,
+          memberId: e.memberId,
           source: e.source,
         });
         return rule
@@ -201,13 +197,7 @@ export class CategorizationRules {
         categorized += await this.deps.db.transaction().execute(async (trx) => {
           const updated = await this.deps.expenses.categorizeMany(trx, changes);
           const events = updated.map((e) => expenseUpdatedEvent(e, actor.userId));
-          await this.writer.checkBudgets(
-            trx,
-            actor.family,
-            updated.map((e) => ({ ...e, splits: [] })),
-            events,
-            { actorUserId: actor.userId },
-          );
+          await this.writer.checkBudgets(trx, actor.family, updated, events, { actorUserId: actor.userId });
           await this.writer.enqueue(trx, events);
           return updated.length;
         });

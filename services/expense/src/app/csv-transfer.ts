@@ -3,7 +3,7 @@
 // duplicates by fingerprint).
 import { AppError, isUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
-import { isDay, todayIn } from '../domain/calendar.days.js';
+import { isDay, dayIn } from '@family/service-kit/calendar';
 import { CategoryTree } from '../domain/category.tree.js';
 import {
   csvRow,
@@ -16,7 +16,7 @@ import {
 } from '../domain/csv.format.js';
 import { checkExpenseFields, expenseFingerprint, normalizeTags, type SplitInput } from '../domain/expense.rules.js';
 import { resolveBaseAmount } from '../domain/fx.rules.js';
-import { formatMinor, isCurrency, parseMajor } from '../domain/money.rules.js';
+import { currencyRefusal, formatMinor, isCurrency, MoneyError, parseMajor } from '@family/service-kit/money';
 import type { ExpenseDeps } from './expense.deps.js';
 import type { ExpenseDraft, ExpenseWriter } from './expense.writer.js';
 import type { ExpenseListInput, Expenses } from './expenses.js';
@@ -30,6 +30,16 @@ export interface CsvRowError {
   line: number;
   field: string;
   message: string;
+}
+
+/** A major-unit cell ("12.50") as minor units, or why it is refused. */
+function minorOf(text: string, currency: string): number | MoneyError {
+  try {
+    return parseMajor(text, currency);
+  } catch (err) {
+    if (err instanceof MoneyError) return err;
+    throw err;
+  }
 }
 
 // Violation field names of the shared expense checks → the CSV's column names.
@@ -62,33 +72,32 @@ export class CsvTransfer {
     const actor = await this.deps.access.actor(caller, familyId);
     const filter = await this.expenses.filterFor(actor, input);
     const tree = new CategoryTree(await this.deps.categories.all(actor.familyId));
-    const filename = `expenses-${todayIn(actor.family.timezone, this.deps.now())}.csv`;
+    const filename = `expenses-${dayIn(actor.family.timezone, this.deps.now())}.csv`;
     yield { chunk: Buffer.from(csvRow([...EXPORT_COLUMNS, 'splits'])), filename };
     let after: { occurredOn: string; id: string } | undefined;
     for (;;) {
       const rows = await this.deps.expenses.list(actor.familyId, filter, after, EXPORT_PAGE);
       if (rows.length === 0) break;
-      const page = await this.deps.expenses.withSplits(this.deps.db, rows);
-      const text = page
+      const text = rows
         .map((e) =>
           csvRow([
-            e.occurred_on,
-            formatMinor(e.amount_minor, e.currency),
+            e.occurredOn,
+            formatMinor(e.amountMinor, e.currency),
             e.currency,
-            formatMinor(e.base_amount_minor, e.base_currency),
-            e.base_currency,
+            formatMinor(e.baseAmountMinor, e.baseCurrency),
+            e.baseCurrency,
             escapeFormula(e.description),
             escapeFormula(e.merchant),
-            e.category_id ? escapeFormula(tree.path(e.category_id)) : '',
+            e.categoryId ? escapeFormula(tree.path(e.categoryId)) : '',
             escapeFormula(e.tags.join(TAG_SEPARATOR)),
             escapeFormula(e.note),
-            e.member_id,
+            e.memberId,
             e.source,
             e.flagged ? 'true' : 'false',
             e.id,
             escapeFormula(
               e.splits
-                .map((s) => `${tree.path(s.category_id)}=${formatMinor(s.amount_minor, e.currency)}`)
+                .map((s) => `${tree.path(s.categoryId)}=${formatMinor(s.amountMinor, e.currency)}`)
                 .join(SPLIT_SEPARATOR),
             ),
           ]),
@@ -96,7 +105,7 @@ export class CsvTransfer {
         .join('');
       yield { chunk: Buffer.from(text), filename: '' };
       const last = rows[rows.length - 1]!;
-      after = { occurredOn: last.occurred_on, id: last.id };
+      after = { occurredOn: last.occurredOn, id: last.id };
       if (rows.length < EXPORT_PAGE) break;
     }
   }
@@ -109,10 +118,11 @@ export class CsvTransfer {
     const actor = await this.deps.access.actor(caller, familyId);
     const family = actor.family;
     if (input.csv.byteLength > MAX_CSV_BYTES) throw AppError.invalidField('csv', 'must be at most 10 MB');
-    const defaultMember = await this.deps.access.writeTarget(actor, input.defaultMemberId, 'defaultMemberId');
+    const defaultMember = await this.deps.access.subject(actor, input.defaultMemberId, 'defaultMemberId');
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const defaultCurrency = input.defaultCurrency ? input.defaultCurrency.toUpperCase() : family.currency;
-    if (!isCurrency(defaultCurrency))
-      throw AppError.invalidField('defaultCurrency', 'must be an ISO 4217 currency code');
+    const defaultRefusal = defaultCurrency === family.currency ? undefined : currencyRefusal(defaultCurrency);
+    if (defaultRefusal) throw AppError.invalidField('defaultCurrency', defaultRefusal);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(input.csv);
@@ -144,12 +154,12 @@ export class CsvTransfer {
     };
     const memberIds = new Set(rows.map((r) => cell(r.cells, 'member_id').toLowerCase()).filter(Boolean));
     const members =
-      actor.isParent && memberIds.size
-        ? await this.deps.access.members.members(actor.familyId, actor.token)
-        : undefined;
+      actor.isParent && memberIds.size ? await this.deps.families.members(actor.familyId, actor.token) : undefined;
     const currencies = new Set(rows.map((r) => (cell(r.cells, 'currency') || defaultCurrency).toUpperCase()));
     currencies.delete(family.currency);
     const rates = await this.deps.fxRates.rates(actor.familyId, [...currencies].filter(isCurrency));
+    // The family's own currency is always fine here, even if ISO 4217 has withdrawn it since.
+    const usable = (currency: string) => currency === family.currency || isCurrency(currency);
 
     const drafts: (ExpenseDraft & { line: number })[] = [];
     for (const { line, cells } of rows) {
@@ -158,9 +168,11 @@ export class CsvTransfer {
       const date = cell(cells, 'date');
       if (!isDay(date)) bad('date', 'must be a date as YYYY-MM-DD');
       const currency = (cell(cells, 'currency') || defaultCurrency).toUpperCase();
-      if (!isCurrency(currency)) bad('currency', 'must be an ISO 4217 currency code');
-      const amountMinor = isCurrency(currency) ? parseMajor(cell(cells, 'amount'), currency) : undefined;
-      if (amountMinor === undefined) bad('amount', `must be a decimal amount such as 12.50`);
+      if (!usable(currency)) bad('currency', currencyRefusal(currency)!);
+      const amount = usable(currency) ? minorOf(cell(cells, 'amount'), currency) : undefined;
+      const amountMinor = typeof amount === 'number' ? amount : undefined;
+      if (amount instanceof MoneyError) bad('amount', amount.message);
+      else if (amount === undefined) bad('amount', 'must be a decimal amount such as 12.50');
       let memberId = defaultMember;
       const memberCell = cell(cells, 'member_id').toLowerCase();
       if (memberCell) {
@@ -175,12 +187,12 @@ export class CsvTransfer {
       if (categoryPath && !categoryId) bad('category', 'is not a category of this family');
       const splits: SplitInput[] = [];
       const splitCell = cell(cells, 'splits');
-      if (splitCell && isCurrency(currency)) {
+      if (splitCell && usable(currency)) {
         for (const part of splitCell.split(SPLIT_SEPARATOR)) {
           const at = part.lastIndexOf('=');
           const id = at > 0 ? tree.findByPath(part.slice(0, at)) : undefined;
-          const amount = at > 0 ? parseMajor(part.slice(at + 1), currency) : undefined;
-          if (!id || amount === undefined) bad('splits', 'each part must be "Category > Sub=12.50"');
+          const amount = at > 0 ? minorOf(part.slice(at + 1), currency) : undefined;
+          if (!id || typeof amount !== 'number') bad('splits', 'each part must be "Category > Sub=12.50"');
           else splits.push({ categoryId: id, amountMinor: amount });
         }
       }
@@ -189,7 +201,7 @@ export class CsvTransfer {
         .filter((t) => t.trim());
       const fields = {
         amountMinor: amountMinor ?? 1,
-        currency: isCurrency(currency) ? currency : family.currency,
+        currency: usable(currency) ? currency : family.currency,
         description: cell(cells, 'description'),
         merchant: cell(cells, 'merchant'),
         categoryId: splits.length ? null : categoryId,
@@ -198,7 +210,7 @@ export class CsvTransfer {
         splits,
       };
       const v = new Violations();
-      checkExpenseFields(v, fields);
+      checkExpenseFields(v, fields, '', [family.currency]);
       for (const violation of v.list) {
         const column = columnOf[violation.field.split('.')[0]!] ?? violation.field;
         if (!rowErrors.some((e) => e.field === column)) bad(column, violation.message);
@@ -208,9 +220,9 @@ export class CsvTransfer {
         // A base amount written for another base currency (a file from another family) is not ours.
         const baseCurrency = cell(cells, 'base_currency').toUpperCase() || family.currency;
         const baseCell = baseCurrency === family.currency ? cell(cells, 'base_amount') : '';
-        const userBase = currency !== family.currency && baseCell ? parseMajor(baseCell, family.currency) : undefined;
-        if (currency !== family.currency && baseCell && userBase === undefined)
-          bad('base_amount', 'must be a decimal amount');
+        const baseAmount = currency !== family.currency && baseCell ? minorOf(baseCell, family.currency) : undefined;
+        const userBase = typeof baseAmount === 'number' ? baseAmount : undefined;
+        if (baseAmount instanceof MoneyError) bad('base_amount', baseAmount.message);
         else {
           try {
             base = resolveBaseAmount({

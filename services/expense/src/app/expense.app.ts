@@ -1,4 +1,5 @@
 // The use cases of the expense service, built once over the deps.
+import type { PeriodicTaskOptions } from '@family/service-kit';
 import type { ExpenseDeps } from './expense.deps.js';
 import { ExpenseWriter } from './expense.writer.js';
 import { Expenses } from './expenses.js';
@@ -34,6 +35,11 @@ export class ExpenseApp {
   constructor(
     readonly deps: ExpenseDeps,
     logger: Logger,
+    options: {
+      /** How often the recurring scheduler runs; 0 (the default) runs it only when asked. */
+      schedulerIntervalMs?: number;
+      registry?: PeriodicTaskOptions['registry'];
+    } = {},
   ) {
     this.writer = new ExpenseWriter(deps);
     this.expenses = new Expenses(deps, this.writer);
@@ -47,6 +53,9 @@ export class ExpenseApp {
     this.bank = new BankImport(deps, this.writer);
     this.events = new EventIntake(deps, this.writer, logger.child({ component: 'events' }));
     this.recurring = new RecurringExpenses(deps);
-    this.scheduler = new RecurringScheduler(deps, this.writer, logger.child({ component: 'scheduler' }));
+    this.scheduler = new RecurringScheduler(deps, this.writer, logger.child({ component: 'scheduler' }), {
+      intervalMs: options.schedulerIntervalMs ?? 0,
+      registry: options.registry,
+    });
   }
 }

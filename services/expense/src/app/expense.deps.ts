@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Outbox } from '@family/outbox';
+import type { Access, FamilyDirectory } from '@family/service-kit';
 import type { ExpenseDatabase } from '../db/schema.js';
 import type { CategoriesStore } from '../store/categories.store.js';
 import type { ExpensesStore } from '../store/expenses.store.js';
@@ -7,11 +8,9 @@ import type { FxRatesStore } from '../store/fx-rates.store.js';
 import type { RulesStore } from '../store/rules.store.js';
 import type { BudgetsStore } from '../store/budgets.store.js';
 import type { LimitsStore } from '../store/limits.store.js';
-import type { FamiliesStore } from '../store/families.store.js';
 import type { ProcessedEventsStore } from '../store/events.store.js';
 import type { RecurringStore } from '../store/recurring.store.js';
-import type { Access } from './access.js';
-import type { FamilyDirectory } from './family.directory.js';
+import type { DefaultCategories } from './default-categories.js';
 
 /** Everything the use cases need, built once by the composition root. */
 export interface ExpenseDeps {
@@ -19,7 +18,7 @@ export interface ExpenseDeps {
   outbox: Outbox;
   access: Access;
   families: FamilyDirectory;
-  familiesStore: FamiliesStore;
+  defaultCategories: DefaultCategories;
   categories: CategoriesStore;
   expenses: ExpensesStore;
   fxRates: FxRatesStore;

@@ -5,20 +5,25 @@ import type { Kysely } from 'kysely';
 import { newId } from '@family/db';
 import { newEvent } from '@family/outbox';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
-import type { ExpenseDatabase, ExpenseSourceName, FxSourceName } from '../db/schema.js';
+import type { FamilySettings } from '@family/service-kit';
+import { periodContaining, dayIn, toYmd, type Day } from '@family/service-kit/calendar';
+import type { ExpenseDatabase } from '../db/schema.js';
+import type {
+  Budget,
+  Expense,
+  ExpenseSourceName,
+  ExpenseSplit,
+  FxSourceName,
+  NewExpense,
+} from '../domain/expense.records.js';
 import { allocate } from '../domain/money.rules.js';
 import { expenseFingerprint, normalizeTags, type SplitInput } from '../domain/expense.rules.js';
-import { RuleSet, type Rule } from '../domain/categorization.rules.js';
+import { RuleSet } from '../domain/categorization.rules.js';
 import { CategoryTree } from '../domain/category.tree.js';
-import { periodContaining, todayIn, toYmd, type Day } from '../domain/calendar.days.js';
 import { budgetPeriods, budgetStatus, reachedThresholds, rolloverApplies } from '../domain/budget.rules.js';
 import { LIMIT_PERIODS, overLimit, type LimitPeriod } from '../domain/limit.rules.js';
-import type { ExpenseRow, ExpenseWithSplits, NewExpenseRow, SplitRow } from '../store/expenses.store.js';
-import type { RuleRow } from '../store/rules.store.js';
-import type { BudgetRow } from '../store/budgets.store.js';
-import type { FamilySettings } from './family.directory.js';
+import { expenseCreatedEvent } from '../contract/expense.events.js';
 import type { ExpenseDeps } from './expense.deps.js';
-import { expenseCreatedEvent } from './expense.events.js';
 
 export interface ExpenseDraft {
   /** A preset id (the scheduler reserves the occurrence under it first); new when absent. */
@@ -50,60 +55,19 @@ export interface WriteContext {
   actorUserId?: string | undefined;
 }
 
-export function toRule(r: RuleRow): Rule {
-  return {
-    id: r.id,
-    priority: r.priority,
-    matchField: r.match_field,
-    matchType: r.match_type,
-    pattern: r.pattern,
-    minAmountMinor: r.min_amount_minor,
-    maxAmountMinor: r.max_amount_minor,
-    memberId: r.member_id,
-    source: r.source,
-    categoryId: r.category_id,
-    addTags: r.add_tags,
-    enabled: r.enabled,
-  };
-}
-
 /** Split parts with their share of the base amount (exact: the shares add up to the base amount). */
-export function splitRows(
-  familyId: string,
-  expenseId: string,
-  baseAmountMinor: number,
-  splits: SplitInput[],
-): SplitRow[] {
+export function withBaseShares(baseAmountMinor: number, splits: readonly SplitInput[]): ExpenseSplit[] {
   const bases = allocate(
     baseAmountMinor,
     splits.map((s) => s.amountMinor),
   );
-  return splits.map((s, position) => ({
-    expense_id: expenseId,
-    position,
-    family_id: familyId,
-    category_id: s.categoryId,
-    amount_minor: s.amountMinor,
-    base_amount_minor: bases[position]!,
-  }));
+  return splits.map((s, i) => ({ categoryId: s.categoryId, amountMinor: s.amountMinor, baseAmountMinor: bases[i]! }));
 }
 
-export function fingerprintOf(e: {
-  member_id: string;
-  occurred_on: string;
-  amount_minor: number;
-  currency: string;
-  description: string;
-  merchant: string;
-}): string {
-  return expenseFingerprint({
-    memberId: e.member_id,
-    occurredOn: e.occurred_on,
-    amountMinor: e.amount_minor,
-    currency: e.currency,
-    description: e.description,
-    merchant: e.merchant,
-  });
+export function fingerprintOf(
+  e: Pick<Expense, 'memberId' | 'occurredOn' | 'amountMinor' | 'currency' | 'description' | 'merchant'>,
+): string {
+  return expenseFingerprint(e);
 }
 
 export class ExpenseWriter {
@@ -113,7 +77,7 @@ export class ExpenseWriter {
   async categorize(db: Kysely<ExpenseDatabase>, familyId: string, drafts: ExpenseDraft[]): Promise<void> {
     const open = drafts.filter((d) => !d.categoryId && d.splits.length === 0);
     if (open.length === 0) return;
-    const rules = new RuleSet((await this.deps.rules.enabled(familyId, db)).map(toRule));
+    const rules = new RuleSet(await this.deps.rules.enabled(familyId, db));
     if (rules.size === 0) return;
     for (const d of open) {
       const rule = rules.firstMatch({
@@ -136,60 +100,18 @@ export class ExpenseWriter {
     family: FamilySettings,
     drafts: ExpenseDraft[],
     ctx: WriteContext,
-  ): Promise<ExpenseWithSplits[]> {
+  ): Promise<Expense[]> {
     if (drafts.length === 0) return [];
     await this.categorize(trx, family.familyId, drafts);
-    const rows: NewExpenseRow[] = [];
-    const splits: SplitRow[] = [];
-    for (const d of drafts) {
-      const id = d.id ?? newId();
-      const row: NewExpenseRow = {
-        id,
-        family_id: family.familyId,
-        member_id: d.memberId,
-        amount_minor: d.amountMinor,
-        currency: d.currency,
-        base_amount_minor: d.baseAmountMinor,
-        base_currency: family.currency,
-        fx_rate: d.fxRate,
-        fx_rate_source: d.fxRateSource,
-        occurred_on: d.occurredOn,
-        description: d.description.trim(),
-        merchant: d.merchant.trim(),
-        category_id: d.splits.length ? null : d.categoryId,
-        split: d.splits.length > 0,
-        tags: normalizeTags(d.tags),
-        note: d.note,
-        source: d.source,
-        flagged: false,
-        flag_reason: '',
-        recurring_expense_id: d.recurringExpenseId ?? null,
-        bank_provider: d.bankProvider ?? null,
-        bank_transaction_id: d.bankTransactionId ?? null,
-        bank_account_id: d.bankAccountId ?? null,
-        pending: d.pending ?? false,
-        ledger_entry_id: d.ledgerEntryId ?? null,
-        fingerprint: '',
-        created_by_member_id: d.createdByMemberId,
-      };
-      row.fingerprint = fingerprintOf(row as Parameters<typeof fingerprintOf>[0]);
-      rows.push(row);
-      if (d.splits.length) splits.push(...splitRows(family.familyId, id, d.baseAmountMinor, d.splits));
-    }
-    const inserted = await this.deps.expenses.insertMany(trx, rows, splits);
-    const byId = new Map(inserted.map((r) => [r.id, r]));
-    const splitsById = new Map<string, SplitRow[]>();
-    for (const s of splits) splitsById.set(s.expense_id, [...(splitsById.get(s.expense_id) ?? []), s]);
-    const created: ExpenseWithSplits[] = rows.map((r) => ({
-      ...byId.get(r.id as string)!,
-      splits: splitsById.get(r.id as string) ?? [],
-    }));
-
+    const created = await this.deps.expenses.insertMany(
+      trx,
+      drafts.map((d) => newExpense(family, d)),
+    );
     const events: DomainEvent[] = created.map((e) => expenseCreatedEvent(e, ctx.actorUserId));
     const flags = await this.checkLimits(trx, family, created, events, ctx);
     for (const e of created) {
       const reason = flags.get(e.id);
-      if (reason) Object.assign(e, { flagged: true, flag_reason: reason });
+      if (reason) Object.assign(e, { flagged: true, flagReason: reason });
     }
     await this.checkBudgets(trx, family, created, events, ctx);
     await this.enqueue(trx, events);
@@ -200,7 +122,7 @@ export class ExpenseWriter {
   async afterChange(
     trx: Kysely<ExpenseDatabase>,
     family: FamilySettings,
-    changed: ExpenseWithSplits[],
+    changed: Expense[],
     events: DomainEvent[],
     ctx: WriteContext,
   ): Promise<Map<string, string>> {
@@ -225,18 +147,18 @@ export class ExpenseWriter {
   private async checkLimits(
     trx: Kysely<ExpenseDatabase>,
     family: FamilySettings,
-    expenses: ExpenseWithSplits[],
+    expenses: Expense[],
     events: DomainEvent[],
     ctx: WriteContext,
   ): Promise<Map<string, string>> {
     const reasons = new Map<string, string[]>();
     if (expenses.length === 0) return new Map();
     const limits = await this.deps.limits.forMembers(trx, family.familyId, [
-      ...new Set(expenses.map((e) => e.member_id)),
+      ...new Set(expenses.map((e) => e.memberId)),
     ]);
     if (limits.length === 0) return new Map();
-    const tree = limits.some((l) => l.blocked_category_ids.length) ? await this.tree(trx, family.familyId) : undefined;
-    const breach = (e: ExpenseRow, period: string, limitMinor: number, spentMinor: number, categoryId: string) => {
+    const tree = limits.some((l) => l.blockedCategoryIds.length) ? await this.tree(trx, family.familyId) : undefined;
+    const breach = (e: Expense, period: string, limitMinor: number, spentMinor: number, categoryId: string) => {
       reasons.set(e.id, [
         ...(reasons.get(e.id) ?? []),
         period === 'BLOCKED_CATEGORY' ? 'BLOCKED_CATEGORY' : `${period}_LIMIT`,
@@ -249,7 +171,7 @@ export class ExpenseWriter {
           payload: {
             $case: 'spendingLimitExceeded',
             value: {
-              memberId: e.member_id,
+              memberId: e.memberId,
               expenseId: e.id,
               period,
               limitMinor,
@@ -263,45 +185,44 @@ export class ExpenseWriter {
     };
     for (const l of limits) {
       const mine = expenses
-        .filter((e) => e.member_id === l.member_id)
+        .filter((e) => e.memberId === l.memberId)
         .sort((a, b) =>
-          a.occurred_on === b.occurred_on ? (a.id < b.id ? -1 : 1) : a.occurred_on < b.occurred_on ? -1 : 1,
+          a.occurredOn === b.occurredOn ? (a.id < b.id ? -1 : 1) : a.occurredOn < b.occurredOn ? -1 : 1,
         );
-      if (tree && l.blocked_category_ids.length) {
-        const blocked = new Set(l.blocked_category_ids.flatMap((id) => tree.subtree(id)));
+      if (tree && l.blockedCategoryIds.length) {
+        const blocked = new Set(l.blockedCategoryIds.flatMap((id) => tree.subtree(id)));
         for (const e of mine) {
-          const cats = e.split ? e.splits.map((s) => s.category_id) : e.category_id ? [e.category_id] : [];
-          const hit = cats.find((c) => blocked.has(c));
-          if (hit) breach(e, 'BLOCKED_CATEGORY', 0, e.base_amount_minor, hit);
+          const hit = categoriesOf(e).find((c) => blocked.has(c));
+          if (hit) breach(e, 'BLOCKED_CATEGORY', 0, e.baseAmountMinor, hit);
         }
       }
       const amounts: Record<LimitPeriod, number | null> = {
-        DAY: l.day_minor,
-        WEEK: l.week_minor,
-        MONTH: l.month_minor,
+        DAY: l.dayMinor,
+        WEEK: l.weekMinor,
+        MONTH: l.monthMinor,
       };
       for (const period of LIMIT_PERIODS) {
         const limit = amounts[period];
         if (limit === null) continue;
-        const windows = new Map<string, ExpenseWithSplits[]>();
+        const windows = new Map<string, Expense[]>();
         for (const e of mine) {
-          const w = periodContaining(period, e.occurred_on);
+          const w = periodContaining(period, e.occurredOn);
           const key = `${w.start}|${w.end}`;
           windows.set(key, [...(windows.get(key) ?? []), e]);
         }
         for (const [key, inWindow] of windows) {
           const [start, end] = key.split('|') as [string, string];
-          const total = await this.deps.expenses.memberSpent(trx, family.familyId, l.member_id, start, end);
-          const added = inWindow.reduce((s, e) => s + e.base_amount_minor, 0);
+          const total = await this.deps.expenses.memberSpent(trx, family.familyId, l.memberId, start, end);
+          const added = inWindow.reduce((s, e) => s + e.baseAmountMinor, 0);
           let running = total - added;
           const over = overLimit(
             limit,
             running,
-            inWindow.map((e) => e.base_amount_minor),
+            inWindow.map((e) => e.baseAmountMinor),
           );
           inWindow.forEach((e, i) => {
-            running += e.base_amount_minor;
-            if (over[i]) breach(e, period, limit, running, e.category_id ?? '');
+            running += e.baseAmountMinor;
+            if (over[i]) breach(e, period, limit, running, e.categoryId ?? '');
           });
         }
       }
@@ -321,25 +242,22 @@ export class ExpenseWriter {
   async checkBudgets(
     trx: Kysely<ExpenseDatabase>,
     family: FamilySettings,
-    expenses: ExpenseWithSplits[],
+    expenses: readonly Expense[],
     events: DomainEvent[],
     ctx: WriteContext,
   ): Promise<void> {
     if (expenses.length === 0) return;
     const budgets = await this.deps.budgets.all(family.familyId, trx);
     if (budgets.length === 0) return;
-    const today = todayIn(family.timezone, this.deps.now());
-    const tree = budgets.some((b) => b.category_id) ? await this.tree(trx, family.familyId) : undefined;
+    const today = dayIn(family.timezone, this.deps.now());
+    const tree = budgets.some((b) => b.categoryId) ? await this.tree(trx, family.familyId) : undefined;
     const relevant = budgets.filter((b) => {
       const { current } = budgetPeriods(b.period, today);
-      const cats = b.category_id && tree ? new Set(tree.subtree(b.category_id)) : undefined;
+      const cats = b.categoryId && tree ? new Set(tree.subtree(b.categoryId)) : undefined;
       return expenses.some((e) => {
-        if (e.occurred_on < current.start || e.occurred_on > current.end) return false;
-        if (b.member_id && e.member_id !== b.member_id) return false;
-        if (!cats) return true;
-        return e.split
-          ? e.splits.some((s) => cats.has(s.category_id))
-          : e.category_id !== null && cats.has(e.category_id);
+        if (e.occurredOn < current.start || e.occurredOn > current.end) return false;
+        if (b.memberId && e.memberId !== b.memberId) return false;
+        return !cats || categoriesOf(e).some((c) => cats.has(c));
       });
     });
     await this.evaluateBudgets(trx, family, relevant, events, ctx, tree);
@@ -349,14 +267,14 @@ export class ExpenseWriter {
   async evaluateBudgets(
     trx: Kysely<ExpenseDatabase>,
     family: FamilySettings,
-    budgets: BudgetRow[],
+    budgets: Budget[],
     events: DomainEvent[],
     ctx: WriteContext,
     knownTree?: CategoryTree,
   ): Promise<void> {
     if (budgets.length === 0) return;
-    const today = todayIn(family.timezone, this.deps.now());
-    const tree = knownTree ?? (budgets.some((b) => b.category_id) ? await this.tree(trx, family.familyId) : undefined);
+    const today = dayIn(family.timezone, this.deps.now());
+    const tree = knownTree ?? (budgets.some((b) => b.categoryId) ? await this.tree(trx, family.familyId) : undefined);
     for (const b of budgets) {
       const { current, status, spent } = await this.budgetStatus(trx, family, b, today, tree);
       for (const threshold of reachedThresholds(b.thresholds, status)) {
@@ -374,9 +292,9 @@ export class ExpenseWriter {
                 thresholdPercent: threshold,
                 periodStart: toYmd(current.start),
                 spentMinor: spent,
-                limitMinor: b.amount_minor + status.rolloverMinor,
+                limitMinor: b.amountMinor + status.rolloverMinor,
                 currency: family.currency,
-                memberId: b.member_id ?? '',
+                memberId: b.memberId ?? '',
               },
             },
           }),
@@ -389,20 +307,58 @@ export class ExpenseWriter {
   async budgetStatus(
     db: Kysely<ExpenseDatabase>,
     family: FamilySettings,
-    b: BudgetRow,
+    b: Budget,
     on: Day,
     knownTree?: CategoryTree,
   ) {
-    const today = todayIn(family.timezone, this.deps.now());
+    const today = dayIn(family.timezone, this.deps.now());
     const { current, previous } = budgetPeriods(b.period, on);
-    const tree = knownTree ?? (b.category_id ? await this.tree(db, family.familyId) : undefined);
-    const catList = b.category_id && tree ? tree.subtree(b.category_id) : null;
-    const spent = await this.deps.expenses.spent(db, family.familyId, current.start, current.end, b.member_id, catList);
-    const shape = { period: b.period, amountMinor: b.amount_minor, rollover: b.rollover, startsOn: b.starts_on };
-    const rollover = rolloverApplies(shape, previous);
+    const tree = knownTree ?? (b.categoryId ? await this.tree(db, family.familyId) : undefined);
+    const catList = b.categoryId && tree ? tree.subtree(b.categoryId) : null;
+    const spent = await this.deps.expenses.spent(db, family.familyId, current.start, current.end, b.memberId, catList);
+    const rollover = rolloverApplies(b, previous);
     const previousSpent = rollover
-      ? await this.deps.expenses.spent(db, family.familyId, previous.start, previous.end, b.member_id, catList)
+      ? await this.deps.expenses.spent(db, family.familyId, previous.start, previous.end, b.memberId, catList)
       : 0;
-    return { current, spent, status: budgetStatus(shape, current, today, spent, previousSpent, rollover) };
+    return { current, spent, status: budgetStatus(b, current, today, spent, previousSpent, rollover) };
   }
+}
+
+/** The categories an expense counts toward: its split parts' or its own. */
+function categoriesOf(e: Pick<Expense, 'categoryId' | 'splits'>): string[] {
+  if (e.splits.length) return e.splits.map((s) => s.categoryId);
+  return e.categoryId ? [e.categoryId] : [];
+}
+
+/** The expense a draft becomes in the family (the rules have run). */
+function newExpense(family: FamilySettings, d: ExpenseDraft): NewExpense {
+  const e = {
+    id: d.id ?? newId(),
+    familyId: family.familyId,
+    memberId: d.memberId,
+    amountMinor: d.amountMinor,
+    currency: d.currency,
+    baseAmountMinor: d.baseAmountMinor,
+    baseCurrency: family.currency,
+    fxRate: d.fxRate,
+    fxRateSource: d.fxRateSource,
+    occurredOn: d.occurredOn,
+    description: d.description.trim(),
+    merchant: d.merchant.trim(),
+    categoryId: d.splits.length ? null : d.categoryId,
+    tags: normalizeTags(d.tags),
+    note: d.note,
+    source: d.source,
+    flagged: false,
+    flagReason: '',
+    recurringExpenseId: d.recurringExpenseId ?? null,
+    bankProvider: d.bankProvider ?? null,
+    bankTransactionId: d.bankTransactionId ?? null,
+    bankAccountId: d.bankAccountId ?? null,
+    pending: d.pending ?? false,
+    ledgerEntryId: d.ledgerEntryId ?? null,
+    createdByMemberId: d.createdByMemberId,
+    splits: d.splits.length ? withBaseShares(d.baseAmountMinor, d.splits) : [],
+  };
+  return { ...e, fingerprint: fingerprintOf(e) };
 }

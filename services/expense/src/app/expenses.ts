@@ -1,20 +1,20 @@
 // Expenses: record, read, change, delete and list. Reads and checks that need other services (members,
 // family settings) happen before the transaction; the transaction holds only this schema's queries.
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
-import { decodeCursor, pageLimit, toPage } from '@family/db';
+import { newId, pageLimit, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
-import type { ExpenseSourceName } from '../db/schema.js';
-import { isDay, todayIn, type Day } from '../domain/calendar.days.js';
+import type { Actor } from '@family/service-kit';
+import { dayIn, type Day } from '@family/service-kit/calendar';
+import type { Expense, ExpenseSourceName, ExpenseSplit } from '../domain/expense.records.js';
 import { checkExpenseFields, normalizeTags, type SplitInput } from '../domain/expense.rules.js';
 import { resolveBaseAmount, type BaseAmount } from '../domain/fx.rules.js';
 import { CategoryTree } from '../domain/category.tree.js';
 import { LEARNED_RULE_PRIORITY, normalizeText } from '../domain/categorization.rules.js';
-import { newId } from '@family/db';
-import type { ExpenseFilter, ExpenseRow, ExpenseWithSplits, NewExpenseRow } from '../store/expenses.store.js';
+import type { ExpenseFilter, ExpensePatch } from '../store/expenses.store.js';
+import { expenseDeletedEvent, expenseUpdatedEvent } from '../contract/expense.events.js';
 import type { ExpenseDeps } from './expense.deps.js';
-import type { Actor } from './access.js';
-import { fingerprintOf, splitRows, type ExpenseWriter } from './expense.writer.js';
-import { expenseDeletedEvent, expenseUpdatedEvent } from './expense.events.js';
+import { fingerprintOf, withBaseShares, type ExpenseWriter } from './expense.writer.js';
+import { afterDayAndId } from './page.cursors.js';
 
 export interface CreateExpenseInput {
   memberId: string;
@@ -99,15 +99,16 @@ export class Expenses {
     return (await this.deps.fxRates.rates(familyId, [currency])).get(currency);
   }
 
-  async create(caller: Caller, familyId: string, input: CreateExpenseInput): Promise<ExpenseWithSplits> {
+  async create(caller: Caller, familyId: string, input: CreateExpenseInput): Promise<Expense> {
     const actor = await this.deps.access.actor(caller, familyId);
-    const memberId = await this.deps.access.writeTarget(actor, input.memberId);
+    const memberId = await this.deps.access.subject(actor, input.memberId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const family = actor.family;
     const currency = input.currency ? input.currency.toUpperCase() : family.currency;
     const splits = input.splits.map((s) => ({ ...s, categoryId: s.categoryId.toLowerCase() }));
     const categoryId = input.categoryId ? input.categoryId.toLowerCase() : null;
     const v = new Violations();
-    checkExpenseFields(v, { ...input, currency, categoryId, splits });
+    checkExpenseFields(v, { ...input, currency, categoryId, splits }, '', [family.currency]);
     checkCategoryRefs(v, await this.tree(family.familyId), categoryId, splits);
     v.throwIfAny();
     const userGave = input.fxRate !== undefined || input.baseAmountMinor !== undefined;
@@ -129,7 +130,7 @@ export class Expenses {
             amountMinor: input.amountMinor,
             currency,
             ...base,
-            occurredOn: input.occurredOn ?? todayIn(family.timezone, this.deps.now()),
+            occurredOn: input.occurredOn ?? dayIn(family.timezone, this.deps.now()),
             description: input.description,
             merchant: input.merchant,
             categoryId,
@@ -147,21 +148,22 @@ export class Expenses {
   }
 
   /** The expense if the actor may see it; NOT_FOUND otherwise (foreign, missing, or a sibling's). */
-  private async visible(actor: Actor, expenseId: string): Promise<ExpenseWithSplits> {
+  private async visible(actor: Actor, expenseId: string): Promise<Expense> {
     const id = requireUuid(expenseId, 'expenseId');
     const expense = await this.deps.expenses.byId(actor.familyId, id);
     if (!expense) throw AppError.notFound('Expense');
-    this.deps.access.assertOwn(actor, expense.member_id, 'Expense');
+    this.deps.access.assertVisible(actor, expense.memberId, 'Expense');
     return expense;
   }
 
-  async get(caller: Caller, familyId: string, expenseId: string): Promise<ExpenseWithSplits> {
+  async get(caller: Caller, familyId: string, expenseId: string): Promise<Expense> {
     const actor = await this.deps.access.actor(caller, familyId);
     return this.visible(actor, expenseId);
   }
 
-  async update(caller: Caller, familyId: string, expenseId: string, input: UpdateExpenseInput) {
+  async update(caller: Caller, familyId: string, expenseId: string, input: UpdateExpenseInput): Promise<Expense> {
     const actor = await this.deps.access.actor(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     for (let attempt = 0; ; attempt++) {
       const current = await this.visible(actor, expenseId);
       if (input.expectedVersion && current.version !== input.expectedVersion) {
@@ -175,30 +177,26 @@ export class Expenses {
           throw AppError.versionMismatch(locked.version);
         }
         if (locked.version !== current.version) return undefined; // changed since it was read: plan again
-        const row = await this.deps.expenses.update(trx, current.id, plan.patch, plan.splits);
-        const after: ExpenseWithSplits = {
-          ...row,
-          splits: plan.splits ?? current.splits,
-        };
-        if (plan.learnMerchant && row.category_id) {
+        const after = await this.deps.expenses.update(trx, current.id, plan.patch, plan.splits);
+        if (plan.learnMerchant && after.categoryId) {
           await this.deps.rules.learn(trx, {
             id: newId(),
-            family_id: actor.familyId,
-            name: `Learned: ${row.merchant}`,
+            familyId: actor.familyId,
+            name: `Learned: ${after.merchant}`,
             priority: LEARNED_RULE_PRIORITY,
-            match_field: 'MERCHANT',
-            match_type: 'EQUALS',
-            pattern: normalizeText(row.merchant),
-            category_id: row.category_id,
+            matchField: 'MERCHANT',
+            matchType: 'EQUALS',
+            pattern: normalizeText(after.merchant),
+            categoryId: after.categoryId,
           });
         }
-        const events = [expenseUpdatedEvent(row, actor.userId)];
+        const events = [expenseUpdatedEvent(after, actor.userId)];
         if (plan.recheck) {
           const flags = await this.writer.afterChange(trx, actor.family, [after], events, {
             actorUserId: actor.userId,
           });
-          const reason = flags.get(row.id);
-          if (reason) Object.assign(after, { flagged: true, flag_reason: reason });
+          const reason = flags.get(after.id);
+          if (reason) Object.assign(after, { flagged: true, flagReason: reason });
         }
         await this.writer.enqueue(trx, events);
         return after;
@@ -209,24 +207,22 @@ export class Expenses {
   }
 
   /** Validates an update against the current expense and works out the new row (outside any transaction). */
-  private async plan(actor: Actor, current: ExpenseWithSplits, input: UpdateExpenseInput) {
+  private async plan(actor: Actor, current: Expense, input: UpdateExpenseInput) {
     const family = actor.family;
-    let memberId = current.member_id;
-    if (input.memberId !== undefined && input.memberId !== '' && input.memberId !== current.member_id) {
-      memberId = await this.deps.access.writeTarget(actor, input.memberId);
+    let memberId = current.memberId;
+    if (input.memberId !== undefined && input.memberId !== '' && input.memberId !== current.memberId) {
+      memberId = await this.deps.access.subject(actor, input.memberId);
     }
-    if (input.flagged !== undefined && !actor.isParent) {
-      throw AppError.forbidden('Only parents can change the flag', 'ROLE_REQUIRED');
-    }
+    if (input.flagged !== undefined) this.deps.access.requireParent(actor, 'Only parents can change the flag');
     const currency = input.currency ? input.currency.toUpperCase() : current.currency;
-    const amountMinor = input.amountMinor ?? current.amount_minor;
+    const amountMinor = input.amountMinor ?? current.amountMinor;
     const categoryInput = input.categoryId === undefined ? undefined : input.categoryId.toLowerCase() || null;
     let splits: SplitInput[] | undefined = input.splits?.map((s) => ({ ...s, categoryId: s.categoryId.toLowerCase() }));
-    if (categoryInput && splits === undefined && current.split) splits = []; // a category replaces the splits
+    if (categoryInput && splits === undefined && current.splits.length) splits = []; // a category replaces the splits
     const effectiveSplits =
-      splits ?? current.splits.map((s) => ({ categoryId: s.category_id, amountMinor: s.amount_minor }));
+      splits ?? current.splits.map((s) => ({ categoryId: s.categoryId, amountMinor: s.amountMinor }));
     const categoryId =
-      effectiveSplits.length > 0 ? null : categoryInput === undefined ? current.category_id : categoryInput;
+      effectiveSplits.length > 0 ? null : categoryInput === undefined ? current.categoryId : categoryInput;
     const fields = {
       amountMinor,
       currency,
@@ -238,7 +234,7 @@ export class Expenses {
       splits: effectiveSplits,
     };
     const v = new Violations();
-    checkExpenseFields(v, fields);
+    checkExpenseFields(v, fields, '', [family.currency, current.currency]);
     checkCategoryRefs(v, await this.tree(family.familyId), categoryInput ?? null, splits ?? []);
     v.throwIfAny();
 
@@ -248,17 +244,17 @@ export class Expenses {
       input.fxRate !== undefined ||
       input.baseAmountMinor !== undefined;
     let base: BaseAmount = {
-      baseAmountMinor: current.base_amount_minor,
-      fxRate: current.fx_rate,
-      fxRateSource: current.fx_rate_source,
+      baseAmountMinor: current.baseAmountMinor,
+      fxRate: current.fxRate,
+      fxRateSource: current.fxRateSource,
     };
     if (moneyChanged) {
       const keepUserRate =
         input.fxRate === undefined &&
         input.baseAmountMinor === undefined &&
         currency === current.currency &&
-        current.fx_rate_source === 'USER';
-      const userRate = input.fxRate ?? (keepUserRate ? current.fx_rate : undefined);
+        current.fxRateSource === 'USER';
+      const userRate = input.fxRate ?? (keepUserRate ? current.fxRate : undefined);
       base = resolveBaseAmount({
         amountMinor,
         currency,
@@ -273,31 +269,30 @@ export class Expenses {
         ),
       });
     }
-    const occurredOn = input.occurredOn ?? current.occurred_on;
-    const patch: Partial<NewExpenseRow> = {
-      member_id: memberId,
-      amount_minor: amountMinor,
+    const occurredOn = input.occurredOn ?? current.occurredOn;
+    const changed = {
+      memberId,
+      amountMinor,
       currency,
-      ...{ base_amount_minor: base.baseAmountMinor, fx_rate: base.fxRate, fx_rate_source: base.fxRateSource },
-      occurred_on: occurredOn,
+      ...base,
+      occurredOn,
       description: fields.description.trim(),
       merchant: fields.merchant.trim(),
-      category_id: categoryId,
-      split: effectiveSplits.length > 0,
+      categoryId,
       tags: normalizeTags(fields.tags),
       note: fields.note,
     };
-    patch.fingerprint = fingerprintOf(patch as Parameters<typeof fingerprintOf>[0]);
+    const patch: ExpensePatch = { ...changed, fingerprint: fingerprintOf(changed) };
     if (input.flagged !== undefined) {
       patch.flagged = input.flagged;
-      if (!input.flagged) patch.flag_reason = '';
+      if (!input.flagged) patch.flagReason = '';
     }
-    const baseChanged = base.baseAmountMinor !== current.base_amount_minor;
-    const newSplits =
+    const baseChanged = base.baseAmountMinor !== current.baseAmountMinor;
+    const newSplits: ExpenseSplit[] | undefined =
       splits !== undefined || (baseChanged && effectiveSplits.length > 0)
-        ? splitRows(family.familyId, current.id, base.baseAmountMinor, effectiveSplits)
+        ? withBaseShares(base.baseAmountMinor, effectiveSplits)
         : undefined;
-    const categoryChanged = categoryId !== current.category_id || splits !== undefined;
+    const categoryChanged = categoryId !== current.categoryId || splits !== undefined;
     return {
       patch,
       splits: newSplits,
@@ -305,11 +300,11 @@ export class Expenses {
         actor.isParent &&
         categoryInput !== undefined &&
         categoryId !== null &&
-        categoryId !== current.category_id &&
-        patch.merchant !== '',
+        categoryId !== current.categoryId &&
+        changed.merchant !== '',
       recheck:
         input.flagged === undefined &&
-        (baseChanged || categoryChanged || occurredOn !== current.occurred_on || memberId !== current.member_id),
+        (baseChanged || categoryChanged || occurredOn !== current.occurredOn || memberId !== current.memberId),
     };
   }
 
@@ -339,7 +334,7 @@ export class Expenses {
       categoryIds = tree.has(id) ? tree.subtree(id) : [id];
     }
     return {
-      memberId: this.deps.access.readScope(actor, input.memberId),
+      memberId: await this.deps.access.listScope(actor, input.memberId),
       categoryIds,
       tag: input.tag ? normalizeTags([input.tag])[0] : undefined,
       from: input.from,
@@ -355,17 +350,7 @@ export class Expenses {
     const actor = await this.deps.access.actor(caller, familyId);
     const filter = await this.filterFor(actor, input);
     const limit = pageLimit(page.limit);
-    const after = page.cursor ? decodeExpenseCursor(page.cursor) : undefined;
-    const rows = await this.deps.expenses.list(actor.familyId, filter, after, limit + 1);
-    const p = toPage(rows, limit, (e: ExpenseRow) => [e.occurred_on, e.id]);
-    return { items: await this.deps.expenses.withSplits(this.deps.db, p.items), nextCursor: p.nextCursor };
+    const rows = await this.deps.expenses.list(actor.familyId, filter, afterDayAndId(page.cursor), limit + 1);
+    return toPage(rows, limit, (e) => [e.occurredOn, e.id]);
   }
-}
-
-export function decodeExpenseCursor(cursor: string): { occurredOn: string; id: string } {
-  const [occurredOn, id] = decodeCursor(cursor, 2);
-  if (typeof occurredOn !== 'string' || !isDay(occurredOn) || typeof id !== 'string' || !isUuid(id)) {
-    throw AppError.invalidField('cursor', 'is not a cursor from a previous page');
-  }
-  return { occurredOn, id };
 }

@@ -1,17 +1,22 @@
 // Consumes domain events from other services (HandleEvents). jar.spent — a child's purchase paid
 // from their SPEND jar — becomes one expense with source JAR, exactly once per event: the event id is
-// recorded in the same transaction, and the ledger entry id is unique per family as well.
-import { isUuid } from '@family/errors';
+// recorded in the same transaction, and the ledger entry id is unique per family as well. member.*
+// events drop what the family directory has cached about the family's members.
+import { AppError, isUuid } from '@family/errors';
 import { isUniqueViolation } from '@family/db';
 import { requireScope, type Caller } from '@family/grpc-kit';
+import { Scopes } from '@family/service-kit';
 import type { Logger } from '@family/logger';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
-import { dayOf, todayIn } from '../domain/calendar.days.js';
-import { isCurrency, MAX_AMOUNT_MINOR } from '../domain/money.rules.js';
-import { resolveBaseAmount } from '../domain/fx.rules.js';
+import { dayOf, dayIn } from '@family/service-kit/calendar';
+import { isKnownCurrency } from '@family/service-kit/money';
+import { MAX_AMOUNT_MINOR } from '../domain/money.rules.js';
+import { resolveBaseAmount, type BaseAmount } from '../domain/fx.rules.js';
 import type { ExpenseDeps } from './expense.deps.js';
 import type { ExpenseWriter } from './expense.writer.js';
-import { SCOPE_EVENTS_WRITE } from './scopes.js';
+
+/** The reason resolveBaseAmount gives when neither the caller nor the family has a rate. */
+const FX_RATE_MISSING = 'FX_RATE_MISSING';
 
 export class EventIntake {
   constructor(
@@ -22,8 +27,9 @@ export class EventIntake {
 
   /** Handles a batch; returns how many were accepted (all of them unless the call fails). */
   async handle(caller: Caller, events: DomainEvent[]): Promise<number> {
-    requireScope(caller, SCOPE_EVENTS_WRITE);
+    requireScope(caller, Scopes.EVENTS_WRITE);
     for (const event of events) {
+      this.deps.families.handleEvent(event);
       if (event.payload?.$case === 'jarSpent') await this.jarSpent(event, event.payload.value);
     }
     return events.length;
@@ -43,7 +49,7 @@ export class EventIntake {
       Number.isInteger(amount.amountMinor) &&
       amount.amountMinor > 0 &&
       amount.amountMinor <= MAX_AMOUNT_MINOR &&
-      isCurrency(amount.currency);
+      isKnownCurrency(amount.currency);
     if (!valid) {
       // Retrying a malformed event would fail forever: it is acknowledged and logged instead.
       this.logger.warn({ eventId: event.id, familyId: event.familyId }, 'ignoring a malformed jar.spent event');
@@ -51,11 +57,12 @@ export class EventIntake {
     }
     const familyId = event.familyId.toLowerCase();
     const family = await this.deps.families.settings(familyId);
+    await this.deps.defaultCategories.ensure(familyId);
     const rate =
       amount.currency === family.currency
         ? undefined
         : (await this.deps.fxRates.rates(familyId, [amount.currency])).get(amount.currency);
-    let base;
+    let base: BaseAmount;
     try {
       base = resolveBaseAmount({
         amountMinor: amount.amountMinor,
@@ -63,19 +70,22 @@ export class EventIntake {
         baseCurrency: family.currency,
         tableRate: rate,
       });
-    } catch {
+    } catch (err) {
+      // The purchase happened whether or not the family has a rate: it is recorded, labelled as
+      // having none, with the original amount standing in for the base amount until a parent sets it.
+      if (!(err instanceof AppError && err.code === FX_RATE_MISSING)) throw err;
       this.logger.warn(
-        { eventId: event.id, currency: amount.currency },
-        'no FX rate for a jar.spent event; recorded 1:1',
+        { eventId: event.id, familyId, currency: amount.currency },
+        'no FX rate for a jar.spent event; recorded with its rate unavailable',
       );
-      base = { baseAmountMinor: amount.amountMinor, fxRate: '1', fxRateSource: 'USER' as const };
+      base = { baseAmountMinor: amount.amountMinor, fxRate: '1', fxRateSource: 'UNAVAILABLE' };
     }
     const category = isUuid(jar.categoryId)
       ? await this.deps.categories.byId(familyId, jar.categoryId.toLowerCase())
       : undefined;
     const occurredOn =
       (jar.occurredOn && dayOf(jar.occurredOn.year, jar.occurredOn.month, jar.occurredOn.day)) ||
-      todayIn(family.timezone, event.occurredAt ?? this.deps.now());
+      dayIn(family.timezone, event.occurredAt ?? this.deps.now());
     try {
       await this.deps.db.transaction().execute(async (trx) => {
         if (!(await this.deps.processedEvents.markProcessed(trx, event.id, event.type))) return;

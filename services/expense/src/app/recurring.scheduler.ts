@@ -3,11 +3,12 @@
 // (rule, date) is reserved in recurring_occurrences first, so a date is materialized exactly once
 // whatever happens. After downtime a pass catches up every missed date up to today in the family zone.
 import type { Logger } from '@family/logger';
-import { todayIn } from '../domain/calendar.days.js';
+import { PeriodicTask, type PeriodicTaskOptions } from '@family/service-kit';
+import { dayIn } from '@family/service-kit/calendar';
 import { occurrenceWithinEnd } from '../domain/recurrence.rules.js';
 import { resolveBaseAmount } from '../domain/fx.rules.js';
 import { newId } from '@family/db';
-import type { DueRule } from '../store/recurring.store.js';
+import type { DueRecurringExpense } from '../store/recurring.store.js';
 import type { ExpenseDeps } from './expense.deps.js';
 import type { ExpenseDraft, ExpenseWriter } from './expense.writer.js';
 import { scheduleOf } from './recurring.js';
@@ -16,31 +17,36 @@ import { scheduleOf } from './recurring.js';
 const MAX_CATCH_UP = 500;
 
 export class RecurringScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  /** The periodic pass (its failures are logged and counted by the task). */
+  readonly task: PeriodicTask;
 
   constructor(
     private readonly deps: ExpenseDeps,
     private readonly writer: ExpenseWriter,
     private readonly logger: Logger,
-  ) {}
+    options: { intervalMs: number; registry?: PeriodicTaskOptions['registry'] },
+  ) {
+    this.intervalMs = options.intervalMs;
+    this.task = new PeriodicTask({
+      name: 'recurring-expenses',
+      intervalMs: options.intervalMs,
+      run: async () => {
+        await this.runOnce();
+      },
+      logger,
+      registry: options.registry,
+    });
+  }
 
-  start(intervalMs: number): void {
-    if (intervalMs <= 0) return;
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err) => this.logger.error({ err }, 'recurring scheduler pass failed'))
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
-    tick();
+  private readonly intervalMs: number;
+
+  /** Starts the periodic passes (none when the interval is 0: passes run only through runOnce). */
+  start(): void {
+    if (this.intervalMs > 0) this.task.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** One pass at `now`: materializes everything due. Returns the number of expenses created. */
@@ -66,23 +72,27 @@ export class RecurringScheduler {
     }
   }
 
-  private async materialize(trx: Parameters<ExpenseWriter['create']>[0], rule: DueRule, now: Date): Promise<number> {
-    const family = { familyId: rule.family_id, currency: rule.family_currency, timezone: rule.family_timezone };
-    const today = todayIn(family.timezone, now);
+  private async materialize(
+    trx: Parameters<ExpenseWriter['create']>[0],
+    rule: DueRecurringExpense,
+    now: Date,
+  ): Promise<number> {
+    const { family } = rule;
+    const today = dayIn(family.timezone, now);
     const schedule = scheduleOf(rule);
     const rate =
       rule.currency === family.currency
         ? undefined
         : (await this.deps.fxRates.rates(family.familyId, [rule.currency], trx)).get(rule.currency);
     const base = resolveBaseAmount({
-      amountMinor: rule.amount_minor,
+      amountMinor: rule.amountMinor,
       currency: rule.currency,
       baseCurrency: family.currency,
       tableRate: rate,
     });
     const drafts: ExpenseDraft[] = [];
-    let n = rule.next_index;
-    let lastRunOn = rule.last_run_on;
+    let n = rule.nextIndex;
+    let lastRunOn = rule.lastRunOn;
     for (
       let day = occurrenceWithinEnd(schedule, n);
       day !== undefined && day <= today && drafts.length < MAX_CATCH_UP;
@@ -91,19 +101,19 @@ export class RecurringScheduler {
       if (await this.deps.recurring.reserveOccurrence(trx, rule.id, day, id)) {
         drafts.push({
           id,
-          memberId: rule.member_id,
-          amountMinor: rule.amount_minor,
+          memberId: rule.memberId,
+          amountMinor: rule.amountMinor,
           currency: rule.currency,
           ...base,
           occurredOn: day,
           description: rule.description,
           merchant: rule.merchant,
-          categoryId: rule.category_id,
+          categoryId: rule.categoryId,
           tags: [...rule.tags],
           note: rule.note,
           splits: rule.splits.map((s) => ({ ...s })),
           source: 'RECURRING',
-          createdByMemberId: rule.created_by_member_id,
+          createdByMemberId: rule.createdByMemberId,
           recurringExpenseId: rule.id,
         });
       }
@@ -114,7 +124,7 @@ export class RecurringScheduler {
     await this.deps.recurring.update(
       trx,
       rule.id,
-      { next_index: n, next_on: occurrenceWithinEnd(schedule, n) ?? null, last_run_on: lastRunOn },
+      { nextIndex: n, nextOn: occurrenceWithinEnd(schedule, n) ?? null, lastRunOn },
       false,
     );
     await this.writer.create(trx, family, drafts, {});

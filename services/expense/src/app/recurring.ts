@@ -1,9 +1,10 @@
 // Recurring expenses: a template expense repeated daily/weekly/monthly/yearly with an interval.
 // A child manages their own; parents manage anyone's. Occurrences are made by the scheduler.
-import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
-import { decodeCursor, newId, pageLimit, toPage } from '@family/db';
+import { AppError, requireUuid, Violations } from '@family/errors';
+import { newId, pageLimit, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
-import { maxDay, todayIn, type Day } from '../domain/calendar.days.js';
+import type { Actor } from '@family/service-kit';
+import { maxDay, dayIn, type Day } from '@family/service-kit/calendar';
 import { CategoryTree } from '../domain/category.tree.js';
 import { checkExpenseFields, normalizeTags, type SplitInput } from '../domain/expense.rules.js';
 import {
@@ -14,11 +15,11 @@ import {
   type Frequency,
   type Schedule,
 } from '../domain/recurrence.rules.js';
-import { addDays } from '../domain/calendar.days.js';
-import type { RecurringRow } from '../store/recurring.store.js';
+import { addDays } from '@family/service-kit/calendar';
+import type { RecurringExpense } from '../domain/expense.records.js';
 import type { ExpenseDeps } from './expense.deps.js';
-import type { Actor } from './access.js';
 import { checkCategoryRefs } from './expenses.js';
+import { afterId } from './page.cursors.js';
 
 export interface TemplateInput {
   memberId: string;
@@ -52,8 +53,8 @@ export interface RecurringPatch {
   paused?: boolean | undefined;
 }
 
-export function scheduleOf(r: Pick<RecurringRow, 'frequency' | 'interval' | 'start_on' | 'end_on'>): Schedule {
-  return { frequency: r.frequency, interval: r.interval, startOn: r.start_on, endOn: r.end_on };
+export function scheduleOf(r: Pick<RecurringExpense, 'frequency' | 'interval' | 'startOn' | 'endOn'>): Schedule {
+  return { frequency: r.frequency, interval: r.interval, startOn: r.startOn, endOn: r.endOn };
 }
 
 export class RecurringExpenses {
@@ -61,12 +62,12 @@ export class RecurringExpenses {
 
   private async template(actor: Actor, t: TemplateInput | undefined) {
     if (!t) throw AppError.invalidField('template', 'is required');
-    const memberId = await this.deps.access.writeTarget(actor, t.memberId, 'template.memberId');
+    const memberId = await this.deps.access.subject(actor, t.memberId, 'template.memberId');
     const currency = t.currency ? t.currency.toUpperCase() : actor.family.currency;
     const categoryId = t.categoryId ? t.categoryId.toLowerCase() : null;
     const splits = t.splits.map((s) => ({ ...s, categoryId: s.categoryId.toLowerCase() }));
     const v = new Violations();
-    checkExpenseFields(v, { ...t, currency, categoryId, splits }, 'template.');
+    checkExpenseFields(v, { ...t, currency, categoryId, splits }, 'template.', [actor.family.currency]);
     checkCategoryRefs(
       v,
       new CategoryTree(await this.deps.categories.all(actor.familyId)),
@@ -80,15 +81,15 @@ export class RecurringExpenses {
     }
     v.throwIfAny();
     return {
-      member_id: memberId,
-      amount_minor: t.amountMinor,
+      memberId,
+      amountMinor: t.amountMinor,
       currency,
       description: t.description.trim(),
       merchant: t.merchant.trim(),
-      category_id: splits.length ? null : categoryId,
+      categoryId: splits.length ? null : categoryId,
       tags: normalizeTags(t.tags),
       note: t.note,
-      splits: JSON.stringify(splits),
+      splits,
     };
   }
 
@@ -96,13 +97,14 @@ export class RecurringExpenses {
   private nextIndex(s: Schedule, today: Day, lastRunOn: Day | null) {
     const from = lastRunOn ? maxDay(today, addDays(lastRunOn, 1)) : today;
     const n = firstIndexOnOrAfter(s, maxDay(from, s.startOn));
-    return { next_index: n, next_on: occurrenceWithinEnd(s, n) ?? null };
+    return { nextIndex: n, nextOn: occurrenceWithinEnd(s, n) ?? null };
   }
 
-  async create(caller: Caller, familyId: string, input: RecurringInput): Promise<RecurringRow> {
+  async create(caller: Caller, familyId: string, input: RecurringInput): Promise<RecurringExpense> {
     const actor = await this.deps.access.actor(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const template = await this.template(actor, input.template);
-    const today = todayIn(actor.family.timezone, this.deps.now());
+    const today = dayIn(actor.family.timezone, this.deps.now());
     const v = new Violations();
     if (!input.frequency) v.add('frequency', 'must be DAILY, WEEKLY, MONTHLY or YEARLY');
     const schedule: Schedule = {
@@ -115,24 +117,24 @@ export class RecurringExpenses {
     v.throwIfAny();
     return this.deps.recurring.insert(this.deps.db, {
       id: newId(),
-      family_id: actor.familyId,
+      familyId: actor.familyId,
       ...template,
       frequency: schedule.frequency,
       interval: schedule.interval,
-      start_on: schedule.startOn,
-      end_on: schedule.endOn,
+      startOn: schedule.startOn,
+      endOn: schedule.endOn,
       paused: input.paused,
       ...this.nextIndex(schedule, today, null),
-      last_run_on: null,
-      created_by_member_id: actor.memberId,
+      lastRunOn: null,
+      createdByMemberId: actor.memberId,
     });
   }
 
-  private async visible(actor: Actor, id: string): Promise<RecurringRow> {
-    const row = await this.deps.recurring.byId(actor.familyId, requireUuid(id, 'recurringExpenseId'));
-    if (!row) throw AppError.notFound('Recurring expense');
-    this.deps.access.assertOwn(actor, row.member_id, 'Recurring expense');
-    return row;
+  private async visible(actor: Actor, id: string): Promise<RecurringExpense> {
+    const found = await this.deps.recurring.byId(actor.familyId, requireUuid(id, 'recurringExpenseId'));
+    if (!found) throw AppError.notFound('Recurring expense');
+    this.deps.access.assertVisible(actor, found.memberId, 'Recurring expense');
+    return found;
   }
 
   async get(caller: Caller, familyId: string, id: string) {
@@ -142,36 +144,30 @@ export class RecurringExpenses {
   async list(caller: Caller, familyId: string, memberId: string, page: { limit: number; cursor: string }) {
     const actor = await this.deps.access.actor(caller, familyId);
     const limit = pageLimit(page.limit);
-    let after: string | undefined;
-    if (page.cursor) {
-      const [id] = decodeCursor(page.cursor, 1);
-      if (typeof id !== 'string' || !isUuid(id))
-        throw AppError.invalidField('cursor', 'is not a cursor from a previous page');
-      after = id;
-    }
     const rows = await this.deps.recurring.list(
       actor.familyId,
-      this.deps.access.readScope(actor, memberId),
-      after,
+      await this.deps.access.listScope(actor, memberId),
+      afterId(page.cursor),
       limit + 1,
     );
     return toPage(rows, limit, (r) => [r.id]);
   }
 
-  async update(caller: Caller, familyId: string, id: string, patch: RecurringPatch): Promise<RecurringRow> {
+  async update(caller: Caller, familyId: string, id: string, patch: RecurringPatch): Promise<RecurringExpense> {
     const actor = await this.deps.access.actor(caller, familyId);
+    await this.deps.defaultCategories.ensure(actor.familyId);
     const current = await this.visible(actor, id);
     const template = patch.template ? await this.template(actor, patch.template) : undefined;
     const schedule: Schedule = {
       frequency: patch.frequency ?? current.frequency,
       interval: patch.interval ?? current.interval,
-      startOn: patch.startOn ?? current.start_on,
-      endOn: patch.clearEndOn ? null : (patch.endOn ?? current.end_on),
+      startOn: patch.startOn ?? current.startOn,
+      endOn: patch.clearEndOn ? null : (patch.endOn ?? current.endOn),
     };
     const v = new Violations();
     checkSchedule(v, schedule);
     v.throwIfAny();
-    const today = todayIn(actor.family.timezone, this.deps.now());
+    const today = dayIn(actor.family.timezone, this.deps.now());
     return this.deps.db.transaction().execute(async (trx) => {
       const locked = await this.deps.recurring.forUpdate(trx, actor.familyId, current.id);
       if (!locked) throw AppError.notFound('Recurring expense');
@@ -180,19 +176,19 @@ export class RecurringExpenses {
       const scheduleChanged =
         schedule.frequency !== locked.frequency ||
         schedule.interval !== locked.interval ||
-        schedule.startOn !== locked.start_on ||
-        schedule.endOn !== locked.end_on;
+        schedule.startOn !== locked.startOn ||
+        schedule.endOn !== locked.endOn;
       const resumed = patch.paused === false && locked.paused;
       const paused = patch.paused ?? locked.paused;
       return this.deps.recurring.update(trx, locked.id, {
         ...(template ?? {}),
         frequency: schedule.frequency,
         interval: schedule.interval,
-        start_on: schedule.startOn,
-        end_on: schedule.endOn,
+        startOn: schedule.startOn,
+        endOn: schedule.endOn,
         paused,
         // Resuming does not back-fill: the schedule continues from today.
-        ...(scheduleChanged || resumed ? this.nextIndex(schedule, today, locked.last_run_on) : {}),
+        ...(scheduleChanged || resumed ? this.nextIndex(schedule, today, locked.lastRunOn) : {}),
       });
     });
   }
@@ -222,7 +218,7 @@ export class RecurringExpenses {
     },
   ): Promise<Day[]> {
     const actor = await this.deps.access.actor(caller, familyId);
-    const today = todayIn(actor.family.timezone, this.deps.now());
+    const today = dayIn(actor.family.timezone, this.deps.now());
     const v = new Violations();
     v.check(input.count >= 0 && input.count <= 100, 'count', 'must be 0-100');
     let schedule: Schedule;

@@ -5,20 +5,19 @@
 import { AppError, requireUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
 import type { MemberInfo } from '@family/auth-client';
+import { Scopes, type Actor } from '@family/service-kit';
 import {
   addDays,
   addMonthsClamped,
   daysBetween,
   periodContaining,
-  todayIn,
+  dayIn,
   toYmd,
   type Day,
-} from '../domain/calendar.days.js';
+} from '@family/service-kit/calendar';
 import { CategoryTree } from '../domain/category.tree.js';
 import type { ReportFilter, ReportGrouping, ReportsStore } from '../store/reports.store.js';
 import type { ExpenseDeps } from './expense.deps.js';
-import type { Actor } from './access.js';
-import { SCOPE_EXPENSE_READ } from './scopes.js';
 
 export const MAX_REPORT_DAYS = 366 * 5;
 
@@ -68,8 +67,8 @@ export class Reports {
       topMerchantsLimit: number;
     },
   ): Promise<SpendingReport> {
-    const actor = await this.deps.access.reader(caller, familyId, SCOPE_EXPENSE_READ);
-    const today = todayIn(actor.family.timezone, this.deps.now());
+    const actor = await this.deps.access.reader(caller, familyId, Scopes.EXPENSE_READ);
+    const today = dayIn(actor.family.timezone, this.deps.now());
     const month = periodContaining('MONTH', today);
     const from = input.from ?? (input.to ? periodContaining('MONTH', input.to).start : month.start);
     const to = input.to ?? (input.from ? today : month.end);
@@ -86,7 +85,7 @@ export class Reports {
       if (!tree.has(id)) throw AppError.invalidField('categoryId', 'is not a category of this family');
       categoryIds = tree.subtree(id);
     }
-    const memberId = this.deps.access.readScope(actor, input.memberId);
+    const memberId = await this.deps.access.listScope(actor, input.memberId);
     const { previousFrom, previousTo } = previousPeriodOf(from, to);
     const current: ReportFilter = { familyId: actor.familyId, from, to, memberId, categoryIds };
     const previous: ReportFilter = { ...current, from: previousFrom, to: previousTo };
@@ -138,13 +137,11 @@ export class Reports {
       case 'MONTH':
         return (key: string) => key;
       case 'MEMBER': {
-        // Auth lists members only to a user; a service reader gets the ids, as a user does when auth
-        // fails (asking with its token would fail, and could fail a member's concurrent lookup too).
+        // Auth lists members only to a user: a service reader gets the ids (asking with its token would
+        // fail). A user's report needs the names, so auth failing fails the report.
         const members = actor.service
           ? new Map<string, MemberInfo>()
-          : await this.deps.access.members
-              .members(actor.familyId, actor.token)
-              .catch(() => new Map<string, MemberInfo>());
+          : await this.deps.families.members(actor.familyId, actor.token);
         return (key: string) => members.get(key)?.displayName ?? key;
       }
     }

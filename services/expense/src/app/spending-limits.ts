@@ -3,7 +3,7 @@
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
 import { checkLimits, type LimitPeriod } from '../domain/limit.rules.js';
-import type { LimitsRow } from '../store/limits.store.js';
+import type { SpendingLimits as Limits } from '../domain/expense.records.js';
 import type { ExpenseDeps } from './expense.deps.js';
 
 export interface LimitsView {
@@ -15,18 +15,18 @@ export interface LimitsView {
   updatedAt: Date | undefined;
 }
 
-function view(memberId: string, currency: string, row: LimitsRow | undefined): LimitsView {
+function view(memberId: string, currency: string, set: Limits | undefined): LimitsView {
   const limits: LimitsView['limits'] = [];
-  if (row?.day_minor != null) limits.push({ period: 'DAY', amountMinor: row.day_minor });
-  if (row?.week_minor != null) limits.push({ period: 'WEEK', amountMinor: row.week_minor });
-  if (row?.month_minor != null) limits.push({ period: 'MONTH', amountMinor: row.month_minor });
+  if (set?.dayMinor != null) limits.push({ period: 'DAY', amountMinor: set.dayMinor });
+  if (set?.weekMinor != null) limits.push({ period: 'WEEK', amountMinor: set.weekMinor });
+  if (set?.monthMinor != null) limits.push({ period: 'MONTH', amountMinor: set.monthMinor });
   return {
     memberId,
     currency,
     limits,
-    blockedCategoryIds: row?.blocked_category_ids ?? [],
-    version: row?.version ?? 0,
-    updatedAt: row?.updated_at,
+    blockedCategoryIds: set?.blockedCategoryIds ?? [],
+    version: set?.version ?? 0,
+    updatedAt: set?.updatedAt,
   };
 }
 
@@ -36,11 +36,9 @@ export class SpendingLimits {
   async get(caller: Caller, familyId: string, memberId: string): Promise<LimitsView> {
     const actor = await this.deps.access.actor(caller, familyId);
     const id = memberId ? requireUuid(memberId, 'memberId') : actor.memberId;
-    this.deps.access.assertOwn(actor, id, 'Member');
+    this.deps.access.assertVisible(actor, id, 'Member');
     // The member is the resource in the path: one outside the family is as if it did not exist.
-    if (id !== actor.memberId && !(await this.deps.access.members.find(actor.familyId, id, actor.token))) {
-      throw AppError.notFound('Member');
-    }
+    if (id !== actor.memberId) await this.deps.access.member(actor, id);
     return view(id, actor.family.currency, await this.deps.limits.get(actor.familyId, id));
   }
 
@@ -55,9 +53,9 @@ export class SpendingLimits {
     },
   ): Promise<LimitsView> {
     const actor = await this.deps.access.parent(caller, familyId);
-    const id = requireUuid(memberId, 'memberId');
-    const member = await this.deps.access.members.find(actor.familyId, id, actor.token);
-    if (!member) throw AppError.notFound('Member');
+    await this.deps.defaultCategories.ensure(actor.familyId);
+    const member = await this.deps.access.member(actor, memberId);
+    const id = member.id;
     if (member.role !== 'CHILD') throw AppError.invalidField('memberId', 'spending limits are for children');
     const v = new Violations();
     checkLimits(v, input.limits);
@@ -77,12 +75,12 @@ export class SpendingLimits {
         throw AppError.versionMismatch(current?.version ?? 0);
       }
       return this.deps.limits.put(trx, {
-        family_id: actor.familyId,
-        member_id: id,
-        day_minor: amount('DAY'),
-        week_minor: amount('WEEK'),
-        month_minor: amount('MONTH'),
-        blocked_category_ids: [...new Set(input.blockedCategoryIds.map((c) => c.toLowerCase()))],
+        familyId: actor.familyId,
+        memberId: id,
+        dayMinor: amount('DAY'),
+        weekMinor: amount('WEEK'),
+        monthMinor: amount('MONTH'),
+        blockedCategoryIds: [...new Set(input.blockedCategoryIds.map((c) => c.toLowerCase()))],
       });
     });
     return view(id, actor.family.currency, row);

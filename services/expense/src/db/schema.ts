@@ -6,8 +6,9 @@ type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
 type Version = ColumnType<number, number | undefined, number>;
 
-export type ExpenseSourceName = 'MANUAL' | 'RECURRING' | 'BANK' | 'JAR';
-export type FxSourceName = 'NONE' | 'USER' | 'FAMILY_TABLE';
+import type { ExpenseSourceName, FxSourceName } from '../domain/expense.records.js';
+
+export type { ExpenseSourceName, FxSourceName };
 
 export interface FamiliesTable {
   family_id: string;
@@ -165,6 +166,12 @@ export interface RecurringOccurrencesTable {
   created_at: CreatedAt;
 }
 
+/** Families whose default categories were seeded (migration 0004): one row, written with the seed. */
+export interface DefaultCategoriesSeededTable {
+  family_id: string;
+  seeded_at: CreatedAt;
+}
+
 export interface ProcessedEventsTable {
   event_id: string;
   event_type: string;
@@ -208,4 +215,5 @@ export interface ExpenseDatabase extends OutboxDatabase {
   recurring_expenses: RecurringExpensesTable;
   recurring_occurrences: RecurringOccurrencesTable;
   processed_events: ProcessedEventsTable;
+  default_categories_seeded: DefaultCategoriesSeededTable;
 }

@@ -2,7 +2,7 @@
 // in the family's time zone. Rollover carries the previous period's unspent (or overspent) amount
 // into the current one; it does not compound over older periods.
 import type { Violations } from '@family/errors';
-import { daysBetween, periodContaining, previousPeriod, type Day, type Period } from './calendar.days.js';
+import { daysBetween, periodContaining, previousPeriod, type Day, type Period } from '@family/service-kit/calendar';
 import { divRound, MAX_AMOUNT_MINOR } from './money.rules.js';
 
 export type BudgetPeriodKind = 'WEEK' | 'MONTH' | 'YEAR';

@@ -1,7 +1,7 @@
 // Categorization rules: conditions on an expense's text, amount, member and source → a category and
 // tags. The first enabled rule in priority order that matches wins.
 import type { Violations } from '@family/errors';
-import type { ExpenseSourceName } from '../db/schema.js';
+import type { ExpenseSourceName } from './expense.records.js';
 
 export type MatchField = 'DESCRIPTION' | 'MERCHANT' | 'ANY';
 export type MatchType = 'CONTAINS' | 'EQUALS' | 'STARTS_WITH' | 'REGEX';

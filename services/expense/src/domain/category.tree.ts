@@ -4,7 +4,7 @@ import { CATEGORY_PATH_SEPARATOR } from './csv.format.js';
 export interface CategoryNode {
   id: string;
   name: string;
-  parent_id: string | null;
+  parentId: string | null;
   archived: boolean;
 }
 
@@ -16,7 +16,7 @@ export class CategoryTree {
   constructor(nodes: readonly CategoryNode[]) {
     for (const n of nodes) this.byId.set(n.id, n);
     for (const n of nodes) {
-      if (n.parent_id) this.children.set(n.parent_id, [...(this.children.get(n.parent_id) ?? []), n.id]);
+      if (n.parentId) this.children.set(n.parentId, [...(this.children.get(n.parentId) ?? []), n.id]);
     }
     for (const n of nodes) this.byPath.set(this.path(n.id).toLowerCase(), n.id);
   }
@@ -42,7 +42,7 @@ export class CategoryTree {
   path(id: string): string {
     const n = this.byId.get(id);
     if (!n) return '';
-    const parent = n.parent_id ? this.byId.get(n.parent_id) : undefined;
+    const parent = n.parentId ? this.byId.get(n.parentId) : undefined;
     return parent ? `${parent.name}${CATEGORY_PATH_SEPARATOR}${n.name}` : n.name;
   }
 

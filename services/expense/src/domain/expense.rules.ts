@@ -1,7 +1,8 @@
 // What a valid expense looks like, independent of where it came from (app, CSV, bank, jar, schedule).
 import { createHash } from 'node:crypto';
 import type { Violations } from '@family/errors';
-import { isCurrency, MAX_AMOUNT_MINOR } from './money.rules.js';
+import { currencyRefusal } from '@family/service-kit/money';
+import { MAX_AMOUNT_MINOR } from './money.rules.js';
 
 export const MAX_TAGS = 20;
 export const MAX_SPLITS = 20;
@@ -47,10 +48,15 @@ export function checkAmount(v: Violations, field: string, amountMinor: number): 
   );
 }
 
-/** Field checks shared by every way an expense is written; names are the REST (camelCase) ones. */
-export function checkExpenseFields(v: Violations, e: ExpenseFields, prefix = ''): void {
+/**
+ * Field checks shared by every way an expense is written; names are the REST (camelCase) ones.
+ * `kept` are currencies already in place (the family's, the expense's own): accepted even when
+ * withdrawn from ISO 4217 since, so old data stays editable; any other currency must be current.
+ */
+export function checkExpenseFields(v: Violations, e: ExpenseFields, prefix = '', kept: readonly string[] = []): void {
   checkAmount(v, `${prefix}amountMinor`, e.amountMinor);
-  v.check(isCurrency(e.currency), `${prefix}currency`, 'must be an ISO 4217 currency code such as EUR');
+  const refusal = kept.includes(e.currency) ? undefined : currencyRefusal(e.currency);
+  if (refusal) v.add(`${prefix}currency`, refusal);
   const description = e.description.trim();
   v.check(description.length >= 1 && description.length <= 200, `${prefix}description`, 'must be 1-200 characters');
   v.check(e.merchant.trim().length <= 100, `${prefix}merchant`, 'must be at most 100 characters');

@@ -2,7 +2,7 @@
 // blocked categories. An expense that takes the member over a limit is still recorded, and flagged.
 import type { Violations } from '@family/errors';
 import { MAX_AMOUNT_MINOR } from './money.rules.js';
-import type { PeriodKind } from './calendar.days.js';
+import type { PeriodKind } from '@family/service-kit/calendar';
 
 export type LimitPeriod = Extract<PeriodKind, 'DAY' | 'WEEK' | 'MONTH'>;
 export const LIMIT_PERIODS: readonly LimitPeriod[] = ['DAY', 'WEEK', 'MONTH'];

@@ -1,26 +1,10 @@
-// Money in integer minor units, currencies, and FX conversion with exact decimal arithmetic.
+// FX conversion and allocation of integer minor units with exact decimal arithmetic; currencies and
+// their exponents come from @family/service-kit/money (the ISO 4217 table).
 // Rounding is half away from zero (12.5 → 13, -12.5 → -13), the rule people expect on receipts.
+import { exponentOf } from '@family/service-kit/money';
 
 /** Largest amount accepted anywhere: well inside ±2^53 so int64 fields stay exact as numbers. */
 export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
-
-const currencies = new Set(Intl.supportedValuesOf('currency'));
-const digitsCache = new Map<string, number>();
-
-export function isCurrency(code: string): boolean {
-  return currencies.has(code);
-}
-
-/** Minor-unit digits of a currency (EUR 2, JPY 0, BHD 3), as ICU knows them. */
-export function currencyDigits(code: string): number {
-  let digits = digitsCache.get(code);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
-      .maximumFractionDigits!;
-    digitsCache.set(code, digits);
-  }
-  return digits;
-}
 
 export interface Decimal {
   /** value = units / 10^scale */
@@ -62,7 +46,7 @@ export function divRound(n: bigint, d: bigint): bigint {
 
 /** An amount in `currency` minor units converted at `rate` (base units per major unit) to base minor units. */
 export function convert(amountMinor: number, currency: string, baseCurrency: string, rate: Decimal): number {
-  const shift = currencyDigits(baseCurrency) - currencyDigits(currency);
+  const shift = exponentOf(baseCurrency) - exponentOf(currency);
   let n = BigInt(amountMinor) * rate.units;
   let d = 10n ** BigInt(rate.scale);
   if (shift >= 0) n *= 10n ** BigInt(shift);
@@ -72,7 +56,7 @@ export function convert(amountMinor: number, currency: string, baseCurrency: str
 
 /** The rate implied by an amount and what it cost in base currency, to 10 decimal places. */
 export function impliedRate(amountMinor: number, currency: string, baseMinor: number, baseCurrency: string): string {
-  const shift = currencyDigits(currency) - currencyDigits(baseCurrency);
+  const shift = exponentOf(currency) - exponentOf(baseCurrency);
   const scale = 10;
   let n = BigInt(baseMinor) * 10n ** BigInt(scale);
   let d = BigInt(amountMinor);
@@ -100,24 +84,4 @@ export function allocate(total: number, weights: number[]): number[] {
     rest -= 1n;
   }
   return parts.map(Number);
-}
-
-/** Minor units as a decimal string in major units ("12.34", "-0.05", "1500" for JPY). */
-export function formatMinor(amountMinor: number, currency: string): string {
-  const scale = currencyDigits(currency);
-  const text = formatDecimal({ units: BigInt(amountMinor), scale });
-  if (scale === 0) return text;
-  const [int, frac = ''] = text.split('.');
-  return `${int}.${frac.padEnd(scale, '0')}`;
-}
-
-/** Parses a major-unit amount ("12.34", "12", "-3.5") into minor units; undefined when malformed. */
-export function parseMajor(text: string, currency: string): number | undefined {
-  const m = /^(-)?(\d{1,13})(?:\.(\d+))?$/.exec(text.trim());
-  if (!m) return undefined;
-  const scale = currencyDigits(currency);
-  const frac = m[3] ?? '';
-  if (frac.length > scale) return undefined;
-  const minor = Number(BigInt(m[2]! + frac.padEnd(scale, '0')));
-  return m[1] ? -minor : minor;
 }

@@ -3,7 +3,7 @@
 // the 31st afterwards, and a rule on 29 February falls on the 28th in other years. All of it is
 // calendar-day arithmetic, so daylight-saving changes in the family's zone cannot move or repeat a day.
 import type { Violations } from '@family/errors';
-import { addDays, addMonthsClamped, daysBetween, toYmd, type Day } from './calendar.days.js';
+import { addDays, addMonthsClamped, daysBetween, toYmd, type Day } from '@family/service-kit/calendar';
 
 export type Frequency = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
 

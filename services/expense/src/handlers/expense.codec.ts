@@ -1,6 +1,4 @@
-// Proto ↔ domain values for the expense handlers: dates, enums, and rows → messages.
-import { AppError } from '@family/errors';
-import type { DateMessage } from '@family/contracts/common/v1/common';
+// Domain records → expense contract messages (and the one request shape decoded into a domain input).
 import type {
   Budget,
   Category,
@@ -11,144 +9,96 @@ import type {
   RecurringExpense,
   SpendingLimits,
 } from '@family/contracts/expense/v1/expense';
-import type { RecurringRow } from '../store/recurring.store.js';
+import { dayToMessage } from '@family/service-kit';
+import type * as records from '../domain/expense.records.js';
 import type { TemplateInput } from '../app/recurring.js';
-import { dayOf, toYmd, type Day } from '../domain/calendar.days.js';
-import type { ExpenseWithSplits } from '../store/expenses.store.js';
-import type { CategoryRow } from '../store/categories.store.js';
-import type { FxRateRow } from '../store/fx-rates.store.js';
-import type { RuleRow } from '../store/rules.store.js';
 import type { BudgetWithStatus } from '../app/budgets.js';
 import type { LimitsView } from '../app/spending-limits.js';
+import {
+  bankProvider,
+  budgetPeriod,
+  expenseSource,
+  frequency,
+  fxRateSource,
+  limitPeriod,
+  matchField,
+  matchType,
+} from '../contract/expense.enums.js';
 
-/** A proto Date as a calendar day; unset (or all zero) is undefined, an impossible date a violation. */
-export function dayFrom(date: DateMessage | undefined, field: string): Day | undefined {
-  if (!date || (date.year === 0 && date.month === 0 && date.day === 0)) return undefined;
-  const day = dayOf(date.year, date.month, date.day);
-  if (!day) throw AppError.invalidField(field, 'is not a valid calendar date');
-  return day;
-}
-
-export function toDate(day: Day | null | undefined): DateMessage | undefined {
-  return day ? toYmd(day) : undefined;
-}
-
-/**
- * A proto string enum value as its short name ("EXPENSE_SOURCE_BANK" → "BANK"). UNSPECIFIED is
- * undefined; anything not in `allowed` is a violation on `field`.
- */
-export function fromEnum<T extends string>(
-  value: string | undefined,
-  prefix: string,
-  allowed: readonly T[],
-  field: string,
-): T | undefined {
-  if (value === undefined || value === `${prefix}UNSPECIFIED`) return undefined;
-  const name = value.startsWith(prefix) ? value.slice(prefix.length) : '';
-  if (!(allowed as readonly string[]).includes(name)) {
-    throw AppError.invalidField(field, `must be one of ${allowed.join(', ')}`);
-  }
-  return name as T;
-}
-
-export function requiredEnum<T extends string>(
-  value: string | undefined,
-  prefix: string,
-  allowed: readonly T[],
-  field: string,
-): T {
-  const v = fromEnum(value, prefix, allowed, field);
-  if (v === undefined) throw AppError.invalidField(field, `must be one of ${allowed.join(', ')}`);
-  return v;
-}
-
-export function toEnum<E>(prefix: string, name: string | null | undefined): E {
-  return `${prefix}${name ?? 'UNSPECIFIED'}` as E;
-}
-
-export const SOURCES = ['MANUAL', 'RECURRING', 'BANK', 'JAR'] as const;
-
-export function encodeExpense(e: ExpenseWithSplits): Expense {
+export function encodeExpense(e: records.Expense): Expense {
   return {
     id: e.id,
-    familyId: e.family_id,
-    memberId: e.member_id,
-    amountMinor: e.amount_minor,
+    familyId: e.familyId,
+    memberId: e.memberId,
+    amountMinor: e.amountMinor,
     currency: e.currency,
-    baseAmountMinor: e.base_amount_minor,
-    baseCurrency: e.base_currency,
-    fxRate: e.fx_rate,
-    fxRateSource: toEnum('FX_RATE_SOURCE_', e.fx_rate_source),
-    occurredOn: toDate(e.occurred_on),
+    baseAmountMinor: e.baseAmountMinor,
+    baseCurrency: e.baseCurrency,
+    fxRate: e.fxRate,
+    fxRateSource: fxRateSource.encode(e.fxRateSource),
+    occurredOn: dayToMessage(e.occurredOn),
     description: e.description,
     merchant: e.merchant,
-    categoryId: e.category_id ?? '',
+    categoryId: e.categoryId ?? '',
     tags: e.tags,
     note: e.note,
-    source: toEnum('EXPENSE_SOURCE_', e.source),
-    splits: e.splits.map((s) => ({ categoryId: s.category_id, amountMinor: s.amount_minor })),
+    source: expenseSource.encode(e.source),
+    splits: e.splits.map((s) => ({ categoryId: s.categoryId, amountMinor: s.amountMinor })),
     flagged: e.flagged,
-    flagReason: e.flag_reason,
+    flagReason: e.flagReason,
     version: e.version,
-    recurringExpenseId: e.recurring_expense_id ?? '',
-    bankProvider: toEnum('BANK_PROVIDER_', e.bank_provider),
-    bankTransactionId: e.bank_transaction_id ?? '',
-    bankAccountId: e.bank_account_id ?? '',
+    recurringExpenseId: e.recurringExpenseId ?? '',
+    bankProvider: bankProvider.encodeOptional(e.bankProvider as (typeof bankProvider.names)[number] | null),
+    bankTransactionId: e.bankTransactionId ?? '',
+    bankAccountId: e.bankAccountId ?? '',
     pending: e.pending,
-    ledgerEntryId: e.ledger_entry_id ?? '',
-    createdByMemberId: e.created_by_member_id ?? '',
-    createdAt: e.created_at,
-    updatedAt: e.updated_at,
+    ledgerEntryId: e.ledgerEntryId ?? '',
+    createdByMemberId: e.createdByMemberId ?? '',
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
   };
 }
 
-export function encodeCategory(c: CategoryRow): Category {
+export function encodeCategory(c: records.Category): Category {
   return {
     id: c.id,
     name: c.name,
-    parentId: c.parent_id ?? '',
+    parentId: c.parentId ?? '',
     archived: c.archived,
     icon: c.icon,
     color: c.color,
     version: c.version,
-    createdAt: c.created_at,
+    createdAt: c.createdAt,
   };
 }
 
-export function encodeFxRate(r: FxRateRow, baseCurrency: string): FxRate {
+export function encodeFxRate(r: records.FxRate, baseCurrency: string): FxRate {
   return {
     currency: r.currency,
     baseCurrency,
     rate: r.rate,
-    updatedByMemberId: r.updated_by_member_id,
-    updatedAt: r.updated_at,
+    updatedByMemberId: r.updatedByMemberId,
+    updatedAt: r.updatedAt,
   };
 }
 
-export const MATCH_FIELDS = ['DESCRIPTION', 'MERCHANT', 'ANY'] as const;
-export const MATCH_TYPES = ['CONTAINS', 'EQUALS', 'STARTS_WITH', 'REGEX'] as const;
-export const BUDGET_PERIODS = ['WEEK', 'MONTH', 'YEAR'] as const;
-export const LIMIT_PERIODS = ['DAY', 'WEEK', 'MONTH'] as const;
-export const GROUPINGS = ['CATEGORY', 'MEMBER', 'MONTH', 'TAG'] as const;
-export const FREQUENCIES = ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'] as const;
-
-export function encodeRule(r: RuleRow): CategorizationRule {
+export function encodeRule(r: records.CategorizationRule): CategorizationRule {
   return {
     id: r.id,
     name: r.name,
     priority: r.priority,
-    matchField: toEnum('CATEGORIZATION_MATCH_FIELD_', r.match_field),
-    matchType: toEnum('CATEGORIZATION_MATCH_TYPE_', r.match_type),
+    matchField: matchField.encode(r.matchField),
+    matchType: matchType.encode(r.matchType),
     pattern: r.pattern,
-    minAmountMinor: r.min_amount_minor ?? undefined,
-    maxAmountMinor: r.max_amount_minor ?? undefined,
-    memberId: r.member_id ?? '',
-    source: toEnum('EXPENSE_SOURCE_', r.source),
-    categoryId: r.category_id,
-    addTags: r.add_tags,
+    minAmountMinor: r.minAmountMinor ?? undefined,
+    maxAmountMinor: r.maxAmountMinor ?? undefined,
+    memberId: r.memberId ?? '',
+    source: expenseSource.encodeOptional(r.source),
+    categoryId: r.categoryId,
+    addTags: r.addTags,
     enabled: r.enabled,
     version: r.version,
-    createdAt: r.created_at,
+    createdAt: r.createdAt,
   };
 }
 
@@ -156,16 +106,16 @@ export function encodeBudget(b: BudgetWithStatus): Budget {
   return {
     id: b.id,
     name: b.name,
-    categoryId: b.category_id ?? '',
-    memberId: b.member_id ?? '',
-    period: toEnum('BUDGET_PERIOD_', b.period),
-    amountMinor: b.amount_minor,
+    categoryId: b.categoryId ?? '',
+    memberId: b.memberId ?? '',
+    period: budgetPeriod.encode(b.period),
+    amountMinor: b.amountMinor,
     currency: b.currency,
     rollover: b.rollover,
     thresholds: b.thresholds,
     status: {
-      periodStart: toDate(b.status.periodStart),
-      periodEnd: toDate(b.status.periodEnd),
+      periodStart: dayToMessage(b.status.periodStart),
+      periodEnd: dayToMessage(b.status.periodEnd),
       spentMinor: b.status.spentMinor,
       remainingMinor: b.status.remainingMinor,
       percent: b.status.percent,
@@ -173,7 +123,7 @@ export function encodeBudget(b: BudgetWithStatus): Budget {
       rolloverMinor: b.status.rolloverMinor,
     },
     version: b.version,
-    createdAt: b.created_at,
+    createdAt: b.createdAt,
   };
 }
 
@@ -181,7 +131,7 @@ export function encodeLimits(l: LimitsView): SpendingLimits {
   return {
     memberId: l.memberId,
     currency: l.currency,
-    limits: l.limits.map((x) => ({ period: toEnum('SPENDING_LIMIT_PERIOD_', x.period), amountMinor: x.amountMinor })),
+    limits: l.limits.map((x) => ({ period: limitPeriod.encode(x.period), amountMinor: x.amountMinor })),
     blockedCategoryIds: l.blockedCategoryIds,
     version: l.version,
     updatedAt: l.updatedAt,
@@ -203,28 +153,28 @@ export function decodeTemplate(t: ExpenseTemplate | undefined): TemplateInput | 
   };
 }
 
-export function encodeRecurring(r: RecurringRow): RecurringExpense {
+export function encodeRecurring(r: records.RecurringExpense): RecurringExpense {
   return {
     id: r.id,
     template: {
-      memberId: r.member_id,
-      amountMinor: r.amount_minor,
+      memberId: r.memberId,
+      amountMinor: r.amountMinor,
       currency: r.currency,
       description: r.description,
       merchant: r.merchant,
-      categoryId: r.category_id ?? '',
+      categoryId: r.categoryId ?? '',
       tags: r.tags,
       note: r.note,
       splits: r.splits.map((s) => ({ categoryId: s.categoryId, amountMinor: s.amountMinor })),
     },
-    frequency: toEnum('RECURRING_FREQUENCY_', r.frequency),
+    frequency: frequency.encode(r.frequency),
     interval: r.interval,
-    startOn: toDate(r.start_on),
-    endOn: toDate(r.end_on),
+    startOn: dayToMessage(r.startOn),
+    endOn: dayToMessage(r.endOn),
     paused: r.paused,
-    nextOn: r.paused ? undefined : toDate(r.next_on),
-    lastRunOn: toDate(r.last_run_on),
+    nextOn: r.paused ? undefined : dayToMessage(r.nextOn),
+    lastRunOn: dayToMessage(r.lastRunOn),
     version: r.version,
-    createdAt: r.created_at,
+    createdAt: r.createdAt,
   };
 }

@@ -4,29 +4,28 @@ import type { AuthContext } from '@family/grpc-kit';
 import { BankTransactionStatus, type ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import type { ExpenseApp } from '../app/expense.app.js';
 import type { BankTransactionInput } from '../app/bank-import.js';
+import { dayFromMessage as dayFrom, dayToMessage as toDate } from '@family/service-kit';
 import {
-  BUDGET_PERIODS,
   decodeTemplate,
-  encodeRecurring,
-  FREQUENCIES,
-  dayFrom,
   encodeBudget,
   encodeCategory,
   encodeExpense,
   encodeFxRate,
   encodeLimits,
+  encodeRecurring,
   encodeRule,
-  fromEnum,
-  GROUPINGS,
-  LIMIT_PERIODS,
-  MATCH_FIELDS,
-  MATCH_TYPES,
-  SOURCES,
-  toDate,
 } from './expense.codec.js';
-
-const ACTIONS = ['ADDED', 'MODIFIED', 'REMOVED'] as const;
-const PROVIDERS = ['PLAID', 'TRUELAYER', 'TINK', 'FINICITY', 'SALTEDGE'] as const;
+import {
+  bankAction,
+  bankProvider,
+  budgetPeriod,
+  expenseSource,
+  frequency,
+  limitPeriod,
+  matchField,
+  matchType,
+  reportGrouping,
+} from '../contract/expense.enums.js';
 
 const page = (p: { limit: number; cursor: string } | undefined) => ({ limit: p?.limit ?? 0, cursor: p?.cursor ?? '' });
 
@@ -43,7 +42,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
           from: dayFrom(req.from, 'from'),
           to: dayFrom(req.to, 'to'),
           q: req.q,
-          source: fromEnum(req.source, 'EXPENSE_SOURCE_', SOURCES, 'source'),
+          source: expenseSource.decode(req.source, 'source'),
           flaggedOnly: req.flaggedOnly,
           uncategorizedOnly: req.uncategorizedOnly,
         },
@@ -101,7 +100,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
     },
     async setFxRate(req, ctx) {
       const r = await app.fxRates.set(ctx.caller, req.familyId, req.currency, req.rate);
-      return { rate: encodeFxRate(r.row, r.baseCurrency) };
+      return { rate: encodeFxRate(r.rate, r.baseCurrency) };
     },
 
     async listCategories(req, ctx) {
@@ -148,7 +147,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
     async createRecurringExpense(req, ctx) {
       const r = await app.recurring.create(ctx.caller, req.familyId, {
         template: decodeTemplate(req.template),
-        frequency: fromEnum(req.frequency, 'RECURRING_FREQUENCY_', FREQUENCIES, 'frequency'),
+        frequency: frequency.decode(req.frequency, 'frequency'),
         interval: req.interval,
         startOn: dayFrom(req.startOn, 'startOn'),
         endOn: dayFrom(req.endOn, 'endOn'),
@@ -160,7 +159,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
       const r = await app.recurring.update(ctx.caller, req.familyId, req.recurringExpenseId, {
         expectedVersion: req.expectedVersion,
         template: decodeTemplate(req.template),
-        frequency: fromEnum(req.frequency, 'RECURRING_FREQUENCY_', FREQUENCIES, 'frequency'),
+        frequency: frequency.decode(req.frequency, 'frequency'),
         interval: req.interval,
         startOn: dayFrom(req.startOn, 'startOn'),
         endOn: dayFrom(req.endOn, 'endOn'),
@@ -176,7 +175,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
     async previewRecurringExpense(req, ctx) {
       const dates = await app.recurring.preview(ctx.caller, req.familyId, {
         id: req.recurringExpenseId,
-        frequency: fromEnum(req.frequency, 'RECURRING_FREQUENCY_', FREQUENCIES, 'frequency'),
+        frequency: frequency.decode(req.frequency, 'frequency'),
         interval: req.interval,
         startOn: dayFrom(req.startOn, 'startOn'),
         endOn: dayFrom(req.endOn, 'endOn'),
@@ -194,13 +193,13 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
       const rule = await app.rules.create(ctx.caller, req.familyId, {
         name: req.name,
         priority: req.priority,
-        matchField: fromEnum(req.matchField, 'CATEGORIZATION_MATCH_FIELD_', MATCH_FIELDS, 'matchField') ?? 'ANY',
-        matchType: fromEnum(req.matchType, 'CATEGORIZATION_MATCH_TYPE_', MATCH_TYPES, 'matchType') ?? 'CONTAINS',
+        matchField: matchField.decode(req.matchField, 'matchField') ?? 'ANY',
+        matchType: matchType.decode(req.matchType, 'matchType') ?? 'CONTAINS',
         pattern: req.pattern,
         minAmountMinor: req.minAmountMinor ?? null,
         maxAmountMinor: req.maxAmountMinor ?? null,
         memberId: req.memberId,
-        source: fromEnum(req.source, 'EXPENSE_SOURCE_', SOURCES, 'source') ?? null,
+        source: expenseSource.decode(req.source, 'source') ?? null,
         categoryId: req.categoryId,
         addTags: req.addTags,
         enabled: req.enabled ?? true,
@@ -212,8 +211,8 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
         expectedVersion: req.expectedVersion,
         name: req.name,
         priority: req.priority,
-        matchField: fromEnum(req.matchField, 'CATEGORIZATION_MATCH_FIELD_', MATCH_FIELDS, 'matchField'),
-        matchType: fromEnum(req.matchType, 'CATEGORIZATION_MATCH_TYPE_', MATCH_TYPES, 'matchType'),
+        matchField: matchField.decode(req.matchField, 'matchField'),
+        matchType: matchType.decode(req.matchType, 'matchType'),
         pattern: req.pattern,
         ...(req.clearMinAmountMinor
           ? { minAmountMinor: null }
@@ -226,9 +225,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
             ? { maxAmountMinor: req.maxAmountMinor }
             : {}),
         memberId: req.memberId,
-        ...(req.source !== undefined
-          ? { source: fromEnum(req.source, 'EXPENSE_SOURCE_', SOURCES, 'source') ?? null }
-          : {}),
+        ...(req.source !== undefined ? { source: expenseSource.decode(req.source, 'source') ?? null } : {}),
         categoryId: req.categoryId,
         addTags: req.addTags?.tags,
         enabled: req.enabled,
@@ -268,7 +265,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
         name: req.name,
         categoryId: req.categoryId,
         memberId: req.memberId,
-        period: fromEnum(req.period, 'BUDGET_PERIOD_', BUDGET_PERIODS, 'period'),
+        period: budgetPeriod.decode(req.period, 'period'),
         amountMinor: req.amountMinor,
         rollover: req.rollover,
         thresholds: req.thresholds,
@@ -281,7 +278,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
         name: req.name,
         categoryId: req.categoryId,
         memberId: req.memberId,
-        period: fromEnum(req.period, 'BUDGET_PERIOD_', BUDGET_PERIODS, 'period'),
+        period: budgetPeriod.decode(req.period, 'period'),
         amountMinor: req.amountMinor,
         rollover: req.rollover,
         thresholds: req.thresholds?.thresholds,
@@ -299,7 +296,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
     async putSpendingLimits(req, ctx) {
       const l = await app.limits.put(ctx.caller, req.familyId, req.memberId, {
         limits: req.limits.map((x, i) => ({
-          period: fromEnum(x.period, 'SPENDING_LIMIT_PERIOD_', LIMIT_PERIODS, `limits.${i}.period`),
+          period: limitPeriod.decode(x.period, `limits.${i}.period`),
           amountMinor: x.amountMinor,
         })),
         blockedCategoryIds: req.blockedCategoryIds,
@@ -312,7 +309,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
       const r = await app.reports.spending(ctx.caller, req.familyId, {
         from: dayFrom(req.from, 'from'),
         to: dayFrom(req.to, 'to'),
-        groupBy: fromEnum(req.groupBy, 'SPENDING_REPORT_GROUP_BY_', GROUPINGS, 'groupBy'),
+        groupBy: reportGrouping.decode(req.groupBy, 'groupBy'),
         memberId: req.memberId,
         categoryId: req.categoryId,
         topMerchantsLimit: req.topMerchantsLimit,
@@ -341,7 +338,7 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
         from: dayFrom(req.from, 'from'),
         to: dayFrom(req.to, 'to'),
         q: req.q,
-        source: fromEnum(req.source, 'EXPENSE_SOURCE_', SOURCES, 'source'),
+        source: expenseSource.decode(req.source, 'source'),
         flaggedOnly: false,
         uncategorizedOnly: false,
       });
@@ -358,9 +355,9 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
     },
     async importBankTransactions(req, ctx) {
       const txs: BankTransactionInput[] = req.transactions.map((t, i) => {
-        const action = fromEnum(t.action, 'BANK_TRANSACTION_ACTION_', ACTIONS, `transactions.${i}.action`) ?? 'ADDED';
+        const action = bankAction.decode(t.action, `transactions.${i}.action`) ?? 'ADDED';
         return {
-          provider: fromEnum(t.provider, 'BANK_PROVIDER_', PROVIDERS, `transactions.${i}.provider`),
+          provider: bankProvider.decode(t.provider, `transactions.${i}.provider`),
           providerTransactionId: t.providerTransactionId,
           pendingTransactionId: t.pendingTransactionId,
           accountId: t.accountId,

@@ -1,59 +1,113 @@
-import { sql, type Kysely, type Selectable, type Insertable } from 'kysely';
+// Budgets and the thresholds each crossed per period; rows map to Budget here.
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BudgetsTable, ExpenseDatabase } from '../db/schema.js';
+import type { Budget, NewBudget } from '../domain/expense.records.js';
 
-export type BudgetRow = Selectable<BudgetsTable>;
-export type NewBudgetRow = Omit<Insertable<BudgetsTable>, 'version' | 'created_at'>;
+export type BudgetPatch = Partial<Omit<NewBudget, 'id' | 'familyId'>>;
+
+function toBudget(r: Selectable<BudgetsTable>): Budget {
+  return {
+    id: r.id,
+    familyId: r.family_id,
+    name: r.name,
+    categoryId: r.category_id,
+    memberId: r.member_id,
+    period: r.period,
+    amountMinor: r.amount_minor,
+    currency: r.currency,
+    rollover: r.rollover,
+    thresholds: r.thresholds,
+    startsOn: r.starts_on,
+    version: r.version,
+    createdAt: r.created_at,
+  };
+}
+
+function toRow(b: BudgetPatch) {
+  return {
+    ...(b.name !== undefined ? { name: b.name } : {}),
+    ...(b.categoryId !== undefined ? { category_id: b.categoryId } : {}),
+    ...(b.memberId !== undefined ? { member_id: b.memberId } : {}),
+    ...(b.period !== undefined ? { period: b.period } : {}),
+    ...(b.amountMinor !== undefined ? { amount_minor: b.amountMinor } : {}),
+    ...(b.currency !== undefined ? { currency: b.currency } : {}),
+    ...(b.rollover !== undefined ? { rollover: b.rollover } : {}),
+    ...(b.thresholds !== undefined ? { thresholds: b.thresholds } : {}),
+    ...(b.startsOn !== undefined ? { starts_on: b.startsOn } : {}),
+  };
+}
 
 export class BudgetsStore {
   constructor(private readonly db: Kysely<ExpenseDatabase>) {}
 
-  insert(db: Kysely<ExpenseDatabase>, row: NewBudgetRow): Promise<BudgetRow> {
-    return db.insertInto('budgets').values(row).returningAll().executeTakeFirstOrThrow();
+  async insert(db: Kysely<ExpenseDatabase>, b: NewBudget): Promise<Budget> {
+    const row = await db
+      .insertInto('budgets')
+      .values({
+        id: b.id,
+        family_id: b.familyId,
+        name: b.name,
+        category_id: b.categoryId,
+        member_id: b.memberId,
+        period: b.period,
+        amount_minor: b.amountMinor,
+        currency: b.currency,
+        rollover: b.rollover,
+        thresholds: b.thresholds,
+        starts_on: b.startsOn,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toBudget(row);
   }
 
-  byId(familyId: string, id: string, db: Kysely<ExpenseDatabase> = this.db) {
-    return db
+  async byId(familyId: string, id: string, db: Kysely<ExpenseDatabase> = this.db): Promise<Budget | undefined> {
+    const row = await db
       .selectFrom('budgets')
       .selectAll()
       .where('family_id', '=', familyId)
       .where('id', '=', id)
       .executeTakeFirst();
+    return row && toBudget(row);
   }
 
-  forUpdate(db: Kysely<ExpenseDatabase>, familyId: string, id: string) {
-    return db
+  async forUpdate(db: Kysely<ExpenseDatabase>, familyId: string, id: string): Promise<Budget | undefined> {
+    const row = await db
       .selectFrom('budgets')
       .selectAll()
       .where('family_id', '=', familyId)
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
+    return row && toBudget(row);
   }
 
-  all(familyId: string, db: Kysely<ExpenseDatabase> = this.db): Promise<BudgetRow[]> {
-    return db.selectFrom('budgets').selectAll().where('family_id', '=', familyId).orderBy('id').execute();
+  async all(familyId: string, db: Kysely<ExpenseDatabase> = this.db): Promise<Budget[]> {
+    const rows = await db.selectFrom('budgets').selectAll().where('family_id', '=', familyId).orderBy('id').execute();
+    return rows.map(toBudget);
   }
 
-  list(
+  async list(
     familyId: string,
     filter: { memberId?: string | undefined; categoryId?: string | undefined },
     afterId: string | undefined,
     limit: number,
-  ) {
+  ): Promise<Budget[]> {
     let q = this.db.selectFrom('budgets').selectAll().where('family_id', '=', familyId);
     if (filter.memberId) q = q.where('member_id', '=', filter.memberId);
     if (filter.categoryId) q = q.where('category_id', '=', filter.categoryId);
     if (afterId) q = q.where('id', '>', afterId);
-    return q.orderBy('id').limit(limit).execute();
+    return (await q.orderBy('id').limit(limit).execute()).map(toBudget);
   }
 
-  update(db: Kysely<ExpenseDatabase>, id: string, patch: Partial<NewBudgetRow>): Promise<BudgetRow> {
-    return db
+  async update(db: Kysely<ExpenseDatabase>, id: string, patch: BudgetPatch): Promise<Budget> {
+    const row = await db
       .updateTable('budgets')
-      .set({ ...patch, version: sql<number>`version + 1` })
+      .set({ ...toRow(patch), version: sql<number>`version + 1` })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    return toBudget(row);
   }
 
   async delete(db: Kysely<ExpenseDatabase>, id: string): Promise<void> {

@@ -1,9 +1,31 @@
+// The family's categories (and the seed record of its default set); rows map to Category here.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { AppError, isUuid } from '@family/errors';
 import { isUniqueViolation } from '@family/db';
 import type { CategoriesTable, ExpenseDatabase } from '../db/schema.js';
+import type { Category, NewCategory } from '../domain/expense.records.js';
 
-export type CategoryRow = Selectable<CategoriesTable>;
+type CategoryRow = Selectable<CategoriesTable>;
+
+export type CategoryPatch = Partial<Pick<Category, 'name' | 'parentId' | 'icon' | 'color' | 'archived'>>;
+
+function toCategory(r: CategoryRow): Category {
+  return {
+    id: r.id,
+    familyId: r.family_id,
+    name: r.name,
+    parentId: r.parent_id,
+    archived: r.archived,
+    icon: r.icon,
+    color: r.color,
+    version: r.version,
+    createdAt: r.created_at,
+  };
+}
+
+function toRow(c: NewCategory) {
+  return { id: c.id, family_id: c.familyId, name: c.name, parent_id: c.parentId, icon: c.icon, color: c.color };
+}
 
 function nameTaken(err: unknown): AppError | undefined {
   if (!isUniqueViolation(err, 'categories_sibling_name_key')) return undefined;
@@ -15,63 +37,89 @@ function nameTaken(err: unknown): AppError | undefined {
 export class CategoriesStore {
   constructor(private readonly db: Kysely<ExpenseDatabase>) {}
 
-  async insertMany(db: Kysely<ExpenseDatabase>, rows: Omit<CategoryRow, 'archived' | 'version' | 'created_at'>[]) {
-    if (rows.length === 0) return;
-    await db.insertInto('categories').values(rows).execute();
+  /**
+   * Records that the family's defaults are seeded and inserts them, in one transaction; false (and
+   * nothing written) when they were seeded before. Concurrent callers wait on the first one's row.
+   */
+  async seedOnce(familyId: string, categories: () => NewCategory[]): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const marked = await trx
+        .insertInto('default_categories_seeded')
+        .values({ family_id: familyId })
+        .onConflict((oc) => oc.column('family_id').doNothing())
+        .returning('family_id')
+        .executeTakeFirst();
+      if (!marked) return false;
+      const rows = categories().map(toRow);
+      if (rows.length) await trx.insertInto('categories').values(rows).execute();
+      return true;
+    });
   }
 
-  async insert(db: Kysely<ExpenseDatabase>, row: Omit<CategoryRow, 'archived' | 'version' | 'created_at'>) {
+  async insert(db: Kysely<ExpenseDatabase>, category: NewCategory): Promise<Category> {
     try {
-      return await db.insertInto('categories').values(row).returningAll().executeTakeFirstOrThrow();
+      return toCategory(
+        await db.insertInto('categories').values(toRow(category)).returningAll().executeTakeFirstOrThrow(),
+      );
     } catch (err) {
       throw nameTaken(err) ?? err;
     }
   }
 
-  byId(familyId: string, id: string, db: Kysely<ExpenseDatabase> = this.db): Promise<CategoryRow | undefined> {
-    if (!isUuid(id)) return Promise.resolve(undefined);
-    return db
+  async byId(familyId: string, id: string, db: Kysely<ExpenseDatabase> = this.db): Promise<Category | undefined> {
+    if (!isUuid(id)) return undefined;
+    const row = await db
       .selectFrom('categories')
       .selectAll()
       .where('family_id', '=', familyId)
       .where('id', '=', id)
       .executeTakeFirst();
+    return row && toCategory(row);
   }
 
-  forUpdate(db: Kysely<ExpenseDatabase>, familyId: string, id: string): Promise<CategoryRow | undefined> {
-    return db
+  async forUpdate(db: Kysely<ExpenseDatabase>, familyId: string, id: string): Promise<Category | undefined> {
+    const row = await db
       .selectFrom('categories')
       .selectAll()
       .where('family_id', '=', familyId)
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
+    return row && toCategory(row);
   }
 
   /** Every category of the family (a family has tens, not thousands). */
-  all(familyId: string, db: Kysely<ExpenseDatabase> = this.db): Promise<CategoryRow[]> {
-    return db.selectFrom('categories').selectAll().where('family_id', '=', familyId).orderBy('id').execute();
+  async all(familyId: string, db: Kysely<ExpenseDatabase> = this.db): Promise<Category[]> {
+    const rows = await db
+      .selectFrom('categories')
+      .selectAll()
+      .where('family_id', '=', familyId)
+      .orderBy('id')
+      .execute();
+    return rows.map(toCategory);
   }
 
-  list(familyId: string, includeArchived: boolean, afterId: string | undefined, limit: number) {
+  async list(familyId: string, includeArchived: boolean, afterId: string | undefined, limit: number) {
     let q = this.db.selectFrom('categories').selectAll().where('family_id', '=', familyId);
     if (!includeArchived) q = q.where('archived', '=', false);
     if (afterId) q = q.where('id', '>', afterId);
-    return q.orderBy('id').limit(limit).execute();
+    return (await q.orderBy('id').limit(limit).execute()).map(toCategory);
   }
 
-  async update(
-    db: Kysely<ExpenseDatabase>,
-    id: string,
-    patch: Partial<Pick<CategoryRow, 'name' | 'parent_id' | 'icon' | 'color' | 'archived'>>,
-  ): Promise<CategoryRow> {
+  async update(db: Kysely<ExpenseDatabase>, id: string, patch: CategoryPatch): Promise<Category> {
+    const { parentId, ...rest } = patch;
     try {
-      return await db
+      const row = await db
         .updateTable('categories')
-        .set({ ...patch, version: sql<number>`version + 1` })
+        .set({
+          ...rest,
+          ...(parentId !== undefined ? { parent_id: parentId } : {}),
+          version: sql<number>`version + 1`,
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      return toCategory(row);
     } catch (err) {
       throw nameTaken(err) ?? err;
     }

@@ -1,12 +1,56 @@
+// Expenses and their split parts; rows map to Expense here, and nowhere else.
 import { sql, type Expression, type Kysely, type Selectable, type SqlBool, type Insertable } from 'kysely';
 import type { ExpenseDatabase, ExpensesTable, ExpenseSplitsTable, ExpenseSourceName } from '../db/schema.js';
+import type { Expense, ExpenseSplit, NewExpense } from '../domain/expense.records.js';
 
-export type ExpenseRow = Omit<Selectable<ExpensesTable>, 'search'>;
-export type NewExpenseRow = Omit<Insertable<ExpensesTable>, 'search' | 'created_at' | 'updated_at' | 'version'>;
-export type SplitRow = Selectable<ExpenseSplitsTable>;
-export type ExpenseWithSplits = ExpenseRow & { splits: SplitRow[] };
+type ExpenseRow = Omit<Selectable<ExpensesTable>, 'search'>;
+type SplitRow = Selectable<ExpenseSplitsTable>;
 
-export const EXPENSE_COLUMNS = [
+/** What an update may change on one expense (splits are given separately). */
+export type ExpensePatch = Partial<
+  Pick<
+    NewExpense,
+    | 'memberId'
+    | 'amountMinor'
+    | 'currency'
+    | 'baseAmountMinor'
+    | 'fxRate'
+    | 'fxRateSource'
+    | 'occurredOn'
+    | 'description'
+    | 'merchant'
+    | 'categoryId'
+    | 'tags'
+    | 'note'
+    | 'flagged'
+    | 'flagReason'
+    | 'fingerprint'
+  >
+>;
+
+/** What a bank sync rewrites on an expense it imported before. */
+export type BankChange = Pick<
+  Expense,
+  | 'id'
+  | 'amountMinor'
+  | 'currency'
+  | 'baseAmountMinor'
+  | 'fxRate'
+  | 'fxRateSource'
+  | 'occurredOn'
+  | 'description'
+  | 'merchant'
+  | 'pending'
+  | 'fingerprint'
+> & { bankTransactionId: string; bankAccountId: string };
+
+/** The fields categorization rules look at, of an expense without a category. */
+export type UncategorizedExpense = Pick<
+  Expense,
+  'id' | 'memberId' | 'description' | 'merchant' | 'baseAmountMinor' | 'source' | 'tags'
+>;
+
+const EXPENSE_COLUMNS = [
   'id',
   'family_id',
   'member_id',
@@ -39,6 +83,108 @@ export const EXPENSE_COLUMNS = [
   'updated_at',
 ] as const;
 
+function toSplit(s: SplitRow): ExpenseSplit {
+  return { categoryId: s.category_id, amountMinor: s.amount_minor, baseAmountMinor: s.base_amount_minor };
+}
+
+function splitRows(familyId: string, expenseId: string, splits: readonly ExpenseSplit[]): SplitRow[] {
+  return splits.map((s, position) => ({
+    expense_id: expenseId,
+    position,
+    family_id: familyId,
+    category_id: s.categoryId,
+    amount_minor: s.amountMinor,
+    base_amount_minor: s.baseAmountMinor,
+  }));
+}
+
+function toExpense(r: ExpenseRow, splits: ExpenseSplit[]): Expense {
+  return {
+    id: r.id,
+    familyId: r.family_id,
+    memberId: r.member_id,
+    amountMinor: r.amount_minor,
+    currency: r.currency,
+    baseAmountMinor: r.base_amount_minor,
+    baseCurrency: r.base_currency,
+    fxRate: r.fx_rate,
+    fxRateSource: r.fx_rate_source,
+    occurredOn: r.occurred_on,
+    description: r.description,
+    merchant: r.merchant,
+    categoryId: r.category_id,
+    tags: r.tags,
+    note: r.note,
+    source: r.source,
+    flagged: r.flagged,
+    flagReason: r.flag_reason,
+    recurringExpenseId: r.recurring_expense_id,
+    bankProvider: r.bank_provider,
+    bankTransactionId: r.bank_transaction_id,
+    bankAccountId: r.bank_account_id,
+    pending: r.pending,
+    ledgerEntryId: r.ledger_entry_id,
+    fingerprint: r.fingerprint,
+    createdByMemberId: r.created_by_member_id,
+    splits,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toRow(e: NewExpense): Omit<Insertable<ExpensesTable>, 'search' | 'created_at' | 'updated_at' | 'version'> {
+  return {
+    id: e.id,
+    family_id: e.familyId,
+    member_id: e.memberId,
+    amount_minor: e.amountMinor,
+    currency: e.currency,
+    base_amount_minor: e.baseAmountMinor,
+    base_currency: e.baseCurrency,
+    fx_rate: e.fxRate,
+    fx_rate_source: e.fxRateSource,
+    occurred_on: e.occurredOn,
+    description: e.description,
+    merchant: e.merchant,
+    category_id: e.splits.length ? null : e.categoryId,
+    split: e.splits.length > 0,
+    tags: e.tags,
+    note: e.note,
+    source: e.source,
+    flagged: e.flagged,
+    flag_reason: e.flagReason,
+    recurring_expense_id: e.recurringExpenseId,
+    bank_provider: e.bankProvider,
+    bank_transaction_id: e.bankTransactionId,
+    bank_account_id: e.bankAccountId,
+    pending: e.pending,
+    ledger_entry_id: e.ledgerEntryId,
+    fingerprint: e.fingerprint,
+    created_by_member_id: e.createdByMemberId,
+  };
+}
+
+function patchRow(p: ExpensePatch) {
+  return {
+    ...(p.memberId !== undefined ? { member_id: p.memberId } : {}),
+    ...(p.amountMinor !== undefined ? { amount_minor: p.amountMinor } : {}),
+    ...(p.currency !== undefined ? { currency: p.currency } : {}),
+    ...(p.baseAmountMinor !== undefined ? { base_amount_minor: p.baseAmountMinor } : {}),
+    ...(p.fxRate !== undefined ? { fx_rate: p.fxRate } : {}),
+    ...(p.fxRateSource !== undefined ? { fx_rate_source: p.fxRateSource } : {}),
+    ...(p.occurredOn !== undefined ? { occurred_on: p.occurredOn } : {}),
+    ...(p.description !== undefined ? { description: p.description } : {}),
+    ...(p.merchant !== undefined ? { merchant: p.merchant } : {}),
+    ...(p.categoryId !== undefined ? { category_id: p.categoryId } : {}),
+    ...(p.tags !== undefined ? { tags: p.tags } : {}),
+    ...(p.note !== undefined ? { note: p.note } : {}),
+    ...(p.flagged !== undefined ? { flagged: p.flagged } : {}),
+    ...(p.flagReason !== undefined ? { flag_reason: p.flagReason } : {}),
+    ...(p.fingerprint !== undefined ? { fingerprint: p.fingerprint } : {}),
+  };
+}
+
 export interface ExpenseFilter {
   memberId?: string | undefined;
   /** The category and its subcategories; matches splits too. */
@@ -61,13 +207,16 @@ const SEARCH_WINDOW = 2000;
 export class ExpensesStore {
   constructor(private readonly db: Kysely<ExpenseDatabase>) {}
 
-  /** Inserts expenses and their splits with a few multi-row statements. */
-  async insertMany(db: Kysely<ExpenseDatabase>, rows: NewExpenseRow[], splits: SplitRow[]): Promise<ExpenseRow[]> {
-    const out: ExpenseRow[] = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      out.push(...(await db.insertInto('expenses').values(chunk).returning(EXPENSE_COLUMNS).execute()));
+  /** Inserts expenses and their splits with a few multi-row statements; returns them in order. */
+  async insertMany(db: Kysely<ExpenseDatabase>, expenses: readonly NewExpense[]): Promise<Expense[]> {
+    const out: Expense[] = [];
+    for (let i = 0; i < expenses.length; i += INSERT_CHUNK) {
+      const chunk = expenses.slice(i, i + INSERT_CHUNK);
+      const rows = await db.insertInto('expenses').values(chunk.map(toRow)).returning(EXPENSE_COLUMNS).execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      out.push(...chunk.map((e) => toExpense(byId.get(e.id)!, e.splits)));
     }
+    const splits = expenses.flatMap((e) => splitRows(e.familyId, e.id, e.splits));
     for (let i = 0; i < splits.length; i += INSERT_CHUNK) {
       await db
         .insertInto('expense_splits')
@@ -77,7 +226,7 @@ export class ExpensesStore {
     return out;
   }
 
-  async byId(familyId: string, id: string, db: Kysely<ExpenseDatabase> = this.db) {
+  async byId(familyId: string, id: string, db: Kysely<ExpenseDatabase> = this.db): Promise<Expense | undefined> {
     const row = await db
       .selectFrom('expenses')
       .select(EXPENSE_COLUMNS)
@@ -88,17 +237,19 @@ export class ExpensesStore {
     return (await this.withSplits(db, [row]))[0]!;
   }
 
-  forUpdate(db: Kysely<ExpenseDatabase>, familyId: string, id: string): Promise<ExpenseRow | undefined> {
-    return db
+  async forUpdate(db: Kysely<ExpenseDatabase>, familyId: string, id: string): Promise<Expense | undefined> {
+    const row = await db
       .selectFrom('expenses')
       .select(EXPENSE_COLUMNS)
       .where('family_id', '=', familyId)
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
+    if (!row) return undefined;
+    return (await this.withSplits(db, [row]))[0]!;
   }
 
-  async withSplits(db: Kysely<ExpenseDatabase>, rows: ExpenseRow[]): Promise<ExpenseWithSplits[]> {
+  private async withSplits(db: Kysely<ExpenseDatabase>, rows: readonly ExpenseRow[]): Promise<Expense[]> {
     const ids = rows.filter((r) => r.split).map((r) => r.id);
     const splits = ids.length
       ? await db
@@ -109,29 +260,40 @@ export class ExpensesStore {
           .orderBy('position')
           .execute()
       : [];
-    const byExpense = new Map<string, SplitRow[]>();
-    for (const s of splits) byExpense.set(s.expense_id, [...(byExpense.get(s.expense_id) ?? []), s]);
-    return rows.map((r) => ({ ...r, splits: byExpense.get(r.id) ?? [] }));
+    const byExpense = new Map<string, ExpenseSplit[]>();
+    for (const s of splits) byExpense.set(s.expense_id, [...(byExpense.get(s.expense_id) ?? []), toSplit(s)]);
+    return rows.map((r) => toExpense(r, byExpense.get(r.id) ?? []));
   }
 
-  /** Updates one expense (bumping its version); `splits` when given replaces them. */
+  /**
+   * Updates one expense (bumping its version); `splits` when given replaces them (an empty list
+   * makes it a whole expense again).
+   */
   async update(
     db: Kysely<ExpenseDatabase>,
     id: string,
-    patch: Partial<NewExpenseRow>,
-    splits?: SplitRow[],
-  ): Promise<ExpenseRow> {
+    patch: ExpensePatch,
+    splits?: readonly ExpenseSplit[],
+  ): Promise<Expense> {
     const row = await db
       .updateTable('expenses')
-      .set({ ...patch, version: sql<number>`version + 1`, updated_at: new Date() })
+      .set({
+        ...patchRow(patch),
+        ...(splits ? { split: splits.length > 0 } : {}),
+        version: sql<number>`version + 1`,
+        updated_at: new Date(),
+      })
       .where('id', '=', id)
       .returning(EXPENSE_COLUMNS)
       .executeTakeFirstOrThrow();
-    if (splits) {
-      await db.deleteFrom('expense_splits').where('expense_id', '=', id).execute();
-      if (splits.length) await db.insertInto('expense_splits').values(splits).execute();
-    }
-    return row;
+    if (!splits) return (await this.withSplits(db, [row]))[0]!;
+    await db.deleteFrom('expense_splits').where('expense_id', '=', id).execute();
+    if (splits.length)
+      await db
+        .insertInto('expense_splits')
+        .values(splitRows(row.family_id, id, splits))
+        .execute();
+    return toExpense(row, [...splits]);
   }
 
   async delete(db: Kysely<ExpenseDatabase>, ids: string[]): Promise<void> {
@@ -166,6 +328,16 @@ export class ExpensesStore {
     after: { occurredOn: string; id: string } | undefined,
     limit: number,
     db: Kysely<ExpenseDatabase> = this.db,
+  ): Promise<Expense[]> {
+    return this.withSplits(db, await this.listRows(familyId, filter, after, limit, db));
+  }
+
+  private async listRows(
+    familyId: string,
+    filter: ExpenseFilter,
+    after: { occurredOn: string; id: string } | undefined,
+    limit: number,
+    db: Kysely<ExpenseDatabase>,
   ): Promise<ExpenseRow[]> {
     const base = db
       .selectFrom('expenses as e')
@@ -235,9 +407,14 @@ export class ExpensesStore {
   }
 
   /** Existing bank expenses by provider transaction id (locked: a sync batch updates them). */
-  bankExpenses(db: Kysely<ExpenseDatabase>, familyId: string, providers: string[], ids: string[]) {
-    if (ids.length === 0) return Promise.resolve([] as ExpenseRow[]);
-    return db
+  async bankExpenses(
+    db: Kysely<ExpenseDatabase>,
+    familyId: string,
+    providers: string[],
+    ids: string[],
+  ): Promise<Expense[]> {
+    if (ids.length === 0) return [];
+    const rows = await db
       .selectFrom('expenses')
       .select(EXPENSE_COLUMNS)
       .where('family_id', '=', familyId)
@@ -245,6 +422,7 @@ export class ExpensesStore {
       .where('bank_transaction_id', 'in', ids)
       .forUpdate()
       .execute();
+    return this.withSplits(db, rows);
   }
 
   /** How many expenses of the family have each fingerprint. */
@@ -311,14 +489,14 @@ export class ExpensesStore {
   }
 
   /** Uncategorized expenses in a date range, oldest id first, after `afterId` (for re-applying rules). */
-  uncategorized(
+  async uncategorized(
     familyId: string,
     from: string | undefined,
     to: string | undefined,
     afterId: string | undefined,
     limit: number,
     db: Kysely<ExpenseDatabase> = this.db,
-  ) {
+  ): Promise<UncategorizedExpense[]> {
     let q = db
       .selectFrom('expenses')
       .select(['id', 'member_id', 'description', 'merchant', 'base_amount_minor', 'source', 'tags'])
@@ -328,13 +506,25 @@ export class ExpensesStore {
     if (from) q = q.where('occurred_on', '>=', from);
     if (to) q = q.where('occurred_on', '<=', to);
     if (afterId) q = q.where('id', '>', afterId);
-    return q.orderBy('id').limit(limit).execute();
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      memberId: r.member_id,
+      description: r.description,
+      merchant: r.merchant,
+      baseAmountMinor: r.base_amount_minor,
+      source: r.source,
+      tags: r.tags,
+    }));
   }
 
-  /** Sets category and tags on many expenses in one statement (re-applied rules); returns new rows. */
-  async categorizeMany(db: Kysely<ExpenseDatabase>, changes: { id: string; categoryId: string; tags: string[] }[]) {
-    if (changes.length === 0) return [] as ExpenseRow[];
-    return db
+  /** Sets category and tags on many expenses in one statement (re-applied rules); returns them. */
+  async categorizeMany(
+    db: Kysely<ExpenseDatabase>,
+    changes: { id: string; categoryId: string; tags: string[] }[],
+  ): Promise<Expense[]> {
+    if (changes.length === 0) return [];
+    const rows = await db
       .updateTable('expenses as e')
       .from(
         sql<{
@@ -356,30 +546,17 @@ export class ExpensesStore {
       .where('e.split', '=', false)
       .returning(EXPENSE_COLUMNS.map((c) => `e.${c}` as const))
       .execute();
+    return rows.map((r) => toExpense(r, []));
   }
 
-  /** Rewrites what a bank sync may change on many expenses in one statement; returns the new rows. */
-  async updateBankMany(
-    db: Kysely<ExpenseDatabase>,
-    changes: {
-      id: string;
-      amountMinor: number;
-      currency: string;
-      baseAmountMinor: number;
-      fxRate: string;
-      fxRateSource: string;
-      occurredOn: string;
-      description: string;
-      merchant: string;
-      pending: boolean;
-      bankTransactionId: string;
-      bankAccountId: string;
-      fingerprint: string;
-    }[],
-  ): Promise<ExpenseRow[]> {
+  /**
+   * Rewrites what a bank sync may change on many expenses in one statement; returns them with their
+   * splits as they were (a caller rescales them with replaceSplits).
+   */
+  async updateBankMany(db: Kysely<ExpenseDatabase>, changes: BankChange[]): Promise<Expense[]> {
     if (changes.length === 0) return [];
     const col = <T>(f: (c: (typeof changes)[number]) => T) => changes.map(f);
-    return db
+    const rows = await db
       .updateTable('expenses as e')
       .from(
         sql<{
@@ -429,12 +606,22 @@ export class ExpensesStore {
       .whereRef('e.id', '=', 'v.id')
       .returning(EXPENSE_COLUMNS.map((c) => `e.${c}` as const))
       .execute();
+    return this.withSplits(db, rows);
   }
 
-  async replaceSplits(db: Kysely<ExpenseDatabase>, expenseIds: string[], splits: SplitRow[]): Promise<void> {
-    if (expenseIds.length === 0) return;
-    await db.deleteFrom('expense_splits').where('expense_id', 'in', expenseIds).execute();
-    if (splits.length) await db.insertInto('expense_splits').values(splits).execute();
+  /** Replaces the split parts of these expenses. */
+  async replaceSplits(db: Kysely<ExpenseDatabase>, expenses: readonly Pick<Expense, 'id' | 'familyId' | 'splits'>[]) {
+    if (expenses.length === 0) return;
+    await db
+      .deleteFrom('expense_splits')
+      .where(
+        'expense_id',
+        'in',
+        expenses.map((e) => e.id),
+      )
+      .execute();
+    const rows = expenses.flatMap((e) => splitRows(e.familyId, e.id, e.splits));
+    if (rows.length) await db.insertInto('expense_splits').values(rows).execute();
   }
 
   /** A JAR expense already recorded for this ledger entry. */

@@ -10,7 +10,7 @@
 // tell) — the total of a tag report, and top merchants (from `expense_monthly_merchants`) unless
 // narrowed to categories. Tag groups read the expenses.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { addDays, periodContaining } from '../domain/calendar.days.js';
+import { addDays, periodContaining } from '@family/service-kit/calendar';
 import type { ExpenseDatabase } from '../db/schema.js';
 
 /** The rollup's category for "uncategorized" (and for the whole-expense row of a split expense). */

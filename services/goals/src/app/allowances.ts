@@ -6,13 +6,13 @@ import { AppError, requireUuid, Violations } from '@family/errors';
 import { newId, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { GoalsDatabase } from '../db/schema.js';
-import { dayIn, maxDay, type Day } from '../domain/calendar.days.js';
+import { dayIn, maxDay, type Day } from '@family/service-kit/calendar';
+import type { Actor } from '@family/service-kit';
 import { firstPaydayOnOrAfter, type PaySchedule } from '../domain/allowance.schedule.js';
 import type { AllowanceFrequencyName, Split } from '../domain/goals.types.js';
 import { checkAmount, checkSplit } from '../domain/money.rules.js';
 import { checkVersion } from '../domain/version.rules.js';
-import type { AllowanceRow } from '../store/allowances.store.js';
-import type { Actor } from './access.js';
+import type { Allowance } from '../domain/goals.records.js';
 import type { GoalsDeps } from './goals.deps.js';
 import { pageOf, type PageInput } from './page.input.js';
 
@@ -44,12 +44,6 @@ export interface UpdateAllowanceInput {
   clearCondition: boolean;
 }
 
-export function scheduleOf(
-  row: Pick<AllowanceRow, 'frequency' | 'day_of_week' | 'day_of_month' | 'start_on'>,
-): PaySchedule {
-  return { frequency: row.frequency, dayOfWeek: row.day_of_week, dayOfMonth: row.day_of_month, startOn: row.start_on };
-}
-
 export class Allowances {
   constructor(private readonly deps: GoalsDeps) {}
 
@@ -61,13 +55,13 @@ export class Allowances {
     return toPage(rows, limit, (r) => [r.id]);
   }
 
-  async get(caller: Caller, familyId: string, allowanceId: string): Promise<AllowanceRow> {
+  async get(caller: Caller, familyId: string, allowanceId: string): Promise<Allowance> {
     const actor = await this.deps.access.actor(caller, familyId);
     return this.visible(actor, allowanceId);
   }
 
-  async create(caller: Caller, familyId: string, input: CreateAllowanceInput): Promise<AllowanceRow> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+  async create(caller: Caller, familyId: string, input: CreateAllowanceInput): Promise<Allowance> {
+    const actor = await this.deps.access.parent(caller, familyId);
     const member = await this.deps.access.child(actor, input.memberId, 'memberId');
     const today = this.today(actor);
     const startOn = input.startOn ?? today;
@@ -81,31 +75,21 @@ export class Allowances {
     const schedule: PaySchedule = { ...timing!, startOn };
     return this.deps.allowances.insert(this.deps.db, {
       id: newId(),
-      family_id: actor.familyId,
-      member_id: member.id,
-      amount_minor: input.amountMinor,
+      familyId: actor.familyId,
+      memberId: member.id,
+      amountMinor: input.amountMinor,
       currency: actor.family.currency,
-      frequency: schedule.frequency,
-      day_of_week: schedule.dayOfWeek,
-      day_of_month: schedule.dayOfMonth,
-      split_spend: input.split?.spend ?? null,
-      split_save: input.split?.save ?? null,
-      split_give: input.split?.give ?? null,
-      start_on: startOn,
+      ...schedule,
+      split: input.split ?? null,
       paused: input.paused,
-      min_completion_percent: input.minCompletionPercent ?? null,
-      next_payday: input.paused ? null : firstPaydayOnOrAfter(schedule, maxDay(startOn, today)),
-      created_by_member_id: actor.memberId,
+      minCompletionPercent: input.minCompletionPercent ?? null,
+      nextPayday: input.paused ? null : firstPaydayOnOrAfter(schedule, maxDay(startOn, today)),
+      createdByMemberId: actor.memberId,
     });
   }
 
-  async update(
-    caller: Caller,
-    familyId: string,
-    allowanceId: string,
-    input: UpdateAllowanceInput,
-  ): Promise<AllowanceRow> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+  async update(caller: Caller, familyId: string, allowanceId: string, input: UpdateAllowanceInput): Promise<Allowance> {
+    const actor = await this.deps.access.parent(caller, familyId);
     const allowance = await this.visible(actor, allowanceId);
     const today = this.today(actor);
     const v = new Violations();
@@ -123,44 +107,40 @@ export class Allowances {
       const timing = this.checkTiming(
         v,
         frequency,
-        input.dayOfWeek ?? current.day_of_week ?? undefined,
-        input.dayOfMonth ?? current.day_of_month ?? 0,
+        input.dayOfWeek ?? current.dayOfWeek ?? undefined,
+        input.dayOfMonth ?? current.dayOfMonth ?? 0,
       );
       v.throwIfAny();
       const paused = input.paused ?? current.paused;
-      const schedule: PaySchedule = { ...timing!, startOn: input.startOn ?? current.start_on };
+      const schedule: PaySchedule = { ...timing!, startOn: input.startOn ?? current.startOn };
       const rescheduled =
         schedule.frequency !== current.frequency ||
-        schedule.dayOfWeek !== current.day_of_week ||
-        schedule.dayOfMonth !== current.day_of_month ||
-        schedule.startOn !== current.start_on ||
+        schedule.dayOfWeek !== current.dayOfWeek ||
+        schedule.dayOfMonth !== current.dayOfMonth ||
+        schedule.startOn !== current.startOn ||
         paused !== current.paused;
       // A new schedule or a resume starts from today: paydays missed while paused are not paid.
       const nextPayday = paused
         ? null
         : rescheduled
           ? firstPaydayOnOrAfter(schedule, maxDay(schedule.startOn, today))
-          : current.next_payday;
-      const split = input.clearSplit ? null : (input.split ?? undefined);
+          : current.nextPayday;
+      const split = input.clearSplit ? null : input.split;
       return this.deps.allowances.update(trx, current.id, {
-        ...(input.amountMinor !== undefined ? { amount_minor: input.amountMinor } : {}),
-        frequency: schedule.frequency,
-        day_of_week: schedule.dayOfWeek,
-        day_of_month: schedule.dayOfMonth,
-        start_on: schedule.startOn,
-        ...(split === null ? { split_spend: null, split_save: null, split_give: null } : {}),
-        ...(split ? { split_spend: split.spend, split_save: split.save, split_give: split.give } : {}),
+        ...(input.amountMinor !== undefined ? { amountMinor: input.amountMinor } : {}),
+        ...schedule,
+        ...(split !== undefined ? { split } : {}),
         paused,
-        ...(input.clearCondition ? { min_completion_percent: null } : {}),
-        ...(input.minCompletionPercent !== undefined ? { min_completion_percent: input.minCompletionPercent } : {}),
-        next_payday: nextPayday,
+        ...(input.clearCondition ? { minCompletionPercent: null } : {}),
+        ...(input.minCompletionPercent !== undefined ? { minCompletionPercent: input.minCompletionPercent } : {}),
+        nextPayday,
         version: current.version + 1,
       });
     });
   }
 
   async delete(caller: Caller, familyId: string, allowanceId: string, expectedVersion: number): Promise<void> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+    const actor = await this.deps.access.parent(caller, familyId);
     const allowance = await this.visible(actor, allowanceId);
     await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.locked(trx, actor, allowance.id);
@@ -201,17 +181,17 @@ export class Allowances {
   }
 
   /** Parents see every allowance of the family; a child only their own (NOT_FOUND otherwise). */
-  private async visible(actor: Actor, allowanceId: string): Promise<AllowanceRow> {
-    const row = await this.deps.allowances.byId(actor.familyId, requireUuid(allowanceId, 'allowanceId'));
-    if (!row) throw AppError.notFound('Allowance');
-    this.deps.access.assertVisible(actor, row.member_id, 'Allowance');
-    return row;
+  private async visible(actor: Actor, allowanceId: string): Promise<Allowance> {
+    const allowance = await this.deps.allowances.byId(actor.familyId, requireUuid(allowanceId, 'allowanceId'));
+    if (!allowance) throw AppError.notFound('Allowance');
+    this.deps.access.assertVisible(actor, allowance.memberId, 'Allowance');
+    return allowance;
   }
 
-  private async locked(trx: Kysely<GoalsDatabase>, actor: Actor, id: string): Promise<AllowanceRow> {
-    const row = await this.deps.allowances.forUpdate(trx, actor.familyId, id);
-    if (!row) throw AppError.notFound('Allowance');
-    return row;
+  private async locked(trx: Kysely<GoalsDatabase>, actor: Actor, id: string): Promise<Allowance> {
+    const allowance = await this.deps.allowances.forUpdate(trx, actor.familyId, id);
+    if (!allowance) throw AppError.notFound('Allowance');
+    return allowance;
   }
 
   private today(actor: Actor): Day {

@@ -7,26 +7,18 @@ import { newId, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { EventPayload } from '@family/outbox';
 import type { GoalsDatabase } from '../db/schema.js';
-import { dayIn, type Day } from '../domain/calendar.days.js';
-import {
-  daysToMask,
-  firstOccurrenceOnOrAfter,
-  maskToDays,
-  occurrenceAfter,
-  type Recurrence,
-} from '../domain/chore.recurrence.js';
+import { dayIn, type Day } from '@family/service-kit/calendar';
+import { Scopes, type Actor } from '@family/service-kit';
+import { firstOccurrenceOnOrAfter, occurrenceAfter, type Recurrence } from '../domain/chore.recurrence.js';
+import type { Chore, LedgerEntry } from '../domain/goals.records.js';
 import type { ChoreFrequencyName, ChoreStatusName } from '../domain/goals.types.js';
 import { checkAmount, splitAmount } from '../domain/money.rules.js';
 import { checkText } from '../domain/text.rules.js';
 import { checkVersion } from '../domain/version.rules.js';
-import type { ChoreRow } from '../store/chores.store.js';
-import type { LedgerEntryRow } from '../store/ledger.store.js';
-import type { Actor } from './access.js';
 import { postingContext, type GoalsDeps } from './goals.deps.js';
 import { money } from './goal.events.js';
 import { splitOf } from './jars.js';
 import { pageOf, type PageInput } from './page.input.js';
-import { SCOPE_GOALS_READ } from './scopes.js';
 
 export interface RecurrenceInput {
   frequency: ChoreFrequencyName | undefined;
@@ -59,17 +51,15 @@ export interface UpdateChoreInput {
 
 const MAX_POINTS = 10_000;
 
-function recurrenceOf(row: ChoreRow): Recurrence | undefined {
-  return row.recurrence_frequency
-    ? { frequency: row.recurrence_frequency, daysOfWeek: maskToDays(row.recurrence_days) }
-    : undefined;
-}
-
 /** Where a chore's current occurrence falls and when it rolls over, given its recurrence. */
-function schedule(recurrence: Recurrence | undefined, dueOn: Day | null, today: Day) {
-  if (!recurrence) return { due_on: dueOn, next_occurrence_on: null };
+function schedule(
+  recurrence: Recurrence | null,
+  dueOn: Day | null,
+  today: Day,
+): Pick<Chore, 'recurrence' | 'dueOn' | 'nextOccurrenceOn'> {
+  if (!recurrence) return { recurrence, dueOn, nextOccurrenceOn: null };
   const due = firstOccurrenceOnOrAfter(recurrence, dueOn ?? today);
-  return { due_on: due, next_occurrence_on: occurrenceAfter(recurrence, due) };
+  return { recurrence, dueOn: due, nextOccurrenceOn: occurrenceAfter(recurrence, due) };
 }
 
 export class Chores {
@@ -86,7 +76,7 @@ export class Chores {
       page: PageInput | undefined;
     },
   ) {
-    const actor = await this.deps.access.reader(caller, familyId, SCOPE_GOALS_READ);
+    const actor = await this.deps.access.reader(caller, familyId, Scopes.GOALS_READ);
     const assignee = await this.deps.access.listScope(actor, q.assigneeMemberId, 'assigneeMemberId');
     if (q.dueFrom && q.dueTo && q.dueFrom > q.dueTo) throw AppError.invalidField('dueTo', 'must not be before dueFrom');
     const { limit, afterId } = pageOf(q.page);
@@ -98,13 +88,13 @@ export class Chores {
     return toPage(rows, limit, (r) => [r.id]);
   }
 
-  async get(caller: Caller, familyId: string, choreId: string): Promise<ChoreRow> {
+  async get(caller: Caller, familyId: string, choreId: string): Promise<Chore> {
     const actor = await this.deps.access.actor(caller, familyId);
     return this.visible(actor, choreId);
   }
 
-  async create(caller: Caller, familyId: string, input: CreateChoreInput): Promise<ChoreRow> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+  async create(caller: Caller, familyId: string, input: CreateChoreInput): Promise<Chore> {
+    const actor = await this.deps.access.parent(caller, familyId);
     const assignee = await this.deps.access.child(actor, input.assigneeMemberId, 'assigneeMemberId');
     const today = this.today(actor);
     const v = new Violations();
@@ -117,25 +107,23 @@ export class Chores {
     v.throwIfAny();
     return this.deps.chores.insert(this.deps.db, {
       id: newId(),
-      family_id: actor.familyId,
+      familyId: actor.familyId,
       title: input.title.trim(),
       description: input.description.trim(),
-      assignee_member_id: assignee.id,
-      reward_minor: input.rewardMinor,
+      assigneeMemberId: assignee.id,
+      rewardMinor: input.rewardMinor,
       points: input.points,
       currency: actor.family.currency,
-      ...schedule(recurrence, input.dueOn ?? null, today),
-      recurrence_frequency: recurrence?.frequency ?? null,
-      recurrence_days: recurrence ? daysToMask(recurrence.daysOfWeek) : 0,
+      ...schedule(recurrence ?? null, input.dueOn ?? null, today),
       status: 'TODO',
       note: '',
-      rejection_reason: '',
-      created_by_member_id: actor.memberId,
+      rejectionReason: '',
+      createdByMemberId: actor.memberId,
     });
   }
 
-  async update(caller: Caller, familyId: string, choreId: string, input: UpdateChoreInput): Promise<ChoreRow> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+  async update(caller: Caller, familyId: string, choreId: string, input: UpdateChoreInput): Promise<Chore> {
+    const actor = await this.deps.access.parent(caller, familyId);
     const chore = await this.visible(actor, choreId);
     if (input.assigneeMemberId !== undefined) {
       await this.deps.access.child(actor, input.assigneeMemberId, 'assigneeMemberId');
@@ -152,21 +140,17 @@ export class Chores {
     return this.deps.db.transaction().execute(async (trx) => {
       const current = await this.locked(trx, actor, chore.id);
       checkVersion(input.expectedVersion, current.version);
-      const recurrence = input.clearRecurrence ? undefined : (newRecurrence ?? recurrenceOf(current));
-      const dueOn = input.clearDueOn ? null : (input.dueOn ?? current.due_on);
+      const recurrence = input.clearRecurrence ? null : (newRecurrence ?? current.recurrence);
+      const dueOn = input.clearDueOn ? null : (input.dueOn ?? current.dueOn);
       const timing =
         input.dueOn || input.clearDueOn || newRecurrence || input.clearRecurrence
-          ? {
-              ...schedule(recurrence, dueOn, today),
-              recurrence_frequency: recurrence?.frequency ?? null,
-              recurrence_days: recurrence ? daysToMask(recurrence.daysOfWeek) : 0,
-            }
+          ? schedule(recurrence, dueOn, today)
           : {};
       return this.deps.chores.update(trx, current.id, {
         ...(input.title !== undefined ? { title: input.title.trim() } : {}),
         ...(input.description !== undefined ? { description: input.description.trim() } : {}),
-        ...(input.assigneeMemberId !== undefined ? { assignee_member_id: input.assigneeMemberId.toLowerCase() } : {}),
-        ...(input.rewardMinor !== undefined ? { reward_minor: input.rewardMinor } : {}),
+        ...(input.assigneeMemberId !== undefined ? { assigneeMemberId: input.assigneeMemberId.toLowerCase() } : {}),
+        ...(input.rewardMinor !== undefined ? { rewardMinor: input.rewardMinor } : {}),
         ...(input.points !== undefined ? { points: input.points } : {}),
         ...timing,
         version: current.version + 1,
@@ -175,7 +159,7 @@ export class Chores {
   }
 
   async delete(caller: Caller, familyId: string, choreId: string, expectedVersion: number): Promise<void> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+    const actor = await this.deps.access.parent(caller, familyId);
     const chore = await this.visible(actor, choreId);
     await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.locked(trx, actor, chore.id);
@@ -184,10 +168,10 @@ export class Chores {
     });
   }
 
-  async submit(caller: Caller, familyId: string, choreId: string, note: string): Promise<ChoreRow> {
+  async submit(caller: Caller, familyId: string, choreId: string, note: string): Promise<Chore> {
     const actor = await this.deps.access.actor(caller, familyId);
     const chore = await this.visible(actor, choreId);
-    if (chore.assignee_member_id !== actor.memberId) {
+    if (chore.assigneeMemberId !== actor.memberId) {
       throw AppError.forbidden('Only the assignee marks a chore done', 'ASSIGNEE_ONLY');
     }
     const v = new Violations();
@@ -202,14 +186,14 @@ export class Chores {
       const updated = await this.deps.chores.update(trx, current.id, {
         status: 'SUBMITTED',
         note: note.trim(),
-        submitted_at: at,
+        submittedAt: at,
         version: current.version + 1,
       });
       await this.emit(trx, actor, {
         $case: 'choreSubmitted',
         value: {
           choreId: updated.id,
-          assigneeMemberId: updated.assignee_member_id,
+          assigneeMemberId: updated.assigneeMemberId,
           title: updated.title,
           note: updated.note,
         },
@@ -218,14 +202,10 @@ export class Chores {
     });
   }
 
-  async approve(
-    caller: Caller,
-    familyId: string,
-    choreId: string,
-  ): Promise<{ chore: ChoreRow; entries: LedgerEntryRow[] }> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+  async approve(caller: Caller, familyId: string, choreId: string): Promise<{ chore: Chore; entries: LedgerEntry[] }> {
+    const actor = await this.deps.access.parent(caller, familyId);
     const chore = await this.visible(actor, choreId);
-    if (chore.assignee_member_id === actor.memberId) {
+    if (chore.assigneeMemberId === actor.memberId) {
       throw AppError.forbidden('Nobody approves their own chore', 'OWN_CHORE');
     }
     const at = this.deps.clock();
@@ -235,42 +215,42 @@ export class Chores {
       if (current.status !== 'SUBMITTED') {
         throw AppError.precondition('CHORE_NOT_SUBMITTED', 'Only a submitted chore can be approved');
       }
-      let entries: LedgerEntryRow[] = [];
-      if (current.reward_minor > 0) {
-        const split = splitOf(await this.deps.jarSettings.get(current.assignee_member_id, trx));
+      let entries: LedgerEntry[] = [];
+      if (current.rewardMinor > 0) {
+        const split = splitOf(await this.deps.jarSettings.get(current.assigneeMemberId, trx));
         entries = await this.deps.postings.creditSplit(
           trx,
           ctx,
-          { memberId: current.assignee_member_id, kind: 'CHORE_REWARD', memo: current.title, choreId: current.id },
-          splitAmount(current.reward_minor, split),
+          { memberId: current.assigneeMemberId, kind: 'CHORE_REWARD', memo: current.title, choreId: current.id },
+          splitAmount(current.rewardMinor, split),
         );
       }
-      if (current.due_on) {
+      if (current.dueOn) {
         await this.deps.chores.recordOccurrence(
           trx,
           {
-            chore_id: current.id,
-            due_on: current.due_on,
-            family_id: current.family_id,
-            assignee_member_id: current.assignee_member_id,
+            choreId: current.id,
+            dueOn: current.dueOn,
+            familyId: current.familyId,
+            assigneeMemberId: current.assigneeMemberId,
           },
           'APPROVED',
         );
       }
       const updated = await this.deps.chores.update(trx, current.id, {
         status: 'APPROVED',
-        reviewed_at: at,
-        reviewed_by_member_id: actor.memberId,
-        rejection_reason: '',
+        reviewedAt: at,
+        reviewedByMemberId: actor.memberId,
+        rejectionReason: '',
         version: current.version + 1,
       });
       await this.emit(trx, actor, {
         $case: 'choreApproved',
         value: {
           choreId: updated.id,
-          assigneeMemberId: updated.assignee_member_id,
+          assigneeMemberId: updated.assigneeMemberId,
           title: updated.title,
-          reward: money(updated.reward_minor, updated.currency),
+          reward: money(updated.rewardMinor, updated.currency),
           points: updated.points,
           approvedByMemberId: actor.memberId,
         },
@@ -279,8 +259,8 @@ export class Chores {
     });
   }
 
-  async reject(caller: Caller, familyId: string, choreId: string, reason: string): Promise<ChoreRow> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+  async reject(caller: Caller, familyId: string, choreId: string, reason: string): Promise<Chore> {
+    const actor = await this.deps.access.parent(caller, familyId);
     const chore = await this.visible(actor, choreId);
     const v = new Violations();
     checkText(v, 'reason', reason, { required: true, max: 500 });
@@ -293,18 +273,18 @@ export class Chores {
       }
       const updated = await this.deps.chores.update(trx, current.id, {
         status: 'REJECTED',
-        rejection_reason: reason.trim(),
-        reviewed_at: at,
-        reviewed_by_member_id: actor.memberId,
+        rejectionReason: reason.trim(),
+        reviewedAt: at,
+        reviewedByMemberId: actor.memberId,
         version: current.version + 1,
       });
       await this.emit(trx, actor, {
         $case: 'choreRejected',
         value: {
           choreId: updated.id,
-          assigneeMemberId: updated.assignee_member_id,
+          assigneeMemberId: updated.assigneeMemberId,
           title: updated.title,
-          reason: updated.rejection_reason,
+          reason: updated.rejectionReason,
         },
       });
       return updated;
@@ -333,17 +313,17 @@ export class Chores {
   }
 
   /** The chore if the actor may see it (a child: only their own); NOT_FOUND otherwise. */
-  private async visible(actor: Actor, choreId: string): Promise<ChoreRow> {
-    const row = await this.deps.chores.byId(actor.familyId, requireUuid(choreId, 'choreId'));
-    if (!row) throw AppError.notFound('Chore');
-    this.deps.access.assertVisible(actor, row.assignee_member_id, 'Chore');
-    return row;
+  private async visible(actor: Actor, choreId: string): Promise<Chore> {
+    const chore = await this.deps.chores.byId(actor.familyId, requireUuid(choreId, 'choreId'));
+    if (!chore) throw AppError.notFound('Chore');
+    this.deps.access.assertVisible(actor, chore.assigneeMemberId, 'Chore');
+    return chore;
   }
 
-  private async locked(trx: Kysely<GoalsDatabase>, actor: Actor, id: string): Promise<ChoreRow> {
-    const row = await this.deps.chores.forUpdate(trx, actor.familyId, id);
-    if (!row) throw AppError.notFound('Chore');
-    return row;
+  private async locked(trx: Kysely<GoalsDatabase>, actor: Actor, id: string): Promise<Chore> {
+    const chore = await this.deps.chores.forUpdate(trx, actor.familyId, id);
+    if (!chore) throw AppError.notFound('Chore');
+    return chore;
   }
 
   private emit(trx: Kysely<GoalsDatabase>, actor: Actor, payload: EventPayload): Promise<void> {

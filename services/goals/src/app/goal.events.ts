@@ -1,15 +1,11 @@
-// Writes goals' domain events to the outbox inside the caller's transaction. jar.spent goes to every
-// subscriber including the expense service (which records the purchase); every other event skips the
-// expense service, which has no use for it.
+// Writes goals' domain events to the outbox inside the caller's transaction. Which subscriber gets
+// which events is configuration (EVENT_SUBSCRIBERS): the expense service wants only jar.spent.
 import type { Kysely } from 'kysely';
 import { newEvent, type EventPayload, type Outbox } from '@family/outbox';
 import type { Money } from '@family/contracts/common/v1/common';
 
 export class GoalEvents {
-  constructor(
-    private readonly general: Outbox,
-    private readonly withExpense: Outbox,
-  ) {}
+  constructor(private readonly outbox: Outbox) {}
 
   async emit(
     trx: Kysely<any>,
@@ -24,10 +20,7 @@ export class GoalEvents {
         ...(input.occurredAt ? { occurredAt: input.occurredAt } : {}),
       }),
     );
-    const spends = events.filter((e) => e.type === 'jar.spent');
-    const others = events.filter((e) => e.type !== 'jar.spent');
-    if (spends.length > 0) await this.withExpense.enqueue(trx, spends);
-    if (others.length > 0) await this.general.enqueue(trx, others);
+    await this.outbox.enqueue(trx, events);
   }
 }
 

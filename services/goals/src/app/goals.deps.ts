@@ -1,20 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { GoalsDatabase } from '../db/schema.js';
-import type { FamiliesStore } from '../store/families.store.js';
 import type { LedgerStore } from '../store/ledger.store.js';
 import type { JarSettingsStore } from '../store/jar-settings.store.js';
 import type { GoalsStore } from '../store/goals.store.js';
 import type { ChoresStore } from '../store/chores.store.js';
 import type { AllowancesStore } from '../store/allowances.store.js';
-import type { Access, Actor } from './access.js';
+import type { Access, Actor, FamilyDirectory } from '@family/service-kit';
 import type { GoalEvents } from './goal.events.js';
 import type { JarPostings, PostingContext } from './jar.postings.js';
-import type { FamilyDirectory } from './family.directory.js';
 
 /** Everything the use cases need, built once by the composition root. */
 export interface GoalsDeps {
   db: Kysely<GoalsDatabase>;
-  families: FamiliesStore;
   familyDirectory: FamilyDirectory;
   ledger: LedgerStore;
   jarSettings: JarSettingsStore;

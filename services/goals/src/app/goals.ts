@@ -6,28 +6,24 @@ import { AppError, requireUuid, Violations } from '@family/errors';
 import { newId, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { GoalsDatabase } from '../db/schema.js';
-import { addDays, dayIn, monthStart, type Day } from '../domain/calendar.days.js';
+import { addDays, dayIn, monthStart, type Day } from '@family/service-kit/calendar';
+import type { Actor } from '@family/service-kit';
 import type { ContributionSourceName, GoalStatusName } from '../domain/goals.types.js';
 import { checkAmount, matchFor } from '../domain/money.rules.js';
 import { PACE_WINDOW_DAYS, projectedOn } from '../domain/goal.rules.js';
 import { checkText } from '../domain/text.rules.js';
 import { checkVersion } from '../domain/version.rules.js';
-import type { GoalContributionRow, GoalRow } from '../store/goals.store.js';
-import type { Actor } from './access.js';
+import type { Goal, GoalContribution, Matching } from '../domain/goals.records.js';
 import { postingContext, type GoalsDeps } from './goals.deps.js';
 import { money } from './goal.events.js';
 import type { BalanceView } from './jars.js';
 import { pageOf, type PageInput } from './page.input.js';
 import type { EventPayload } from '@family/outbox';
 
+/** A goal with the day it will be reached at the recent pace. */
 export interface GoalView {
-  row: GoalRow;
+  goal: Goal;
   projectedOn: Day | undefined;
-}
-
-export interface Matching {
-  percent: number;
-  monthlyCapMinor: number;
 }
 
 export interface CreateGoalInput {
@@ -87,7 +83,7 @@ export class Goals {
   async create(caller: Caller, familyId: string, input: CreateGoalInput): Promise<GoalView> {
     const actor = await this.deps.access.actor(caller, familyId);
     const owner = input.ownerMemberId
-      ? await this.deps.access.jarHolder(actor, input.ownerMemberId, 'ownerMemberId')
+      ? await this.deps.access.subject(actor, input.ownerMemberId, 'ownerMemberId')
       : actor.memberId;
     if (input.matching) this.deps.access.requireParent(actor, 'Only parents set up matching');
     const today = this.today(actor);
@@ -99,22 +95,21 @@ export class Goals {
     if (input.matching) this.checkMatching(v, input.matching);
     checkText(v, 'icon', input.icon, { max: 50 });
     v.throwIfAny();
-    const row = await this.deps.goals.insert(this.deps.db, {
+    const goal = await this.deps.goals.insert(this.deps.db, {
       id: newId(),
-      family_id: actor.familyId,
-      owner_member_id: owner,
+      familyId: actor.familyId,
+      ownerMemberId: owner,
       name: input.name.trim(),
       description: input.description.trim(),
-      target_minor: input.targetMinor,
+      targetMinor: input.targetMinor,
       currency: actor.family.currency,
       deadline: input.deadline ?? null,
       status: 'ACTIVE',
-      match_percent: input.matching?.percent ?? null,
-      match_cap_minor: input.matching ? input.matching.monthlyCapMinor : null,
+      matching: input.matching ?? null,
       icon: input.icon.trim(),
-      created_by_member_id: actor.memberId,
+      createdByMemberId: actor.memberId,
     });
-    return this.view(actor, row);
+    return this.view(actor, goal);
   }
 
   async update(caller: Caller, familyId: string, goalId: string, input: UpdateGoalInput): Promise<GoalView> {
@@ -130,31 +125,29 @@ export class Goals {
     if (input.icon !== undefined) checkText(v, 'icon', input.icon, { max: 50 });
     v.throwIfAny();
     const at = this.deps.clock();
-    const row = await this.deps.db.transaction().execute(async (trx) => {
+    const updated = await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.locked(trx, actor, goal.id);
       checkVersion(input.expectedVersion, current.version);
       if (input.targetMinor !== undefined && current.status !== 'ACTIVE') {
         throw AppError.precondition('GOAL_NOT_ACTIVE', 'Only an active goal can get a new target');
       }
-      const target = input.targetMinor ?? current.target_minor;
-      const reached = current.status === 'ACTIVE' && current.saved_minor >= target;
-      const updated = await this.deps.goals.update(trx, current.id, {
+      const target = input.targetMinor ?? current.targetMinor;
+      const reached = current.status === 'ACTIVE' && current.savedMinor >= target;
+      const next = await this.deps.goals.update(trx, current.id, {
         ...(input.name !== undefined ? { name: input.name.trim() } : {}),
         ...(input.description !== undefined ? { description: input.description.trim() } : {}),
         ...(input.icon !== undefined ? { icon: input.icon.trim() } : {}),
-        target_minor: target,
+        targetMinor: target,
         deadline: input.clearDeadline ? null : (input.deadline ?? current.deadline),
-        ...(input.clearMatching ? { match_percent: null, match_cap_minor: null } : {}),
-        ...(input.matching
-          ? { match_percent: input.matching.percent, match_cap_minor: input.matching.monthlyCapMinor }
-          : {}),
-        ...(reached ? { status: 'ACHIEVED' as const, achieved_at: at } : {}),
+        ...(input.clearMatching ? { matching: null } : {}),
+        ...(input.matching ? { matching: input.matching } : {}),
+        ...(reached ? { status: 'ACHIEVED' as const, achievedAt: at } : {}),
         version: current.version + 1,
       });
-      if (reached) await this.emit(trx, actor, [this.achieved(updated)]);
-      return updated;
+      if (reached) await this.emit(trx, actor, [this.achieved(next)]);
+      return next;
     });
-    return this.view(actor, row);
+    return this.view(actor, updated);
   }
 
   async delete(caller: Caller, familyId: string, goalId: string, expectedVersion: number): Promise<BalanceView> {
@@ -164,10 +157,10 @@ export class Goals {
     await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.locked(trx, actor, goal.id);
       checkVersion(expectedVersion, current.version);
-      if (current.saved_minor > 0) await this.refund(trx, ctx, current, current.saved_minor, 'Goal deleted');
+      if (current.savedMinor > 0) await this.refund(trx, ctx, current, current.savedMinor, 'Goal deleted');
       await this.deps.goals.delete(trx, current.id);
     });
-    return this.balanceOf(actor, goal.owner_member_id);
+    return this.balanceOf(actor, goal.ownerMemberId);
   }
 
   async cancel(
@@ -179,19 +172,22 @@ export class Goals {
     const actor = await this.deps.access.actor(caller, familyId);
     const goal = await this.visible(actor, goalId);
     const ctx = postingContext(actor, this.deps.clock());
-    const row = await this.deps.db.transaction().execute(async (trx) => {
+    const cancelled = await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.locked(trx, actor, goal.id);
       checkVersion(expectedVersion, current.version);
       if (current.status !== 'ACTIVE')
         throw AppError.precondition('GOAL_NOT_ACTIVE', 'Only an active goal can be cancelled');
-      if (current.saved_minor > 0) await this.refund(trx, ctx, current, current.saved_minor, 'Goal cancelled');
+      if (current.savedMinor > 0) await this.refund(trx, ctx, current, current.savedMinor, 'Goal cancelled');
       return this.deps.goals.update(trx, current.id, {
         status: 'CANCELLED',
-        saved_minor: 0,
+        savedMinor: 0,
         version: current.version + 1,
       });
     });
-    return { goal: await this.view(actor, row), balance: await this.balanceOf(actor, row.owner_member_id) };
+    return {
+      goal: await this.view(actor, cancelled),
+      balance: await this.balanceOf(actor, cancelled.ownerMemberId),
+    };
   }
 
   async contribute(
@@ -199,7 +195,7 @@ export class Goals {
     familyId: string,
     goalId: string,
     input: { source: ContributionSourceName | undefined; amountMinor: number; memo: string },
-  ): Promise<{ goal: GoalView; contribution: GoalContributionRow; balance: BalanceView }> {
+  ): Promise<{ goal: GoalView; contribution: GoalContribution; balance: BalanceView }> {
     const actor = await this.deps.access.actor(caller, familyId);
     requireUuid(goalId, 'goalId');
     if (!input.source) throw AppError.invalidField('source', 'must be SAVE_JAR or PARENT_GIFT');
@@ -217,7 +213,7 @@ export class Goals {
     const result = await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.locked(trx, actor, goal.id);
       if (current.status !== 'ACTIVE') throw AppError.precondition('GOAL_NOT_ACTIVE', 'This goal is not active');
-      const room = current.target_minor - current.saved_minor;
+      const room = current.targetMinor - current.savedMinor;
       if (amount > room) {
         throw AppError.precondition('EXCEEDS_TARGET', `Only ${room} more is needed to reach this goal`, {
           remainingMinor: String(room),
@@ -226,18 +222,18 @@ export class Goals {
       let matched = 0;
       if (input.source === 'SAVE_JAR') {
         await this.deps.postings.debit(trx, ctx, {
-          memberId: current.owner_member_id,
+          memberId: current.ownerMemberId,
           jar: 'SAVE',
           amount,
           kind: 'GOAL_CONTRIBUTION',
           memo: input.memo.trim() || current.name,
           goalId: current.id,
         });
-        if (current.match_percent) {
+        if (current.matching) {
           matched = matchFor({
             amountMinor: amount,
-            percent: current.match_percent,
-            capMinor: current.match_cap_minor ?? 0,
+            percent: current.matching.percent,
+            capMinor: current.matching.monthlyCapMinor,
             matchedThisMonthMinor: await this.deps.goals.matchedSince(trx, current.id, monthStart(today)),
             roomToTargetMinor: room - amount,
           });
@@ -245,32 +241,32 @@ export class Goals {
       }
       const contribution = await this.deps.goals.insertContribution(trx, {
         id: newId(),
-        goal_id: current.id,
-        family_id: actor.familyId,
+        goalId: current.id,
+        familyId: actor.familyId,
         source: input.source!,
-        amount_minor: amount,
-        matched_minor: matched,
+        amountMinor: amount,
+        matchedMinor: matched,
         memo: input.memo.trim(),
-        contributor_member_id: actor.memberId,
+        contributorMemberId: actor.memberId,
         day: today,
         at,
       });
-      const saved = current.saved_minor + amount + matched;
-      const reached = saved >= current.target_minor;
+      const saved = current.savedMinor + amount + matched;
+      const reached = saved >= current.targetMinor;
       const updated = await this.deps.goals.update(trx, current.id, {
-        saved_minor: saved,
-        ...(reached ? { status: 'ACHIEVED' as const, achieved_at: at } : {}),
+        savedMinor: saved,
+        ...(reached ? { status: 'ACHIEVED' as const, achievedAt: at } : {}),
       });
       const payloads: EventPayload[] = [
         {
           $case: 'goalContributed',
           value: {
             goalId: updated.id,
-            ownerMemberId: updated.owner_member_id,
+            ownerMemberId: updated.ownerMemberId,
             amount: money(amount, updated.currency),
             matched: money(matched, updated.currency),
-            savedMinor: updated.saved_minor,
-            targetMinor: updated.target_minor,
+            savedMinor: updated.savedMinor,
+            targetMinor: updated.targetMinor,
             goalName: updated.name,
           },
         },
@@ -282,7 +278,7 @@ export class Goals {
     return {
       goal: await this.view(actor, result.updated),
       contribution: result.contribution,
-      balance: await this.balanceOf(actor, result.updated.owner_member_id),
+      balance: await this.balanceOf(actor, result.updated.ownerMemberId),
     };
   }
 
@@ -307,29 +303,32 @@ export class Goals {
     checkText(v, 'memo', input.memo, { max: 200 });
     v.throwIfAny();
     const ctx = postingContext(actor, this.deps.clock());
-    const row = await this.deps.db.transaction().execute(async (trx) => {
+    const updated = await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.locked(trx, actor, goal.id);
-      if (input.amountMinor > current.saved_minor) {
-        throw AppError.precondition('INSUFFICIENT_FUNDS', `This goal holds only ${current.saved_minor}`, {
-          balanceMinor: String(current.saved_minor),
+      if (input.amountMinor > current.savedMinor) {
+        throw AppError.precondition('INSUFFICIENT_FUNDS', `This goal holds only ${current.savedMinor}`, {
+          balanceMinor: String(current.savedMinor),
           requestedMinor: String(input.amountMinor),
         });
       }
       await this.refund(trx, ctx, current, input.amountMinor, input.memo.trim() || 'Taken out of goal');
-      return this.deps.goals.update(trx, current.id, { saved_minor: current.saved_minor - input.amountMinor });
+      return this.deps.goals.update(trx, current.id, { savedMinor: current.savedMinor - input.amountMinor });
     });
-    return { goal: await this.view(actor, row), balance: await this.balanceOf(actor, row.owner_member_id) };
+    return {
+      goal: await this.view(actor, updated),
+      balance: await this.balanceOf(actor, updated.ownerMemberId),
+    };
   }
 
   private async refund(
     trx: Kysely<GoalsDatabase>,
     ctx: ReturnType<typeof postingContext>,
-    goal: GoalRow,
+    goal: Goal,
     amount: number,
     memo: string,
   ): Promise<void> {
     await this.deps.postings.credit(trx, ctx, {
-      memberId: goal.owner_member_id,
+      memberId: goal.ownerMemberId,
       jar: 'SAVE',
       amount,
       kind: 'GOAL_REFUND',
@@ -346,27 +345,27 @@ export class Goals {
   }
 
   /** The goal if the actor may see it (a child: only their own); NOT_FOUND otherwise. */
-  private async visible(actor: Actor, goalId: string): Promise<GoalRow> {
-    const row = await this.deps.goals.byId(actor.familyId, requireUuid(goalId, 'goalId'));
-    if (!row) throw AppError.notFound('Goal');
-    this.deps.access.assertVisible(actor, row.owner_member_id, 'Goal');
-    return row;
+  private async visible(actor: Actor, goalId: string): Promise<Goal> {
+    const goal = await this.deps.goals.byId(actor.familyId, requireUuid(goalId, 'goalId'));
+    if (!goal) throw AppError.notFound('Goal');
+    this.deps.access.assertVisible(actor, goal.ownerMemberId, 'Goal');
+    return goal;
   }
 
-  private async locked(trx: Kysely<GoalsDatabase>, actor: Actor, id: string): Promise<GoalRow> {
-    const row = await this.deps.goals.forUpdate(trx, actor.familyId, id);
-    if (!row) throw AppError.notFound('Goal');
-    return row;
+  private async locked(trx: Kysely<GoalsDatabase>, actor: Actor, id: string): Promise<Goal> {
+    const goal = await this.deps.goals.forUpdate(trx, actor.familyId, id);
+    if (!goal) throw AppError.notFound('Goal');
+    return goal;
   }
 
-  private achieved(goal: GoalRow): EventPayload {
+  private achieved(goal: Goal): EventPayload {
     return {
       $case: 'goalAchieved',
       value: {
         goalId: goal.id,
-        ownerMemberId: goal.owner_member_id,
+        ownerMemberId: goal.ownerMemberId,
         goalName: goal.name,
-        target: money(goal.target_minor, goal.currency),
+        target: money(goal.targetMinor, goal.currency),
       },
     };
   }
@@ -379,23 +378,23 @@ export class Goals {
     return dayIn(actor.family.timezone, this.deps.clock());
   }
 
-  private async view(actor: Actor, row: GoalRow): Promise<GoalView> {
-    return (await this.views(actor, [row]))[0]!;
+  private async view(actor: Actor, goal: Goal): Promise<GoalView> {
+    return (await this.views(actor, [goal]))[0]!;
   }
 
-  /** Rows with their projected completion day at the pace of the last PACE_WINDOW_DAYS days. */
-  private async views(actor: Actor, rows: GoalRow[]): Promise<GoalView[]> {
+  /** Goals with their projected completion day at the pace of the last PACE_WINDOW_DAYS days. */
+  private async views(actor: Actor, goals: Goal[]): Promise<GoalView[]> {
     const today = this.today(actor);
-    const active = rows.filter((r) => r.status === 'ACTIVE').map((r) => r.id);
+    const active = goals.filter((g) => g.status === 'ACTIVE').map((g) => g.id);
     const recent = await this.deps.goals.recentTotals(active, addDays(today, -(PACE_WINDOW_DAYS - 1)));
-    return rows.map((row) => ({
-      row,
+    return goals.map((goal) => ({
+      goal,
       projectedOn:
-        row.status === 'ACTIVE'
+        goal.status === 'ACTIVE'
           ? projectedOn({
-              savedMinor: row.saved_minor,
-              targetMinor: row.target_minor,
-              recentMinor: recent.get(row.id) ?? 0,
+              savedMinor: goal.savedMinor,
+              targetMinor: goal.targetMinor,
+              recentMinor: recent.get(goal.id) ?? 0,
               today,
             })
           : undefined,

@@ -5,10 +5,11 @@ import type { Kysely } from 'kysely';
 import { AppError } from '@family/errors';
 import { newId } from '@family/db';
 import type { GoalsDatabase } from '../db/schema.js';
-import { dayIn } from '../domain/calendar.days.js';
+import { dayIn } from '@family/service-kit/calendar';
+import type { LedgerEntry } from '../domain/goals.records.js';
 import type { JarAmounts, JarName, LedgerKindName } from '../domain/goals.types.js';
 import { jarAmounts } from '../domain/money.rules.js';
-import type { LedgerEntryRow, LedgerStore } from '../store/ledger.store.js';
+import type { LedgerStore } from '../store/ledger.store.js';
 
 /** Who posts, for which family, and when. */
 export interface PostingContext {
@@ -40,7 +41,7 @@ export interface Posting {
 export class JarPostings {
   constructor(private readonly ledger: LedgerStore) {}
 
-  async credit(trx: Kysely<GoalsDatabase>, ctx: PostingContext, p: Posting): Promise<LedgerEntryRow> {
+  async credit(trx: Kysely<GoalsDatabase>, ctx: PostingContext, p: Posting): Promise<LedgerEntry> {
     const balance = await this.ledger.credit(trx, {
       familyId: ctx.familyId,
       memberId: p.memberId,
@@ -50,7 +51,7 @@ export class JarPostings {
     return this.entry(trx, ctx, p, p.amount, balance);
   }
 
-  async debit(trx: Kysely<GoalsDatabase>, ctx: PostingContext, p: Posting): Promise<LedgerEntryRow> {
+  async debit(trx: Kysely<GoalsDatabase>, ctx: PostingContext, p: Posting): Promise<LedgerEntry> {
     const balance = await this.ledger.debit(trx, { memberId: p.memberId, jar: p.jar, amount: p.amount });
     if (balance === undefined) {
       const current = await this.ledger.balance(p.memberId, p.jar, trx);
@@ -69,7 +70,7 @@ export class JarPostings {
     ctx: PostingContext,
     base: Omit<Posting, 'jar' | 'amount'>,
     amounts: JarAmounts,
-  ): Promise<LedgerEntryRow[]> {
+  ): Promise<LedgerEntry[]> {
     const parts = jarAmounts(amounts);
     // Jars touched together are locked first in the one order transfers use too: no deadlock.
     await this.ledger.lockJars(
@@ -77,7 +78,7 @@ export class JarPostings {
       base.memberId,
       parts.map((p) => p.jar),
     );
-    const rows: LedgerEntryRow[] = [];
+    const rows: LedgerEntry[] = [];
     for (const { jar, amount } of parts) rows.push(await this.credit(trx, ctx, { ...base, jar, amount }));
     return rows;
   }
@@ -88,26 +89,26 @@ export class JarPostings {
     p: Posting,
     signed: number,
     balanceAfter: number,
-  ): Promise<LedgerEntryRow> {
+  ): Promise<LedgerEntry> {
     return this.ledger.insertEntry(trx, {
       id: newId(),
-      family_id: ctx.familyId,
-      member_id: p.memberId,
+      familyId: ctx.familyId,
+      memberId: p.memberId,
       jar: p.jar,
-      amount_minor: signed,
+      amountMinor: signed,
       currency: ctx.currency,
       kind: p.kind,
       memo: p.memo ?? '',
-      balance_after_minor: balanceAfter,
-      transfer_id: p.transferId ?? null,
+      balanceAfterMinor: balanceAfter,
+      transferId: p.transferId ?? null,
       description: p.description ?? '',
       merchant: p.merchant ?? '',
-      category_id: p.categoryId ?? null,
-      occurred_on: p.occurredOn ?? null,
-      goal_id: p.goalId ?? null,
-      chore_id: p.choreId ?? null,
-      allowance_id: p.allowanceId ?? null,
-      created_by_member_id: ctx.createdByMemberId,
+      categoryId: p.categoryId ?? null,
+      occurredOn: p.occurredOn ?? null,
+      goalId: p.goalId ?? null,
+      choreId: p.choreId ?? null,
+      allowanceId: p.allowanceId ?? null,
+      createdByMemberId: ctx.createdByMemberId,
       day: dayIn(ctx.timezone, ctx.at),
       at: ctx.at,
     });

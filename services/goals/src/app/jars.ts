@@ -3,7 +3,8 @@
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
 import { newId, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
-import { dayIn, nextMonthStart, type Day } from '../domain/calendar.days.js';
+import { dayIn, monthStart, type Day } from '@family/service-kit/calendar';
+import { dayToMessage, type Actor } from '@family/service-kit';
 import {
   DEFAULT_SPLIT,
   type JarName,
@@ -13,12 +14,9 @@ import {
 } from '../domain/goals.types.js';
 import { checkAmount, checkSplit } from '../domain/money.rules.js';
 import { checkText } from '../domain/text.rules.js';
-import type { LedgerEntryRow } from '../store/ledger.store.js';
-import type { JarSettingsRow } from '../store/jar-settings.store.js';
-import type { Actor } from './access.js';
+import type { JarSettings, LedgerEntry } from '../domain/goals.records.js';
 import { postingContext, type GoalsDeps } from './goals.deps.js';
 import { money } from './goal.events.js';
-import { encodeDayMessage } from './day.message.js';
 import { pageOf, type PageInput } from './page.input.js';
 
 export interface BalanceView {
@@ -63,8 +61,8 @@ export interface LedgerQuery {
 
 const MAX_INTEREST_BPS = 10_000;
 
-export function splitOf(row: JarSettingsRow | undefined): Split {
-  return row ? { spend: row.split_spend, save: row.split_save, give: row.split_give } : DEFAULT_SPLIT;
+export function splitOf(settings: JarSettings | undefined): Split {
+  return settings?.split ?? DEFAULT_SPLIT;
 }
 
 export class Jars {
@@ -72,7 +70,7 @@ export class Jars {
 
   async balance(caller: Caller, familyId: string, memberId: string): Promise<BalanceView> {
     const actor = await this.deps.access.actor(caller, familyId);
-    const holder = await this.deps.access.jarHolder(actor, memberId);
+    const holder = await this.deps.access.subject(actor, memberId);
     return this.balanceOf(actor, holder);
   }
 
@@ -94,7 +92,7 @@ export class Jars {
 
   async ledger(caller: Caller, familyId: string, q: LedgerQuery) {
     const actor = await this.deps.access.actor(caller, familyId);
-    const holder = await this.deps.access.jarHolder(actor, q.memberId);
+    const holder = await this.deps.access.subject(actor, q.memberId);
     if (q.from && q.to && q.from > q.to) throw AppError.invalidField('to', 'must not be before from');
     const { limit, afterId } = pageOf(q.page);
     const rows = await this.deps.ledger.list(
@@ -109,14 +107,14 @@ export class Jars {
     caller: Caller,
     familyId: string,
     input: PostEntryInput,
-  ): Promise<{ entries: LedgerEntryRow[]; balance: BalanceView }> {
+  ): Promise<{ entries: LedgerEntry[]; balance: BalanceView }> {
     const actor = await this.deps.access.actor(caller, familyId);
     requireUuid(input.memberId, 'memberId');
     if (!input.kind) throw AppError.invalidField('kind', 'must be DEPOSIT, WITHDRAWAL, TRANSFER or SPEND');
     if (input.kind === 'DEPOSIT' || input.kind === 'WITHDRAWAL') {
       this.deps.access.requireParent(actor, 'Only parents deposit or withdraw money');
     }
-    const memberId = await this.deps.access.jarHolder(actor, input.memberId);
+    const memberId = await this.deps.access.subject(actor, input.memberId);
     const today = dayIn(actor.family.timezone, this.deps.clock());
     const occurredOn = this.checkPost(input, today);
     const jar = input.jar!;
@@ -160,8 +158,8 @@ export class Jars {
                     amount: money(input.amountMinor, actor.family.currency),
                     description: entry.description,
                     merchant: entry.merchant,
-                    categoryId: entry.category_id ?? '',
-                    occurredOn: encodeDayMessage(occurredOn),
+                    categoryId: entry.categoryId ?? '',
+                    occurredOn: dayToMessage(occurredOn),
                   },
                 },
               ],
@@ -200,7 +198,7 @@ export class Jars {
 
   async settings(caller: Caller, familyId: string, memberId: string): Promise<JarSettingsView> {
     const actor = await this.deps.access.actor(caller, familyId);
-    const holder = await this.deps.access.jarHolder(actor, memberId);
+    const holder = await this.deps.access.subject(actor, memberId);
     return this.view(actor, holder, await this.deps.jarSettings.get(holder));
   }
 
@@ -214,7 +212,7 @@ export class Jars {
       interestCapMinor?: number | undefined;
     },
   ): Promise<JarSettingsView> {
-    const actor = await this.deps.access.actor(caller, familyId, { parentOnly: true });
+    const actor = await this.deps.access.parent(caller, familyId);
     const member = await this.deps.access.member(actor, input.memberId);
     const v = new Violations();
     if (input.split) checkSplit(v, 'defaultSplit', input.split);
@@ -228,36 +226,32 @@ export class Jars {
       checkAmount(v, 'interestCapMinor', input.interestCapMinor, { allowZero: true });
     v.throwIfAny();
     const today = dayIn(actor.family.timezone, this.deps.clock());
-    const row = await this.deps.db.transaction().execute(async (trx) => {
+    const settings = await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.deps.jarSettings.forUpdate(trx, member.id);
-      const split = input.split ?? splitOf(current);
-      const bps = input.interestBps ?? current?.interest_bps ?? 0;
+      const bps = input.interestBps ?? current?.interestBps ?? 0;
       // Interest starts with the next calendar month; switching it off and on never pays the gap.
       const nextOn =
-        bps === 0 ? null : current && current.interest_bps > 0 ? current.interest_next_on : nextMonthStart(today);
+        bps === 0 ? null : current && current.interestBps > 0 ? current.interestNextOn : monthStart(today, 1);
       return this.deps.jarSettings.upsert(trx, {
-        member_id: member.id,
-        family_id: actor.familyId,
-        split_spend: split.spend,
-        split_save: split.save,
-        split_give: split.give,
-        interest_bps: bps,
-        interest_cap_minor: input.interestCapMinor ?? current?.interest_cap_minor ?? 0,
-        interest_next_on: nextOn,
-        updated_at: new Date(),
+        memberId: member.id,
+        familyId: actor.familyId,
+        split: input.split ?? splitOf(current),
+        interestBps: bps,
+        interestCapMinor: input.interestCapMinor ?? current?.interestCapMinor ?? 0,
+        interestNextOn: nextOn,
       });
     });
-    return this.view(actor, member.id, row);
+    return this.view(actor, member.id, settings);
   }
 
-  private view(actor: Actor, memberId: string, row: JarSettingsRow | undefined): JarSettingsView {
+  private view(actor: Actor, memberId: string, settings: JarSettings | undefined): JarSettingsView {
     return {
       memberId,
-      split: splitOf(row),
-      interestBps: row?.interest_bps ?? 0,
-      interestCapMinor: row?.interest_cap_minor ?? 0,
+      split: splitOf(settings),
+      interestBps: settings?.interestBps ?? 0,
+      interestCapMinor: settings?.interestCapMinor ?? 0,
       currency: actor.family.currency,
-      updatedAt: row?.updated_at,
+      updatedAt: settings?.updatedAt,
     };
   }
 }

@@ -2,23 +2,22 @@
 // day has passed unapproved → chore.overdue once, (2) recurring chores → their next occurrence,
 // (3) allowance paydays due → paid or skipped once each, catching up missed ones, (4) monthly interest
 // on SAVE jars. Every step works in short transactions on rows claimed with FOR UPDATE SKIP LOCKED, and
-// unique keys on (allowance, payday) and (member, month) make a second replica's pass a no-op.
+// unique keys on (allowance, payday) and (member, month) make a second replica's pass a no-op. The
+// composition root runs `tick` on a PeriodicTask (no overlapping passes, failures logged and counted).
 import type { Kysely } from 'kysely';
 import type { Logger } from '@family/logger';
 import type { EventPayload } from '@family/outbox';
 import type { GoalsDatabase } from '../db/schema.js';
-import { dayIn, dayParts, nextMonthStart, previousMonthStart, type Day } from '../domain/calendar.days.js';
+import { dayIn, monthStart, toYmd, type Day } from '@family/service-kit/calendar';
+import { dayToMessage, type FamilySettings } from '@family/service-kit';
 import { conditionMet, paydayAfter, payPeriod } from '../domain/allowance.schedule.js';
-import { maskToDays, occurrenceAfter, rollOverTo } from '../domain/chore.recurrence.js';
+import { occurrenceAfter, rollOverTo } from '../domain/chore.recurrence.js';
 import { interestFor, splitAmount } from '../domain/money.rules.js';
-import type { AllowanceRow } from '../store/allowances.store.js';
-import type { ChoreRow } from '../store/chores.store.js';
-import type { FamilySettings } from './family.directory.js';
+import type { Allowance, Chore } from '../domain/goals.records.js';
 import type { PostingContext } from './jar.postings.js';
 import type { GoalsDeps } from './goals.deps.js';
 import { money } from './goal.events.js';
 import { splitOf } from './jars.js';
-import { encodeDayMessage } from './day.message.js';
 
 export interface SchedulerResult {
   allowancesPaid: number;
@@ -31,8 +30,6 @@ export interface SchedulerResult {
 const BATCH = 50;
 
 export class Scheduler {
-  private running: Promise<SchedulerResult> | undefined;
-
   constructor(
     private readonly deps: GoalsDeps,
     private readonly logger: Logger,
@@ -62,23 +59,10 @@ export class Scheduler {
     return total;
   }
 
-  /** Resolves when the timer's pass in progress (if any) is over. */
-  async idle(): Promise<void> {
-    await this.running?.catch(() => undefined);
-  }
-
-  /** The timer's pass: never two at once in this process, and a failure is logged, not thrown. */
+  /** The timer's pass over every known family as of the service clock; what it did is logged. */
   async tick(now = this.deps.clock()): Promise<void> {
-    if (this.running) return;
-    this.running = this.runOnce({ now });
-    try {
-      const r = await this.running;
-      if (Object.values(r).some((n) => n > 0)) this.logger.info(r, 'scheduler pass');
-    } catch (err) {
-      this.logger.error({ err }, 'scheduler pass failed');
-    } finally {
-      this.running = undefined;
-    }
+    const r = await this.runOnce({ now });
+    if (Object.values(r).some((n) => n > 0)) this.logger.info(r, 'scheduler pass');
   }
 
   private async overdueChores(family: FamilySettings, today: Day, now: Date): Promise<number> {
@@ -94,21 +78,21 @@ export class Scheduler {
     }
   }
 
-  private async markOverdue(trx: Kysely<GoalsDatabase>, chore: ChoreRow, now: Date): Promise<void> {
-    const dueOn = chore.due_on!;
+  private async markOverdue(trx: Kysely<GoalsDatabase>, chore: Chore, now: Date): Promise<void> {
+    const dueOn = chore.dueOn!;
     await this.deps.chores.recordOccurrence(
       trx,
-      { chore_id: chore.id, due_on: dueOn, family_id: chore.family_id, assignee_member_id: chore.assignee_member_id },
+      { choreId: chore.id, dueOn, familyId: chore.familyId, assigneeMemberId: chore.assigneeMemberId },
       'MISSED',
     );
-    await this.deps.chores.update(trx, chore.id, { overdue_on: dueOn });
-    await this.emit(trx, chore.family_id, now, {
+    await this.deps.chores.update(trx, chore.id, { overdueOn: dueOn });
+    await this.emit(trx, chore.familyId, now, {
       $case: 'choreOverdue',
       value: {
         choreId: chore.id,
-        assigneeMemberId: chore.assignee_member_id,
+        assigneeMemberId: chore.assigneeMemberId,
         title: chore.title,
-        dueOn: encodeDayMessage(dueOn),
+        dueOn: dayToMessage(dueOn),
       },
     });
   }
@@ -119,17 +103,17 @@ export class Scheduler {
       const n = await this.deps.db.transaction().execute(async (trx) => {
         const chores = await this.deps.chores.dueForRollOver(trx, family.familyId, today, BATCH);
         for (const chore of chores) {
-          const recurrence = { frequency: chore.recurrence_frequency!, daysOfWeek: maskToDays(chore.recurrence_days) };
-          const to = rollOverTo(recurrence, chore.due_on!, today)!;
+          const recurrence = chore.recurrence!;
+          const to = rollOverTo(recurrence, chore.dueOn!, today)!;
           await this.deps.chores.update(trx, chore.id, {
-            due_on: to,
-            next_occurrence_on: occurrenceAfter(recurrence, to),
+            dueOn: to,
+            nextOccurrenceOn: occurrenceAfter(recurrence, to),
             status: 'TODO',
             note: '',
-            rejection_reason: '',
-            submitted_at: null,
-            reviewed_at: null,
-            reviewed_by_member_id: null,
+            rejectionReason: '',
+            submittedAt: null,
+            reviewedAt: null,
+            reviewedByMemberId: null,
             version: chore.version + 1,
           });
         }
@@ -158,59 +142,50 @@ export class Scheduler {
   private async payday(
     trx: Kysely<GoalsDatabase>,
     family: FamilySettings,
-    a: AllowanceRow,
+    a: Allowance,
     now: Date,
   ): Promise<'PAID' | 'SKIPPED' | 'DONE_BEFORE'> {
-    const payday = a.next_payday!;
-    const schedule = {
-      frequency: a.frequency,
-      dayOfWeek: a.day_of_week,
-      dayOfMonth: a.day_of_month,
-      startOn: a.start_on,
-    };
-    const period = payPeriod(schedule, payday);
+    const payday = a.nextPayday!;
+    const period = payPeriod(a, payday);
     const occurrences =
-      a.min_completion_percent !== null && period.from <= period.to
-        ? await this.deps.chores.occurrenceCounts(trx, a.member_id, period.from, period.to)
+      a.minCompletionPercent !== null && period.from <= period.to
+        ? await this.deps.chores.occurrenceCounts(trx, a.memberId, period.from, period.to)
         : { approved: 0, total: 0 };
-    const condition = conditionMet(a.min_completion_percent, occurrences);
+    const condition = conditionMet(a.minCompletionPercent, occurrences);
     const fresh = await this.deps.allowances.insertPayment(trx, {
-      allowance_id: a.id,
+      allowanceId: a.id,
       payday,
-      family_id: a.family_id,
-      member_id: a.member_id,
+      familyId: a.familyId,
+      memberId: a.memberId,
       outcome: condition.met ? 'PAID' : 'SKIPPED',
-      amount_minor: condition.met ? a.amount_minor : 0,
-      completion_percent: condition.percent,
+      amountMinor: condition.met ? a.amountMinor : 0,
+      completionPercent: condition.percent,
     });
-    const next = paydayAfter(schedule, payday);
+    const next = paydayAfter(a, payday);
     if (!fresh) {
-      await this.deps.allowances.update(trx, a.id, { next_payday: next });
+      await this.deps.allowances.update(trx, a.id, { nextPayday: next });
       return 'DONE_BEFORE';
     }
     if (!condition.met) {
-      await this.deps.allowances.update(trx, a.id, { next_payday: next });
+      await this.deps.allowances.update(trx, a.id, { nextPayday: next });
       return 'SKIPPED';
     }
-    const split =
-      a.split_spend !== null
-        ? { spend: a.split_spend, save: a.split_save ?? 0, give: a.split_give ?? 0 }
-        : splitOf(await this.deps.jarSettings.get(a.member_id, trx));
-    const amounts = splitAmount(a.amount_minor, split);
+    const split = a.split ?? splitOf(await this.deps.jarSettings.get(a.memberId, trx));
+    const amounts = splitAmount(a.amountMinor, split);
     await this.deps.postings.creditSplit(
       trx,
       this.context(family, now),
-      { memberId: a.member_id, kind: 'ALLOWANCE', memo: `Allowance for ${payday}`, allowanceId: a.id },
+      { memberId: a.memberId, kind: 'ALLOWANCE', memo: `Allowance for ${payday}`, allowanceId: a.id },
       amounts,
     );
-    await this.deps.allowances.update(trx, a.id, { next_payday: next, last_paid_on: payday });
-    await this.emit(trx, a.family_id, now, {
+    await this.deps.allowances.update(trx, a.id, { nextPayday: next, lastPaidOn: payday });
+    await this.emit(trx, a.familyId, now, {
       $case: 'allowancePaid',
       value: {
         allowanceId: a.id,
-        memberId: a.member_id,
-        amount: money(a.amount_minor, a.currency),
-        payday: encodeDayMessage(payday),
+        memberId: a.memberId,
+        amount: money(a.amountMinor, a.currency),
+        payday: dayToMessage(payday),
         spendMinor: amounts.spend,
         saveMinor: amounts.save,
         giveMinor: amounts.give,
@@ -226,32 +201,32 @@ export class Scheduler {
         const s = await this.deps.jarSettings.nextInterestDue(trx, family.familyId, today);
         if (!s) return undefined;
         // Paid on the first day of a month for the month before, on the SAVE balance at that time.
-        const month = previousMonthStart(s.interest_next_on!);
-        await this.deps.ledger.lockJars(trx, s.member_id, ['SAVE']);
+        const month = monthStart(s.interestNextOn!, -1);
+        await this.deps.ledger.lockJars(trx, s.memberId, ['SAVE']);
         const amount = interestFor({
-          balanceMinor: await this.deps.ledger.balance(s.member_id, 'SAVE', trx),
-          rateBps: s.interest_bps,
-          capMinor: s.interest_cap_minor,
+          balanceMinor: await this.deps.ledger.balance(s.memberId, 'SAVE', trx),
+          rateBps: s.interestBps,
+          capMinor: s.interestCapMinor,
         });
         const fresh = await this.deps.jarSettings.insertInterestPayment(trx, {
-          member_id: s.member_id,
+          memberId: s.memberId,
           month,
-          family_id: s.family_id,
-          amount_minor: amount,
+          familyId: s.familyId,
+          amountMinor: amount,
         });
-        await this.deps.jarSettings.setInterestNextOn(trx, s.member_id, nextMonthStart(s.interest_next_on!));
+        await this.deps.jarSettings.setInterestNextOn(trx, s.memberId, monthStart(s.interestNextOn!, 1));
         if (!fresh || amount === 0) return false;
-        const { year, month: m } = dayParts(month);
+        const { year, month: m } = toYmd(month);
         await this.deps.postings.credit(trx, this.context(family, now), {
-          memberId: s.member_id,
+          memberId: s.memberId,
           jar: 'SAVE',
           amount,
           kind: 'INTEREST',
           memo: `Interest for ${year}-${String(m).padStart(2, '0')}`,
         });
-        await this.emit(trx, s.family_id, now, {
+        await this.emit(trx, s.familyId, now, {
           $case: 'interestPaid',
-          value: { memberId: s.member_id, amount: money(amount, family.currency), month: encodeDayMessage(month) },
+          value: { memberId: s.memberId, amount: money(amount, family.currency), month: dayToMessage(month) },
         });
         return true;
       });

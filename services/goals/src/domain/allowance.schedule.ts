@@ -1,7 +1,16 @@
 // Allowance paydays, computed on calendar days of the family's time zone. Weekly: every week on a day
 // of the week; biweekly: every other week on that day, counted from the first such day on or after
 // startOn; monthly: on a day of the month, clamped to shorter months (31 → 30 April, 28/29 February).
-import { addDays, clampedDay, dayParts, daysBetween, maxDay, shiftMonth, weekday, type Day } from './calendar.days.js';
+import {
+  addDays,
+  clampedDay,
+  daysBetween,
+  isoWeekday,
+  maxDay,
+  shiftMonth,
+  toYmd,
+  type Day,
+} from '@family/service-kit/calendar';
 import type { AllowanceFrequencyName } from './goals.types.js';
 
 export interface PaySchedule {
@@ -14,7 +23,7 @@ export interface PaySchedule {
 }
 
 function onWeekdayOnOrAfter(day: Day, dayOfWeek: number): Day {
-  return addDays(day, (dayOfWeek - weekday(day) + 7) % 7);
+  return addDays(day, (dayOfWeek - isoWeekday(day) + 7) % 7);
 }
 
 /** The first payday on or after `day` (and never before startOn). */
@@ -26,10 +35,10 @@ export function firstPaydayOnOrAfter(s: PaySchedule, day: Day): Day {
     case 'BIWEEKLY': {
       const anchor = onWeekdayOnOrAfter(s.startOn, s.dayOfWeek!);
       if (from <= anchor) return anchor;
-      return addDays(anchor, Math.ceil(daysBetween(from, anchor) / 14) * 14);
+      return addDays(anchor, Math.ceil(daysBetween(anchor, from) / 14) * 14);
     }
     case 'MONTHLY': {
-      const { year, month } = dayParts(from);
+      const { year, month } = toYmd(from);
       const inMonth = clampedDay(year, month, s.dayOfMonth!);
       if (inMonth >= from) return inMonth;
       const next = shiftMonth(year, month, 1);
@@ -51,7 +60,7 @@ export function paydayBefore(s: PaySchedule, payday: Day): Day {
     case 'BIWEEKLY':
       return addDays(payday, -14);
     case 'MONTHLY': {
-      const { year, month } = dayParts(payday);
+      const { year, month } = toYmd(payday);
       const prev = shiftMonth(year, month, -1);
       return clampedDay(prev.year, prev.month, s.dayOfMonth!);
     }

@@ -1,6 +1,6 @@
 // Recurring chores: DAILY, or WEEKLY on chosen days. One chore row is the current occurrence; on the
 // next occurrence day the scheduler moves it there (to the latest occurrence reached, after downtime).
-import { addDays, weekday, type Day } from './calendar.days.js';
+import { addDays, isoWeekday, type Day } from '@family/service-kit/calendar';
 import type { ChoreFrequencyName } from './goals.types.js';
 
 export interface Recurrence {
@@ -18,7 +18,7 @@ export function maskToDays(mask: number): number[] {
 }
 
 export function isOccurrence(r: Recurrence, day: Day): boolean {
-  return r.frequency === 'DAILY' || r.daysOfWeek.includes(weekday(day));
+  return r.frequency === 'DAILY' || r.daysOfWeek.includes(isoWeekday(day));
 }
 
 export function firstOccurrenceOnOrAfter(r: Recurrence, day: Day): Day {

@@ -1,5 +1,5 @@
 // Savings-goal rules: when a goal is reached and when it will be at the recent pace.
-import { addDays, type Day } from './calendar.days.js';
+import { addDays, type Day } from '@family/service-kit/calendar';
 
 /** How many days of contributions make up "the recent pace". */
 export const PACE_WINDOW_DAYS = 30;

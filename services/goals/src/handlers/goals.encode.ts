@@ -1,27 +1,25 @@
-// Proto messages ↔ domain values for the goals handlers: enums by name, calendar days, and rows
-// (with their computed views) into response messages.
-import { AppError } from '@family/errors';
-import type { DateMessage, Jar } from '@family/contracts/common/v1/common';
-import type {
-  Allowance,
+// Proto messages ↔ domain values for the goals handlers: enums through the kit's codec, calendar days,
+// and domain records (with their computed views) into response messages.
+import { dayToMessage, enumCodec } from '@family/service-kit';
+import { Jar } from '@family/contracts/common/v1/common';
+import {
   AllowanceFrequency,
-  Balance,
-  Chore,
   ChoreFrequency,
-  ChoreRecurrence,
   ChoreStatus,
   DayOfWeek,
-  Goal,
-  GoalContribution,
   GoalContributionSource,
   GoalStatus,
-  JarSettings,
-  JarSplit,
-  LedgerEntry,
   LedgerEntryKind,
+  type Allowance as AllowanceMessage,
+  type Balance,
+  type Chore as ChoreMessage,
+  type ChoreRecurrence,
+  type GoalContribution as GoalContributionMessage,
+  type Goal as GoalMessage,
+  type JarSettings as JarSettingsMessage,
+  type JarSplit,
+  type LedgerEntry as LedgerEntryMessage,
 } from '@family/contracts/goals/v1/goals';
-import { isValidDay, makeDay, type Day } from '../domain/calendar.days.js';
-import { encodeDayMessage } from '../app/day.message.js';
 import {
   JARS,
   type AllowanceFrequencyName,
@@ -29,25 +27,13 @@ import {
   type ChoreStatusName,
   type ContributionSourceName,
   type GoalStatusName,
-  type JarName,
   type LedgerKindName,
   type PostableKind,
   type Split,
 } from '../domain/goals.types.js';
-import { maskToDays } from '../domain/chore.recurrence.js';
-import type { LedgerEntryRow } from '../store/ledger.store.js';
+import type { Allowance, Chore, GoalContribution, LedgerEntry } from '../domain/goals.records.js';
 import type { BalanceView, JarSettingsView } from '../app/jars.js';
 import type { GoalView } from '../app/goals.js';
-import type { GoalContributionRow } from '../store/goals.store.js';
-import type { ChoreRow } from '../store/chores.store.js';
-import type { AllowanceRow } from '../store/allowances.store.js';
-
-/** The domain name of a proto enum value (`JAR_SPEND` → `SPEND`), or undefined for anything else. */
-function decodeEnum<T extends string>(value: string | undefined, prefix: string, allowed: readonly T[]): T | undefined {
-  if (!value || !value.startsWith(prefix)) return undefined;
-  const name = value.slice(prefix.length);
-  return (allowed as readonly string[]).includes(name) ? (name as T) : undefined;
-}
 
 const LEDGER_KINDS: readonly LedgerKindName[] = [
   'DEPOSIT',
@@ -60,82 +46,78 @@ const LEDGER_KINDS: readonly LedgerKindName[] = [
   'GOAL_CONTRIBUTION',
   'GOAL_REFUND',
 ];
-const POSTABLE: readonly PostableKind[] = ['DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'SPEND'];
+const POSTABLE_KINDS: readonly PostableKind[] = ['DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'SPEND'];
 const GOAL_STATUSES: readonly GoalStatusName[] = ['ACTIVE', 'ACHIEVED', 'CANCELLED'];
 const SOURCES: readonly ContributionSourceName[] = ['SAVE_JAR', 'PARENT_GIFT'];
 const CHORE_STATUSES: readonly ChoreStatusName[] = ['TODO', 'SUBMITTED', 'APPROVED', 'REJECTED'];
 const CHORE_FREQUENCIES: readonly ChoreFrequencyName[] = ['DAILY', 'WEEKLY'];
 const ALLOWANCE_FREQUENCIES: readonly AllowanceFrequencyName[] = ['WEEKLY', 'BIWEEKLY', 'MONTHLY'];
+/** In ISO order: index + 1 is the ISO weekday (1 = Monday … 7 = Sunday). */
 const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
+const jars = enumCodec('JAR_', JARS, Jar);
+const ledgerKinds = enumCodec('LEDGER_ENTRY_KIND_', LEDGER_KINDS, LedgerEntryKind);
+const postableKinds = enumCodec('LEDGER_ENTRY_KIND_', POSTABLE_KINDS, LedgerEntryKind);
+const goalStatuses = enumCodec('GOAL_STATUS_', GOAL_STATUSES, GoalStatus);
+const sources = enumCodec('GOAL_CONTRIBUTION_SOURCE_', SOURCES, GoalContributionSource);
+const choreStatuses = enumCodec('CHORE_STATUS_', CHORE_STATUSES, ChoreStatus);
+const choreFrequencies = enumCodec('CHORE_FREQUENCY_', CHORE_FREQUENCIES, ChoreFrequency);
+const allowanceFrequencies = enumCodec('ALLOWANCE_FREQUENCY_', ALLOWANCE_FREQUENCIES, AllowanceFrequency);
+const weekdays = enumCodec('DAY_OF_WEEK_', WEEKDAYS, DayOfWeek);
+
+/**
+ * A caller's enum values: unset or UNSPECIFIED → undefined (the use case says what is missing), a
+ * value outside the allowed names → INVALID_ARGUMENT on `field`.
+ */
 export const decode = {
-  jar: (v: Jar | undefined) => decodeEnum<JarName>(v, 'JAR_', JARS),
-  ledgerKind: (v: LedgerEntryKind | undefined) => decodeEnum(v, 'LEDGER_ENTRY_KIND_', LEDGER_KINDS),
-  postableKind: (v: LedgerEntryKind | undefined) => decodeEnum(v, 'LEDGER_ENTRY_KIND_', POSTABLE),
-  goalStatus: (v: GoalStatus | undefined) => decodeEnum(v, 'GOAL_STATUS_', GOAL_STATUSES),
-  source: (v: GoalContributionSource | undefined) => decodeEnum(v, 'GOAL_CONTRIBUTION_SOURCE_', SOURCES),
-  choreStatus: (v: ChoreStatus | undefined) => decodeEnum(v, 'CHORE_STATUS_', CHORE_STATUSES),
-  choreFrequency: (v: ChoreFrequency | undefined) => decodeEnum(v, 'CHORE_FREQUENCY_', CHORE_FREQUENCIES),
-  allowanceFrequency: (v: AllowanceFrequency | undefined) =>
-    decodeEnum(v, 'ALLOWANCE_FREQUENCY_', ALLOWANCE_FREQUENCIES),
-  /** 1 = Monday … 7 = Sunday; undefined for UNSPECIFIED or unknown. */
-  dayOfWeek: (v: DayOfWeek | undefined): number | undefined => {
-    const name = decodeEnum(v, 'DAY_OF_WEEK_', WEEKDAYS);
+  jar: (v: Jar | undefined, field: string) => jars.decode(v, field),
+  ledgerKind: (v: LedgerEntryKind | undefined, field: string) => ledgerKinds.decode(v, field),
+  postableKind: (v: LedgerEntryKind | undefined, field: string) => postableKinds.decode(v, field),
+  goalStatus: (v: GoalStatus | undefined, field: string) => goalStatuses.decode(v, field),
+  source: (v: GoalContributionSource | undefined, field: string) => sources.decode(v, field),
+  choreStatus: (v: ChoreStatus | undefined, field: string) => choreStatuses.decode(v, field),
+  choreFrequency: (v: ChoreFrequency | undefined, field: string) => choreFrequencies.decode(v, field),
+  allowanceFrequency: (v: AllowanceFrequency | undefined, field: string) => allowanceFrequencies.decode(v, field),
+  /** 1 = Monday … 7 = Sunday. */
+  dayOfWeek: (v: DayOfWeek | undefined, field: string): number | undefined => {
+    const name = weekdays.decode(v, field);
     return name ? WEEKDAYS.indexOf(name) + 1 : undefined;
-  },
-  /** A calendar day; an impossible date is a violation on `field`. */
-  day: (d: DateMessage | undefined, field: string): Day | undefined => {
-    if (!d) return undefined;
-    if (!isValidDay(d.year, d.month, d.day)) throw AppError.invalidField(field, 'must be a real calendar date');
-    return makeDay(d.year, d.month, d.day);
   },
   split: (s: JarSplit | undefined): Split | undefined =>
     s ? { spend: s.spend, save: s.save, give: s.give } : undefined,
 };
 
-export function encodeDay(day: Day | null | undefined): DateMessage | undefined {
-  return day ? encodeDayMessage(day) : undefined;
+function encodeDayOfWeek(day: number | null): DayOfWeek {
+  return weekdays.encodeOptional(day ? WEEKDAYS[day - 1] : null);
 }
-
-const enc = {
-  jar: (j: JarName) => `JAR_${j}` as Jar,
-  kind: (k: LedgerKindName) => `LEDGER_ENTRY_KIND_${k}` as LedgerEntryKind,
-  goalStatus: (s: GoalStatusName) => `GOAL_STATUS_${s}` as GoalStatus,
-  source: (s: ContributionSourceName) => `GOAL_CONTRIBUTION_SOURCE_${s}` as GoalContributionSource,
-  choreStatus: (s: ChoreStatusName) => `CHORE_STATUS_${s}` as ChoreStatus,
-  choreFrequency: (f: ChoreFrequencyName) => `CHORE_FREQUENCY_${f}` as ChoreFrequency,
-  allowanceFrequency: (f: AllowanceFrequencyName) => `ALLOWANCE_FREQUENCY_${f}` as AllowanceFrequency,
-  dayOfWeek: (d: number | null) =>
-    d ? (`DAY_OF_WEEK_${WEEKDAYS[d - 1]}` as DayOfWeek) : ('DAY_OF_WEEK_UNSPECIFIED' as DayOfWeek),
-};
 
 export function encodeBalance(b: BalanceView): Balance {
   return { ...b };
 }
 
-export function encodeEntry(e: LedgerEntryRow): LedgerEntry {
+export function encodeEntry(e: LedgerEntry): LedgerEntryMessage {
   return {
     id: e.id,
-    memberId: e.member_id,
-    jar: enc.jar(e.jar),
-    amountMinor: e.amount_minor,
+    memberId: e.memberId,
+    jar: jars.encode(e.jar),
+    amountMinor: e.amountMinor,
     currency: e.currency,
-    kind: enc.kind(e.kind),
+    kind: ledgerKinds.encode(e.kind),
     memo: e.memo,
     at: e.at,
-    balanceAfterMinor: e.balance_after_minor,
-    transferId: e.transfer_id ?? '',
+    balanceAfterMinor: e.balanceAfterMinor,
+    transferId: e.transferId ?? '',
     description: e.description,
     merchant: e.merchant,
-    categoryId: e.category_id ?? '',
-    goalId: e.goal_id ?? '',
-    choreId: e.chore_id ?? '',
-    allowanceId: e.allowance_id ?? '',
-    createdByMemberId: e.created_by_member_id ?? '',
+    categoryId: e.categoryId ?? '',
+    goalId: e.goalId ?? '',
+    choreId: e.choreId ?? '',
+    allowanceId: e.allowanceId ?? '',
+    createdByMemberId: e.createdByMemberId ?? '',
   };
 }
 
-export function encodeJarSettings(s: JarSettingsView): JarSettings {
+export function encodeJarSettings(s: JarSettingsView): JarSettingsMessage {
   return {
     memberId: s.memberId,
     defaultSplit: { ...s.split },
@@ -146,87 +128,84 @@ export function encodeJarSettings(s: JarSettingsView): JarSettings {
   };
 }
 
-export function encodeGoal(g: GoalView): Goal {
-  const r = g.row;
+export function encodeGoal({ goal: g, projectedOn }: GoalView): GoalMessage {
   return {
-    id: r.id,
-    ownerMemberId: r.owner_member_id,
-    name: r.name,
-    description: r.description,
-    targetMinor: r.target_minor,
-    savedMinor: r.saved_minor,
-    currency: r.currency,
-    deadline: encodeDay(r.deadline),
-    status: enc.goalStatus(r.status),
-    projectedOn: encodeDay(g.projectedOn),
-    matching:
-      r.match_percent !== null ? { percent: r.match_percent, monthlyCapMinor: r.match_cap_minor ?? 0 } : undefined,
-    icon: r.icon,
-    version: r.version,
-    createdAt: r.created_at,
-    achievedAt: r.achieved_at ?? undefined,
+    id: g.id,
+    ownerMemberId: g.ownerMemberId,
+    name: g.name,
+    description: g.description,
+    targetMinor: g.targetMinor,
+    savedMinor: g.savedMinor,
+    currency: g.currency,
+    deadline: dayToMessage(g.deadline),
+    status: goalStatuses.encode(g.status),
+    projectedOn: dayToMessage(projectedOn),
+    matching: g.matching ? { ...g.matching } : undefined,
+    icon: g.icon,
+    version: g.version,
+    createdAt: g.createdAt,
+    achievedAt: g.achievedAt ?? undefined,
   };
 }
 
-export function encodeContribution(c: GoalContributionRow): GoalContribution {
+export function encodeContribution(c: GoalContribution): GoalContributionMessage {
   return {
     id: c.id,
-    goalId: c.goal_id,
-    source: enc.source(c.source),
-    amountMinor: c.amount_minor,
-    matchedMinor: c.matched_minor,
+    goalId: c.goalId,
+    source: sources.encode(c.source),
+    amountMinor: c.amountMinor,
+    matchedMinor: c.matchedMinor,
     memo: c.memo,
-    contributorMemberId: c.contributor_member_id,
+    contributorMemberId: c.contributorMemberId,
     at: c.at,
   };
 }
 
-export function encodeChore(c: ChoreRow): Chore {
-  const recurrence: ChoreRecurrence | undefined = c.recurrence_frequency
+export function encodeChore(c: Chore): ChoreMessage {
+  const recurrence: ChoreRecurrence | undefined = c.recurrence
     ? {
-        frequency: enc.choreFrequency(c.recurrence_frequency),
-        daysOfWeek: c.recurrence_frequency === 'WEEKLY' ? maskToDays(c.recurrence_days).map(enc.dayOfWeek) : [],
+        frequency: choreFrequencies.encode(c.recurrence.frequency),
+        daysOfWeek: c.recurrence.frequency === 'WEEKLY' ? c.recurrence.daysOfWeek.map(encodeDayOfWeek) : [],
       }
     : undefined;
   return {
     id: c.id,
     title: c.title,
     description: c.description,
-    assigneeMemberId: c.assignee_member_id,
-    rewardMinor: c.reward_minor,
+    assigneeMemberId: c.assigneeMemberId,
+    rewardMinor: c.rewardMinor,
     currency: c.currency,
     points: c.points,
-    dueOn: encodeDay(c.due_on),
+    dueOn: dayToMessage(c.dueOn),
     recurrence,
-    status: enc.choreStatus(c.status),
+    status: choreStatuses.encode(c.status),
     note: c.note,
-    rejectionReason: c.rejection_reason,
-    submittedAt: c.submitted_at ?? undefined,
-    reviewedAt: c.reviewed_at ?? undefined,
-    reviewedByMemberId: c.reviewed_by_member_id ?? '',
+    rejectionReason: c.rejectionReason,
+    submittedAt: c.submittedAt ?? undefined,
+    reviewedAt: c.reviewedAt ?? undefined,
+    reviewedByMemberId: c.reviewedByMemberId ?? '',
     version: c.version,
-    createdByMemberId: c.created_by_member_id,
-    createdAt: c.created_at,
+    createdByMemberId: c.createdByMemberId,
+    createdAt: c.createdAt,
   };
 }
 
-export function encodeAllowance(a: AllowanceRow): Allowance {
+export function encodeAllowance(a: Allowance): AllowanceMessage {
   return {
     id: a.id,
-    memberId: a.member_id,
-    amountMinor: a.amount_minor,
+    memberId: a.memberId,
+    amountMinor: a.amountMinor,
     currency: a.currency,
-    frequency: enc.allowanceFrequency(a.frequency),
-    dayOfWeek: enc.dayOfWeek(a.day_of_week),
-    dayOfMonth: a.day_of_month ?? 0,
-    split:
-      a.split_spend !== null ? { spend: a.split_spend, save: a.split_save ?? 0, give: a.split_give ?? 0 } : undefined,
-    startOn: encodeDay(a.start_on),
+    frequency: allowanceFrequencies.encode(a.frequency),
+    dayOfWeek: encodeDayOfWeek(a.dayOfWeek),
+    dayOfMonth: a.dayOfMonth ?? 0,
+    split: a.split ? { ...a.split } : undefined,
+    startOn: dayToMessage(a.startOn),
     paused: a.paused,
-    condition: a.min_completion_percent !== null ? { minChoreCompletionPercent: a.min_completion_percent } : undefined,
-    nextPayday: a.paused ? undefined : encodeDay(a.next_payday),
-    lastPaidOn: encodeDay(a.last_paid_on),
+    condition: a.minCompletionPercent !== null ? { minChoreCompletionPercent: a.minCompletionPercent } : undefined,
+    nextPayday: a.paused ? undefined : dayToMessage(a.nextPayday),
+    lastPaidOn: dayToMessage(a.lastPaidOn),
     version: a.version,
-    createdAt: a.created_at,
+    createdAt: a.createdAt,
   };
 }

@@ -9,7 +9,7 @@ import type { Chores, RecurrenceInput } from '../app/chores.js';
 import type { Allowances } from '../app/allowances.js';
 import type { Scheduler } from '../app/scheduler.js';
 import type { ChoreRecurrence } from '@family/contracts/goals/v1/goals';
-import { SCOPE_GOALS_ADMIN } from '../app/scopes.js';
+import { dayFromMessage, Scopes } from '@family/service-kit';
 import {
   decode,
   encodeAllowance,
@@ -20,8 +20,6 @@ import {
   encodeGoal,
   encodeJarSettings,
 } from './goals.encode.js';
-
-export { SCOPE_GOALS_ADMIN };
 
 export interface GoalsUseCases {
   jars: Jars;
@@ -36,7 +34,10 @@ const page = (p: { nextCursor: string }) => ({ nextCursor: p.nextCursor });
 
 function recurrence(r: ChoreRecurrence | undefined): RecurrenceInput | undefined {
   return r
-    ? { frequency: decode.choreFrequency(r.frequency), daysOfWeek: r.daysOfWeek.map(decode.dayOfWeek) }
+    ? {
+        frequency: decode.choreFrequency(r.frequency, 'recurrence.frequency'),
+        daysOfWeek: r.daysOfWeek.map((d) => decode.dayOfWeek(d, 'recurrence.daysOfWeek')),
+      }
     : undefined;
 }
 
@@ -48,10 +49,10 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
     async listLedgerEntries(req, ctx) {
       const result = await u.jars.ledger(ctx.caller, req.familyId, {
         memberId: req.memberId,
-        jar: decode.jar(req.jar),
-        kind: decode.ledgerKind(req.kind),
-        from: decode.day(req.from, 'from'),
-        to: decode.day(req.to, 'to'),
+        jar: decode.jar(req.jar, 'jar'),
+        kind: decode.ledgerKind(req.kind, 'kind'),
+        from: dayFromMessage(req.from, 'from'),
+        to: dayFromMessage(req.to, 'to'),
         page: req.page,
       });
       return { entries: result.items.map(encodeEntry), page: page(result) };
@@ -59,15 +60,15 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
     async postLedgerEntry(req, ctx) {
       const result = await u.jars.post(ctx.caller, req.familyId, {
         memberId: req.memberId,
-        kind: decode.postableKind(req.kind),
-        jar: decode.jar(req.jar),
-        toJar: decode.jar(req.toJar),
+        kind: decode.postableKind(req.kind, 'kind'),
+        jar: decode.jar(req.jar, 'jar'),
+        toJar: decode.jar(req.toJar, 'toJar'),
         amountMinor: req.amountMinor,
         memo: req.memo,
         description: req.description,
         merchant: req.merchant,
         categoryId: req.categoryId,
-        occurredOn: decode.day(req.occurredOn, 'occurredOn'),
+        occurredOn: dayFromMessage(req.occurredOn, 'occurredOn'),
       });
       return { entries: result.entries.map(encodeEntry), balance: encodeBalance(result.balance) };
     },
@@ -87,7 +88,7 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
     async listGoals(req, ctx) {
       const result = await u.goals.list(ctx.caller, req.familyId, {
         ownerMemberId: req.ownerMemberId,
-        status: decode.goalStatus(req.status),
+        status: decode.goalStatus(req.status, 'status'),
         page: req.page,
       });
       return { goals: result.items.map(encodeGoal), page: page(result) };
@@ -101,7 +102,7 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
         name: req.name,
         description: req.description,
         targetMinor: req.targetMinor,
-        deadline: decode.day(req.deadline, 'deadline'),
+        deadline: dayFromMessage(req.deadline, 'deadline'),
         matching: req.matching,
         icon: req.icon,
       });
@@ -113,7 +114,7 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
         name: req.name,
         description: req.description,
         targetMinor: req.targetMinor,
-        deadline: decode.day(req.deadline, 'deadline'),
+        deadline: dayFromMessage(req.deadline, 'deadline'),
         clearDeadline: req.clearDeadline,
         matching: req.matching,
         clearMatching: req.clearMatching,
@@ -127,7 +128,7 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
     },
     async contributeToGoal(req, ctx) {
       const r = await u.goals.contribute(ctx.caller, req.familyId, req.goalId, {
-        source: decode.source(req.source),
+        source: decode.source(req.source, 'source'),
         amountMinor: req.amountMinor,
         memo: req.memo,
       });
@@ -156,9 +157,9 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
     async listChores(req, ctx) {
       const result = await u.chores.list(ctx.caller, req.familyId, {
         assigneeMemberId: req.assigneeMemberId,
-        status: decode.choreStatus(req.status),
-        dueFrom: decode.day(req.dueFrom, 'dueFrom'),
-        dueTo: decode.day(req.dueTo, 'dueTo'),
+        status: decode.choreStatus(req.status, 'status'),
+        dueFrom: dayFromMessage(req.dueFrom, 'dueFrom'),
+        dueTo: dayFromMessage(req.dueTo, 'dueTo'),
         page: req.page,
       });
       return { chores: result.items.map(encodeChore), page: page(result) };
@@ -173,7 +174,7 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
         assigneeMemberId: req.assigneeMemberId,
         rewardMinor: req.rewardMinor,
         points: req.points,
-        dueOn: decode.day(req.dueOn, 'dueOn'),
+        dueOn: dayFromMessage(req.dueOn, 'dueOn'),
         recurrence: recurrence(req.recurrence),
       });
       return { chore: encodeChore(chore) };
@@ -186,7 +187,7 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
         assigneeMemberId: req.assigneeMemberId,
         rewardMinor: req.rewardMinor,
         points: req.points,
-        dueOn: decode.day(req.dueOn, 'dueOn'),
+        dueOn: dayFromMessage(req.dueOn, 'dueOn'),
         clearDueOn: req.clearDueOn,
         recurrence: recurrence(req.recurrence),
         clearRecurrence: req.clearRecurrence,
@@ -219,11 +220,11 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
       const allowance = await u.allowances.create(ctx.caller, req.familyId, {
         memberId: req.memberId,
         amountMinor: req.amountMinor,
-        frequency: decode.allowanceFrequency(req.frequency),
-        dayOfWeek: decode.dayOfWeek(req.dayOfWeek),
+        frequency: decode.allowanceFrequency(req.frequency, 'frequency'),
+        dayOfWeek: decode.dayOfWeek(req.dayOfWeek, 'dayOfWeek'),
         dayOfMonth: req.dayOfMonth,
         split: decode.split(req.split),
-        startOn: decode.day(req.startOn, 'startOn'),
+        startOn: dayFromMessage(req.startOn, 'startOn'),
         paused: req.paused,
         minCompletionPercent: req.condition?.minChoreCompletionPercent,
       });
@@ -233,12 +234,13 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
       const allowance = await u.allowances.update(ctx.caller, req.familyId, req.allowanceId, {
         expectedVersion: req.expectedVersion,
         amountMinor: req.amountMinor,
-        frequency: req.frequency === undefined ? undefined : (decode.allowanceFrequency(req.frequency) ?? null),
-        dayOfWeek: req.dayOfWeek === undefined ? undefined : (decode.dayOfWeek(req.dayOfWeek) ?? null),
+        frequency:
+          req.frequency === undefined ? undefined : (decode.allowanceFrequency(req.frequency, 'frequency') ?? null),
+        dayOfWeek: req.dayOfWeek === undefined ? undefined : (decode.dayOfWeek(req.dayOfWeek, 'dayOfWeek') ?? null),
         dayOfMonth: req.dayOfMonth,
         split: decode.split(req.split),
         clearSplit: req.clearSplit,
-        startOn: decode.day(req.startOn, 'startOn'),
+        startOn: dayFromMessage(req.startOn, 'startOn'),
         paused: req.paused,
         minCompletionPercent: req.condition?.minChoreCompletionPercent,
         clearCondition: req.clearCondition,
@@ -251,7 +253,7 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
     },
 
     async runScheduler(req, ctx) {
-      requireScope(ctx.caller, SCOPE_GOALS_ADMIN);
+      requireScope(ctx.caller, Scopes.GOALS_ADMIN);
       return u.scheduler.runOnce({
         now: req.now ?? u.clock(),
         familyId: req.familyId ? requireUuid(req.familyId, 'familyId') : undefined,

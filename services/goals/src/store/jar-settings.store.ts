@@ -1,32 +1,61 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+// Each member's jar settings (default split, monthly interest on SAVE) and the interest paid per month.
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { GoalsDatabase, JarSettingsTable } from '../db/schema.js';
+import type { InterestPayment, JarSettings } from '../domain/goals.records.js';
 
-export type JarSettingsRow = Selectable<JarSettingsTable>;
+function fromRow(r: Selectable<JarSettingsTable>): JarSettings {
+  return {
+    memberId: r.member_id,
+    familyId: r.family_id,
+    split: { spend: r.split_spend, save: r.split_save, give: r.split_give },
+    interestBps: r.interest_bps,
+    interestCapMinor: r.interest_cap_minor,
+    interestNextOn: r.interest_next_on,
+    updatedAt: r.updated_at,
+  };
+}
 
 export class JarSettingsStore {
   constructor(private readonly db: Kysely<GoalsDatabase>) {}
 
-  get(memberId: string, db: Kysely<GoalsDatabase> = this.db): Promise<JarSettingsRow | undefined> {
-    return db.selectFrom('jar_settings').selectAll().where('member_id', '=', memberId).executeTakeFirst();
+  async get(memberId: string, db: Kysely<GoalsDatabase> = this.db): Promise<JarSettings | undefined> {
+    const row = await db.selectFrom('jar_settings').selectAll().where('member_id', '=', memberId).executeTakeFirst();
+    return row && fromRow(row);
   }
 
-  forUpdate(trx: Kysely<GoalsDatabase>, memberId: string): Promise<JarSettingsRow | undefined> {
-    return trx.selectFrom('jar_settings').selectAll().where('member_id', '=', memberId).forUpdate().executeTakeFirst();
+  async forUpdate(trx: Kysely<GoalsDatabase>, memberId: string): Promise<JarSettings | undefined> {
+    const row = await trx
+      .selectFrom('jar_settings')
+      .selectAll()
+      .where('member_id', '=', memberId)
+      .forUpdate()
+      .executeTakeFirst();
+    return row && fromRow(row);
   }
 
-  upsert(trx: Kysely<GoalsDatabase>, row: Insertable<JarSettingsTable>): Promise<JarSettingsRow> {
-    const { member_id: _memberId, ...update } = row;
-    return trx
+  async upsert(trx: Kysely<GoalsDatabase>, s: Omit<JarSettings, 'updatedAt'>): Promise<JarSettings> {
+    const values = {
+      family_id: s.familyId,
+      split_spend: s.split.spend,
+      split_save: s.split.save,
+      split_give: s.split.give,
+      interest_bps: s.interestBps,
+      interest_cap_minor: s.interestCapMinor,
+      interest_next_on: s.interestNextOn,
+      updated_at: sql<Date>`now()`,
+    };
+    const row = await trx
       .insertInto('jar_settings')
-      .values(row)
-      .onConflict((oc) => oc.column('member_id').doUpdateSet(update))
+      .values({ member_id: s.memberId, ...values })
+      .onConflict((oc) => oc.column('member_id').doUpdateSet(values))
       .returningAll()
       .executeTakeFirstOrThrow();
+    return fromRow(row);
   }
 
   /** One member whose interest is due, locked; rows another replica holds are skipped. */
-  nextInterestDue(trx: Kysely<GoalsDatabase>, familyId: string, today: string): Promise<JarSettingsRow | undefined> {
-    return trx
+  async nextInterestDue(trx: Kysely<GoalsDatabase>, familyId: string, today: string): Promise<JarSettings | undefined> {
+    const row = await trx
       .selectFrom('jar_settings')
       .selectAll()
       .where('family_id', '=', familyId)
@@ -37,6 +66,7 @@ export class JarSettingsStore {
       .forUpdate()
       .skipLocked()
       .executeTakeFirst();
+    return row && fromRow(row);
   }
 
   async setInterestNextOn(trx: Kysely<GoalsDatabase>, memberId: string, nextOn: string): Promise<void> {
@@ -44,13 +74,10 @@ export class JarSettingsStore {
   }
 
   /** Records a month's interest; false when that month was already paid. */
-  async insertInterestPayment(
-    trx: Kysely<GoalsDatabase>,
-    row: { member_id: string; month: string; family_id: string; amount_minor: number },
-  ): Promise<boolean> {
+  async insertInterestPayment(trx: Kysely<GoalsDatabase>, p: InterestPayment): Promise<boolean> {
     const inserted = await trx
       .insertInto('interest_payments')
-      .values(row)
+      .values({ member_id: p.memberId, month: p.month, family_id: p.familyId, amount_minor: p.amountMinor })
       .onConflict((oc) => oc.columns(['member_id', 'month']).doNothing())
       .returning('member_id')
       .executeTakeFirst();

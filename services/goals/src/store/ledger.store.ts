@@ -2,9 +2,58 @@
 // UPDATE — `balance >= amount` — so concurrent debits can never take a jar below zero.
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { GoalsDatabase, LedgerEntriesTable } from '../db/schema.js';
+import type { LedgerEntry } from '../domain/goals.records.js';
 import type { JarName, LedgerKindName } from '../domain/goals.types.js';
 
-export type LedgerEntryRow = Selectable<LedgerEntriesTable>;
+function fromRow(r: Selectable<LedgerEntriesTable>): LedgerEntry {
+  return {
+    id: r.id,
+    familyId: r.family_id,
+    memberId: r.member_id,
+    jar: r.jar,
+    amountMinor: r.amount_minor,
+    currency: r.currency,
+    kind: r.kind,
+    memo: r.memo,
+    balanceAfterMinor: r.balance_after_minor,
+    transferId: r.transfer_id,
+    description: r.description,
+    merchant: r.merchant,
+    categoryId: r.category_id,
+    occurredOn: r.occurred_on,
+    goalId: r.goal_id,
+    choreId: r.chore_id,
+    allowanceId: r.allowance_id,
+    createdByMemberId: r.created_by_member_id,
+    day: r.day,
+    at: r.at,
+  };
+}
+
+function toRow(e: LedgerEntry): Insertable<LedgerEntriesTable> {
+  return {
+    id: e.id,
+    family_id: e.familyId,
+    member_id: e.memberId,
+    jar: e.jar,
+    amount_minor: e.amountMinor,
+    currency: e.currency,
+    kind: e.kind,
+    memo: e.memo,
+    balance_after_minor: e.balanceAfterMinor,
+    transfer_id: e.transferId,
+    description: e.description,
+    merchant: e.merchant,
+    category_id: e.categoryId,
+    occurred_on: e.occurredOn,
+    goal_id: e.goalId,
+    chore_id: e.choreId,
+    allowance_id: e.allowanceId,
+    created_by_member_id: e.createdByMemberId,
+    day: e.day,
+    at: e.at,
+  };
+}
 
 export interface LedgerFilter {
   memberId: string;
@@ -94,18 +143,20 @@ export class LedgerStore {
     return row?.balance_minor ?? 0;
   }
 
-  insertEntry(trx: Kysely<GoalsDatabase>, entry: Insertable<LedgerEntriesTable>): Promise<LedgerEntryRow> {
-    return trx.insertInto('ledger_entries').values(entry).returningAll().executeTakeFirstOrThrow();
+  async insertEntry(trx: Kysely<GoalsDatabase>, entry: LedgerEntry): Promise<LedgerEntry> {
+    const row = await trx.insertInto('ledger_entries').values(toRow(entry)).returningAll().executeTakeFirstOrThrow();
+    return fromRow(row);
   }
 
   /** Newest first: `limit` entries older than the cursor id (ids are time-ordered UUIDv7). */
-  list(filter: LedgerFilter, beforeId: string | undefined, limit: number): Promise<LedgerEntryRow[]> {
+  async list(filter: LedgerFilter, beforeId: string | undefined, limit: number): Promise<LedgerEntry[]> {
     let q = this.db.selectFrom('ledger_entries').selectAll().where('member_id', '=', filter.memberId);
     if (filter.jar) q = q.where('jar', '=', filter.jar);
     if (filter.kind) q = q.where('kind', '=', filter.kind);
     if (filter.from) q = q.where('day', '>=', filter.from);
     if (filter.to) q = q.where('day', '<=', filter.to);
     if (beforeId) q = q.where('id', '<', beforeId);
-    return q.orderBy('id', 'desc').limit(limit).execute();
+    const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(fromRow);
   }
 }

@@ -4,7 +4,9 @@
 // approve, unread notifications, and the day's notifications by category).
 import type { Logger } from '@family/logger';
 import { PARENT_ROLES } from '@family/grpc-kit';
-import { formatMoney, render, type TemplateKey } from '../domain/message.templates.js';
+import { formatMoney } from '@family/service-kit/money';
+import { render, type TemplateKey } from '../domain/message.templates.js';
+import { dayIn, toYmd } from '@family/service-kit/calendar';
 import { localParts } from '../domain/quiet.hours.js';
 import type { InboxStore } from '../store/inbox.store.js';
 import type { PreferencesStore } from '../store/preferences.store.js';
@@ -43,8 +45,9 @@ export class DailyDigest {
     return this.running;
   }
 
+  /** Resolves once no pass is in progress; how that pass ended is for its caller (run rejects to it). */
   async idle(): Promise<void> {
-    await this.running?.catch(() => undefined);
+    await Promise.allSettled([this.running]);
   }
 
   private async pass(now: Date): Promise<DigestResult> {
@@ -90,9 +93,7 @@ export class DailyDigest {
     if (!contact?.email) return undefined;
     // Read everything before claiming the day, so a failure leaves the digest to the next pass.
     const families = await Promise.all(parentIn.map((f) => summary(f, local.date)));
-    const today = (await d.inbox.all(userId)).filter(
-      (n) => localParts(new Date(n.createdAt), zone).date === local.date,
-    );
+    const today = (await d.inbox.all(userId)).filter((n) => dayIn(zone, new Date(n.createdAt)) === local.date);
     const unread = await d.inbox.unreadCount(userId);
     if (!(await d.dedup.claimDigest(userId, local.date))) return undefined;
 
@@ -105,7 +106,7 @@ export class DailyDigest {
     for (const [category, count] of Object.entries(counts)) data[`count.${category}`] = String(count);
 
     const paragraphs: string[] = [];
-    const days = Number(local.date.slice(8, 10));
+    const days = toYmd(local.date).day;
     for (const f of families) {
       const lines = [
         line('digest.family', {

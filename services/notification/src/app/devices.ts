@@ -2,11 +2,9 @@
 import { AppError, Violations } from '@family/errors';
 import { newId } from '@family/db';
 import { requireScope, requireUser, type Caller } from '@family/grpc-kit';
+import { Scopes } from '@family/service-kit';
 import type { Device } from '../domain/notification.types.js';
 import type { DevicesStore } from '../store/devices.store.js';
-
-/** The scope of the delivery workers' service token. */
-export const SCOPE_DELIVER = 'notifications:deliver';
 
 const EXPO_TOKEN = /^Expo(nent)?PushToken\[[^\]]+\]$/;
 
@@ -60,7 +58,7 @@ export class DevicesUseCases {
   }
 
   async removeToken(caller: Caller, token: string): Promise<boolean> {
-    requireScope(caller, SCOPE_DELIVER);
+    requireScope(caller, Scopes.NOTIFICATIONS_DELIVER);
     if (!token) throw AppError.invalidField('expoPushToken', 'is required');
     const owner = await this.store.owner(token);
     if (!owner) return false;

@@ -3,6 +3,7 @@
 // quiet hours unless urgent. Idempotent: ids derive from (event, recipient) and a dedup marker is set
 // once all of a recipient's work is done, so a redelivered event repeats nothing visible.
 import { requireScope, type Caller } from '@family/grpc-kit';
+import { Scopes } from '@family/service-kit';
 import { userEventsChannel } from '@family/delivery-jobs';
 import type { Logger } from '@family/logger';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
@@ -24,14 +25,14 @@ import type { DeliveryQueues } from '../store/delivery.queues.js';
 import type { RedisClient } from '../store/redis.client.js';
 import type { Contact, ContactDirectory } from './contact.directory.js';
 import type { EventPlanner, PlannedNotification } from './event.plans.js';
+import type { FamilyRoster } from './family.roster.js';
 import { childNews, childSettings, toPreferences } from './preferences.js';
 
 const isChildNews = (category: Category) => (CHILD_NEWS_CATEGORIES as readonly Category[]).includes(category);
 
-export const SCOPE_EVENTS_WRITE = 'events:write';
-
 export interface FanoutDeps {
   planner: EventPlanner;
+  roster: FamilyRoster;
   inbox: InboxStore;
   preferences: PreferencesStore;
   devices: DevicesStore;
@@ -64,10 +65,13 @@ export class EventFanout {
   constructor(private readonly deps: FanoutDeps) {}
 
   async handle(caller: Caller, events: DomainEvent[]): Promise<number> {
-    requireScope(caller, SCOPE_EVENTS_WRITE);
+    requireScope(caller, Scopes.EVENTS_WRITE);
     for (const event of events) {
       if (!event.id) continue;
+      // Know the family's members, decide who hears (a read), then apply a member event to the copy.
+      if (event.familyId) await this.deps.roster.ensure([event.familyId]);
       const plans = await this.deps.planner.plan(event);
+      await this.deps.roster.apply(event);
       const pending: PlannedNotification[] = [];
       for (const p of plans) if (!(await this.deps.dedup.seen(event.id, p.userId))) pending.push(p);
       if (pending.length === 0) continue;

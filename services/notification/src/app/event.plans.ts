@@ -1,14 +1,13 @@
 // Who hears about which domain event, in which category, with which template: one planned
-// notification per recipient. Member events also keep this service's copy of each family's members
-// (and drop a departed member's parental-control settings).
+// notification per recipient. Planning only reads this service's copy of the family's members; the
+// fan-out loads it first and applies member events to it after (FamilyRoster).
 import type { DomainEvent } from '@family/contracts/events/v1/events';
-import { Role } from '@family/contracts/common/v1/common';
-import { PARENT_ROLES, type FamilyRole } from '@family/grpc-kit';
+import { PARENT_ROLES } from '@family/grpc-kit';
+import { formatMoney } from '@family/service-kit/money';
 import type { Category } from '../domain/notification.types.js';
-import { formatMoney, type TemplateKey } from '../domain/message.templates.js';
+import type { TemplateKey } from '../domain/message.templates.js';
 import type { KnownMember, MembersStore } from '../store/members.store.js';
-import type { PreferencesStore } from '../store/preferences.store.js';
-import type { FamilyRoster } from './family.roster.js';
+import { memberRoles } from './family.roster.js';
 
 export interface PlannedNotification {
   userId: string;
@@ -27,27 +26,17 @@ export interface PlannedNotification {
   escalateSms?: boolean;
 }
 
-const roleOf: Partial<Record<Role, FamilyRole>> = {
-  [Role.ROLE_OWNER]: 'OWNER',
-  [Role.ROLE_PARENT]: 'PARENT',
-  [Role.ROLE_CHILD]: 'CHILD',
-};
-
 const money = (m: { amountMinor: number; currency: string } | undefined) =>
   m ? formatMoney(m.amountMinor, m.currency) : '';
 
 export class EventPlanner {
-  constructor(
-    private readonly members: MembersStore,
-    private readonly preferences: PreferencesStore,
-    private readonly roster: FamilyRoster,
-  ) {}
+  constructor(private readonly members: MembersStore) {}
 
+  /** Who hears about the event; reads only (the family's members must be loaded: FamilyRoster.ensure). */
   async plan(event: DomainEvent): Promise<PlannedNotification[]> {
     const payload = event.payload;
     if (!payload) return [];
     const familyId = event.familyId;
-    if (familyId) await this.roster.ensure([familyId]);
     const parents = async (exceptUserId = '') =>
       (await this.members.list(familyId)).filter((m) => PARENT_ROLES.includes(m.role) && m.userId !== exceptUserId);
     const member = (id: string) => this.members.get(familyId, id);
@@ -61,13 +50,11 @@ export class EventPlanner {
     switch (payload.$case) {
       case 'memberJoined': {
         const v = payload.value;
-        const role = roleOf[v.role];
-        const joined = { memberId: v.memberId, userId: v.userId, role: role ?? 'CHILD', displayName: v.displayName };
-        // Neither the joiner nor the parent who added them needs telling.
-        const audience = (await parents(v.userId)).filter((m) => m.userId !== event.actorUserId);
-        if (role) await this.members.put(familyId, joined);
+        const role = memberRoles.fromPeer(v.role);
         // The family's creator joining needs no announcement.
         if (v.via === 'CREATED_FAMILY') return [];
+        // Neither the joiner nor the parent who added them needs telling.
+        const audience = (await parents(v.userId)).filter((m) => m.userId !== event.actorUserId);
         return each(audience, {
           category: 'FAMILY',
           template: 'member.joined',
@@ -75,27 +62,6 @@ export class EventPlanner {
           data: { memberId: v.memberId },
           urgent: false,
         });
-      }
-      case 'memberRemoved': {
-        const v = payload.value;
-        const others = (await parents()).map((p) => p.memberId).filter((id) => id !== v.memberId);
-        await this.preferences.forgetMember(familyId, v.memberId, others);
-        await this.members.remove(familyId, v.memberId, v.userId);
-        return [];
-      }
-      case 'memberRoleChanged': {
-        const v = payload.value;
-        const known = await member(v.memberId);
-        const role = roleOf[v.role];
-        if (role) {
-          await this.members.put(familyId, {
-            memberId: v.memberId,
-            userId: v.userId,
-            role,
-            displayName: known?.displayName ?? '',
-          });
-        }
-        return [];
       }
       case 'sessionsRevoked':
         return [

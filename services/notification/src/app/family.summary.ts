@@ -6,7 +6,7 @@ import type { Client } from 'nice-grpc';
 import { AppError } from '@family/errors';
 import { callMetadata, type KitCallOptions, type ServiceTokenSource } from '@family/grpc-kit';
 import type { AuthGateway } from '@family/auth-client';
-import type { DateMessage } from '@family/contracts/common/v1/common';
+import { monthStart, toYmd } from '@family/service-kit/calendar';
 import { SpendingReportGroupBy, type ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import { ChoreStatus, type GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 
@@ -35,11 +35,6 @@ export interface FamilySummary {
   moreChoresWaiting: boolean;
 }
 
-const parseDate = (iso: string): DateMessage => {
-  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
-  return { year, month, day };
-};
-
 export class FamilySummaries {
   constructor(
     private readonly expense: ExpenseClient,
@@ -52,7 +47,7 @@ export class FamilySummaries {
   /** The family's day `date` ("YYYY-MM-DD", the family's calendar). */
   async summarize(familyId: string, date: string): Promise<FamilySummary> {
     const options = { metadata: callMetadata({ token: await this.serviceToken.get() }), deadline: this.deadline() };
-    const day = parseDate(date);
+    const day = toYmd(date);
     const [families, today, month, budgets, chores] = await Promise.all([
       this.auth.families([familyId]),
       this.call('Spending', () =>
@@ -73,7 +68,7 @@ export class FamilySummaries {
         this.expense.getSpendingReport(
           {
             familyId,
-            from: { ...day, day: 1 },
+            from: toYmd(monthStart(date)),
             to: day,
             groupBy: SpendingReportGroupBy.SPENDING_REPORT_GROUP_BY_UNSPECIFIED,
             memberId: '',

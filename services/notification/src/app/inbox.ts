@@ -1,9 +1,12 @@
 // The caller's inbox: newest first with a cursor, unread count, mark one or all read.
 import { AppError } from '@family/errors';
-import { decodeCursor, encodeCursor, pageLimit } from '@family/db';
+import { pageCursor, pageLimit } from '@family/db';
 import { requireUser, type Caller } from '@family/grpc-kit';
 import type { InboxItem } from '../domain/notification.types.js';
 import type { InboxStore } from '../store/inbox.store.js';
+
+/** Continues after the order key of the last notification shown. */
+const inboxCursor = pageCursor('string');
 
 export class InboxUseCases {
   constructor(
@@ -16,7 +19,7 @@ export class InboxUseCases {
     input: { limit?: number | undefined; cursor: string; unreadOnly: boolean; familyId: string },
   ): Promise<{ items: InboxItem[]; nextCursor: string; unreadCount: number }> {
     const user = requireUser(caller);
-    const after = input.cursor ? String(decodeCursor(input.cursor, 1, 'page.cursor')[0]) : undefined;
+    const [after] = inboxCursor.decode(input.cursor) ?? [];
     const page = await this.store.page(user.userId, {
       ...(after ? { after } : {}),
       limit: pageLimit(input.limit),
@@ -24,7 +27,7 @@ export class InboxUseCases {
     });
     return {
       items: page.items,
-      nextCursor: page.next ? encodeCursor([page.next]) : '',
+      nextCursor: page.next ? inboxCursor.encode([page.next]) : '',
       unreadCount: await this.store.unreadCount(user.userId),
     };
   }

@@ -83,15 +83,3 @@ export function render(
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '').trim();
   return { title: fill(template.title), body: fill(template.body) };
 }
-
-/** "€12.50" from minor units and an ISO 4217 code. */
-export function formatMoney(amountMinor: number, currency: string, locale = DEFAULT_LOCALE): string {
-  if (!currency) return String(amountMinor);
-  try {
-    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-    return format.format(amountMinor / 10 ** digits);
-  } catch {
-    return `${amountMinor} ${currency}`;
-  }
-}

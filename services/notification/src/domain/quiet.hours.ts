@@ -1,6 +1,7 @@
 // Quiet hours: whether an instant falls inside a "HH:MM"–"HH:MM" window in an IANA zone, and how
 // long until the window ends. Wall-clock arithmetic: on a DST change day the wait may be off by the
 // shift (documented in docs/decisions/0013-notification-service.md).
+import { dayIn } from '@family/service-kit/calendar';
 import type { QuietHours } from './notification.types.js';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -23,24 +24,24 @@ function minutes(hhmm: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-/** Local wall-clock parts of `at` in `zone`. */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** Local wall-clock parts of `at` in `zone`: its calendar day (the kit's dayIn) and time of day. */
 export function localParts(at: Date, zone: string): { date: string; minute: number; second: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return {
-    date: `${get('year')}-${get('month')}-${get('day')}`,
-    minute: Number(get('hour')) * 60 + Number(get('minute')),
-    second: Number(get('second')),
-  };
+  let clock = clocks.get(zone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    clocks.set(zone, clock);
+  }
+  const parts = clock.formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? '0');
+  return { date: dayIn(zone, at), minute: get('hour') * 60 + get('minute'), second: get('second') };
 }
 
 /** Milliseconds until the quiet window ends, or 0 when `at` is outside it (or it is off). */

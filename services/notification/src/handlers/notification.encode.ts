@@ -1,4 +1,5 @@
-// Proto ⇄ domain for the notification service: enums by name, timestamps as Dates.
+// Proto ⇄ domain for the notification service: enums by name (the kit's enumCodec), timestamps as Dates.
+import { enumCodec } from '@family/service-kit';
 import { Channel as ProtoChannel, NotificationCategory } from '@family/contracts/common/v1/common';
 import {
   DevicePlatform,
@@ -25,31 +26,37 @@ import type { SettingInput } from '../app/preferences.js';
 
 const date = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
 
-function category(c: NotificationCategory): Category | undefined {
-  const name = String(c).replace('NOTIFICATION_CATEGORY_', '');
-  return (CATEGORIES as readonly string[]).includes(name) ? (name as Category) : undefined;
-}
+const categories = enumCodec<Category, NotificationCategory>(
+  'NOTIFICATION_CATEGORY_',
+  CATEGORIES,
+  NotificationCategory,
+);
+const channels = enumCodec<Channel, ProtoChannel>('CHANNEL_', CHANNELS, ProtoChannel);
+const platforms = enumCodec<Device['platform'], DevicePlatform>(
+  'DEVICE_PLATFORM_',
+  ['IOS', 'ANDROID', 'WEB'],
+  DevicePlatform,
+);
 
-function channel(c: ProtoChannel): Channel | undefined {
-  const name = String(c).replace('CHANNEL_', '');
-  return (CHANNELS as readonly string[]).includes(name) ? (name as Channel) : undefined;
-}
-
+/**
+ * A caller's values: UNSPECIFIED is "not given" (the use case says what is required), anything else
+ * outside the domain is a violation on the field that carried it.
+ */
 export const decode = {
   settings: (list: CategoryChannelSetting[]): SettingInput[] =>
-    list.map((s) => ({ category: category(s.category), channel: channel(s.channel), enabled: s.enabled })),
-  platform: (p: DevicePlatform): Device['platform'] | undefined =>
-    ({
-      [DevicePlatform.DEVICE_PLATFORM_IOS]: 'IOS' as const,
-      [DevicePlatform.DEVICE_PLATFORM_ANDROID]: 'ANDROID' as const,
-      [DevicePlatform.DEVICE_PLATFORM_WEB]: 'WEB' as const,
-    })[p as string],
+    list.map((s, i) => ({
+      category: categories.decode(s.category, `settings.${i}.category`),
+      channel: channels.decode(s.channel, `settings.${i}.channel`),
+      enabled: s.enabled,
+    })),
+  platform: (p: DevicePlatform): Device['platform'] | undefined => platforms.decode(p, 'platform'),
+  channel: (c: ProtoChannel): Channel | undefined => channels.decode(c, 'channel'),
 };
 
 export function encodeSetting(s: ChannelSetting): CategoryChannelSetting {
   return {
-    category: `NOTIFICATION_CATEGORY_${s.category}` as NotificationCategory,
-    channel: `CHANNEL_${s.channel}` as ProtoChannel,
+    category: categories.encode(s.category),
+    channel: channels.encode(s.channel),
     enabled: s.enabled,
   };
 }
@@ -58,7 +65,7 @@ export function encodeNotification(n: InboxItem): Notification {
   return {
     id: n.id,
     familyId: n.familyId,
-    category: `NOTIFICATION_CATEGORY_${n.category}` as NotificationCategory,
+    category: categories.encode(n.category),
     title: n.title,
     body: n.body,
     data: n.data,
@@ -82,7 +89,7 @@ export function encodePreferences(p: Preferences): ProtoPreferences {
 export function encodeDevice(d: Device): ProtoDevice {
   return {
     id: d.id,
-    platform: `DEVICE_PLATFORM_${d.platform}` as DevicePlatform,
+    platform: platforms.encode(d.platform),
     expoPushToken: d.expoPushToken,
     name: d.name,
     appVersion: d.appVersion,
@@ -109,5 +116,3 @@ export function encodeChildNews(s: ChildNewsSettings): ProtoChildNewsSettings {
     updatedAt: date(s.updatedAt),
   };
 }
-
-export { channel as decodeChannel };

@@ -1,15 +1,15 @@
 // NotificationService handlers: decode → use case → encode. Nothing else happens here.
 import type { ServiceImplementation } from 'nice-grpc';
 import { requireScope, type AuthContext } from '@family/grpc-kit';
+import { Scopes } from '@family/service-kit';
 import type { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
 import type { EventFanout } from '../app/event.fanout.js';
 import type { InboxUseCases } from '../app/inbox.js';
 import type { PreferencesUseCases } from '../app/preferences.js';
-import { SCOPE_DELIVER, type DevicesUseCases } from '../app/devices.js';
+import type { DevicesUseCases } from '../app/devices.js';
 import type { DedupStore } from '../store/dedup.store.js';
 import {
   decode,
-  decodeChannel,
   encodeChildNews,
   encodeChildSettings,
   encodeDevice,
@@ -110,8 +110,8 @@ export function notificationHandlers(
       return { removed: await u.devices.removeToken(ctx.caller, req.expoPushToken) };
     },
     async acknowledgeDelivery(req, ctx) {
-      requireScope(ctx.caller, SCOPE_DELIVER);
-      await u.deliveries.recordDelivery(req.notificationId, decodeChannel(req.channel) ?? 'UNKNOWN', {
+      requireScope(ctx.caller, Scopes.NOTIFICATIONS_DELIVER);
+      await u.deliveries.recordDelivery(req.notificationId, decode.channel(req.channel) ?? 'UNKNOWN', {
         status: 'DELIVERED',
         providerMessageId: req.providerMessageId,
         at: (req.deliveredAt ?? new Date()).toISOString(),
@@ -119,8 +119,8 @@ export function notificationHandlers(
       return {};
     },
     async recordDeliveryFailure(req, ctx) {
-      requireScope(ctx.caller, SCOPE_DELIVER);
-      await u.deliveries.recordDelivery(req.notificationId, decodeChannel(req.channel) ?? 'UNKNOWN', {
+      requireScope(ctx.caller, Scopes.NOTIFICATIONS_DELIVER);
+      await u.deliveries.recordDelivery(req.notificationId, decode.channel(req.channel) ?? 'UNKNOWN', {
         status: req.permanent ? 'FAILED' : 'RETRYING',
         attempt: req.attempt,
         error: req.error.slice(0, 500),

@@ -2,10 +2,14 @@ import type { Migrations } from '@family/db';
 import * as m0001 from './0001_expense.js';
 import * as m0002 from './0002_outbox.js';
 import * as m0003 from './0003_expense_rollup.js';
+import * as m0004 from './0004_default_categories_seeded.js';
+import * as m0005 from './0005_event_log.js';
 
 /** Forward-only, applied in name order; never edit one that has shipped — add the next. */
 export const migrations: Migrations = {
   '0001_expense': m0001,
   '0002_outbox': m0002,
   '0003_expense_rollup': m0003,
+  '0004_default_categories_seeded': m0004,
+  '0005_event_log': m0005,
 };

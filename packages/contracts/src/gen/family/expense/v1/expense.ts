@@ -34,6 +34,11 @@ export enum FxRateSource {
   FX_RATE_SOURCE_USER = 'FX_RATE_SOURCE_USER',
   /** FX_RATE_SOURCE_FAMILY_TABLE - The family's FX rate table. */
   FX_RATE_SOURCE_FAMILY_TABLE = 'FX_RATE_SOURCE_FAMILY_TABLE',
+  /**
+   * FX_RATE_SOURCE_UNAVAILABLE - No rate was known when the expense was recorded (an event from another service in a currency
+   * the family has no rate for): the base amount repeats the original amount until someone sets it.
+   */
+  FX_RATE_SOURCE_UNAVAILABLE = 'FX_RATE_SOURCE_UNAVAILABLE',
   UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
@@ -51,6 +56,9 @@ export function fxRateSourceFromJSON(object: any): FxRateSource {
     case 3:
     case 'FX_RATE_SOURCE_FAMILY_TABLE':
       return FxRateSource.FX_RATE_SOURCE_FAMILY_TABLE;
+    case 4:
+    case 'FX_RATE_SOURCE_UNAVAILABLE':
+      return FxRateSource.FX_RATE_SOURCE_UNAVAILABLE;
     case -1:
     case 'UNRECOGNIZED':
     default:
@@ -68,6 +76,8 @@ export function fxRateSourceToNumber(object: FxRateSource): number {
       return 2;
     case FxRateSource.FX_RATE_SOURCE_FAMILY_TABLE:
       return 3;
+    case FxRateSource.FX_RATE_SOURCE_UNAVAILABLE:
+      return 4;
     case FxRateSource.UNRECOGNIZED:
     default:
       return -1;
