@@ -1,0 +1,16 @@
+// The gamification service's domain, for its handlers, stores and tests.
+export * from './domain/gamification.records.js';
+export * from './domain/activity.order.js';
+export * from './domain/level.curve.js';
+export * from './domain/xp.rules.js';
+export * from './domain/streak.rules.js';
+export * from './domain/period.counter.js';
+export * from './domain/badge.catalog.js';
+export * from './domain/badge.rules.js';
+export * from './domain/mission.rules.js';
+export * from './domain/custom.badge.rules.js';
+export * from './domain/quest.rules.js';
+export * from './domain/leaderboard.rules.js';
+export * from './domain/limit.week.rules.js';
+export * from './domain/progress.rules.js';
+export * from './domain/progress.view.js';
