@@ -12,7 +12,6 @@
 //          BENCH_CALLS (8 concurrent HandleEvents calls), BENCH_SECONDS (300, then it gives up);
 //          PUSH_CONCURRENCY / EMAIL_CONCURRENCY are passed to the BFF when set.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { startExpoEmulator, startSmtpEmulator } from '@family/emulators';
 import { callMetadata, createGrpcClient } from '@family/grpc-kit';
@@ -20,7 +19,7 @@ import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { silentLogger } from '@family/logger';
-import { testRedisUrl, uniqueName, waitFor } from '@family/testing';
+import { testRedisUrl, uniqueName, waitFor, freePort } from '@family/testing';
 import { newEvent } from '@family/outbox';
 import { notificationConfigSchema, startNotificationService } from '@family/notification-service';
 import {
@@ -42,17 +41,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);
 const NOTIFICATION_SECRET = 'notification-secret';
 const BFF_SECRET = 'bff-secret';
 const RELAY_SECRET = 'bench-relay-secret';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // Stopped in this order at the end: producers, then the BFF (its stop() deletes every key under the
 // shared prefix), then auth and the emulators.

@@ -19,6 +19,9 @@ import { rateLimits } from './middleware/rate.limit.js';
 import { requestContext } from './middleware/request.context.middleware.js';
 import { allowancesRoutes } from './routes/allowances.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { badgesRoutes } from './routes/badges.routes.js';
+import { bankRoutes } from './routes/bank.routes.js';
+import { bankWebhookRoutes, WEBHOOKS_PATH, webhookRawBody } from './routes/bank.webhooks.routes.js';
 import { budgetsRoutes } from './routes/budgets.routes.js';
 import { categoriesRoutes } from './routes/categories.routes.js';
 import { choresRoutes } from './routes/chores.routes.js';
@@ -29,7 +32,10 @@ import { familiesRoutes } from './routes/families.routes.js';
 import { fxRatesRoutes } from './routes/fx.rates.routes.js';
 import { goalsRoutes } from './routes/goals.routes.js';
 import { jarsRoutes } from './routes/jars.routes.js';
+import { leaderboardRoutes } from './routes/leaderboard.routes.js';
 import { notificationsRoutes } from './routes/notifications.routes.js';
+import { progressRoutes } from './routes/progress.routes.js';
+import { questsRoutes } from './routes/quests.routes.js';
 import { recurringRoutes } from './routes/recurring.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
 import { rulesRoutes } from './routes/rules.routes.js';
@@ -82,6 +88,8 @@ export function createApp(deps: AppDeps): express.Express {
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     }),
   );
+  // Webhook signatures cover the exact bytes sent: read them raw before any JSON parser sees them.
+  app.use(WEBHOOKS_PATH, webhookRawBody(config.BODY_LIMIT));
   app.use(express.json({ limit: config.BODY_LIMIT }));
   app.use(httpMetrics(deps.registry));
   app.use(identifyCaller(deps.verifier));
@@ -123,6 +131,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(choresRoutes(routeContext));
   app.use(allowancesRoutes(routeContext));
   app.use(notificationsRoutes(routeContext));
+  app.use(progressRoutes(routeContext));
+  app.use(leaderboardRoutes(routeContext));
+  app.use(questsRoutes(routeContext));
+  app.use(badgesRoutes(routeContext));
+  app.use(bankRoutes(routeContext));
+  app.use(bankWebhookRoutes(routeContext));
   if (deps.events) {
     app.use(
       eventsRoutes({

@@ -4,7 +4,9 @@ import { createChannel, type Channel, type Client, type CompatServiceDefinition 
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { createGrpcClient, type GrpcMetrics, type KitCallOptions } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
+import { BankServiceDefinition } from '@family/contracts/bank/v1/bank';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
+import { GamificationServiceDefinition } from '@family/contracts/gamification/v1/gamification';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
 
@@ -24,6 +26,10 @@ export interface BffClients {
   goals: Client<typeof GoalsServiceDefinition, KitCallOptions>;
   /** Only when NOTIFICATION_GRPC_URL is set (and then listed in `upstreams` for /readyz). */
   notification?: Client<typeof NotificationServiceDefinition, KitCallOptions>;
+  /** Only when GAMIFICATION_GRPC_URL is set (and then listed in `upstreams` for /readyz). */
+  gamification?: Client<typeof GamificationServiceDefinition, KitCallOptions>;
+  /** Only when BANK_GRPC_URL is set (and then listed in `upstreams` for /readyz). */
+  bank?: Client<typeof BankServiceDefinition, KitCallOptions>;
   upstreams: Upstream[];
   close(): void;
 }
@@ -33,6 +39,8 @@ export interface ClientAddresses {
   expenseAddress: string;
   goalsAddress: string;
   notificationAddress?: string | undefined;
+  gamificationAddress?: string | undefined;
+  bankAddress?: string | undefined;
   metrics?: GrpcMetrics;
 }
 
@@ -58,6 +66,10 @@ export function createClients(options: ClientAddresses): BffClients {
     ...(options.notificationAddress
       ? { notification: connect('notification', NotificationServiceDefinition, options.notificationAddress) }
       : {}),
+    ...(options.gamificationAddress
+      ? { gamification: connect('gamification', GamificationServiceDefinition, options.gamificationAddress) }
+      : {}),
+    ...(options.bankAddress ? { bank: connect('bank', BankServiceDefinition, options.bankAddress) } : {}),
     upstreams,
     close() {
       for (const channel of channels) channel.close();

@@ -42,6 +42,22 @@ export const bffConfigSchema = z.object({
   BFF_MODE: z.enum(['api', 'worker', 'both']).default('both'),
   /** host:port of the notification service; unset: notification routes answer 503, no SSE replay. */
   NOTIFICATION_GRPC_URL: env.string(),
+  /** host:port of the gamification service, e.g. 127.0.0.1:50054; unset: its routes answer 503. */
+  GAMIFICATION_GRPC_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^\S+:\d+$/, 'must be host:port, e.g. 127.0.0.1:50054')
+      .optional(),
+  ),
+  /** host:port of the bank service, e.g. 127.0.0.1:50056; unset: bank routes and webhooks answer 503. */
+  BANK_GRPC_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^\S+:\d+$/, 'must be host:port, e.g. 127.0.0.1:50056')
+      .optional(),
+  ),
   /** The BFF's client credentials at the auth service (service token for RemoveDeviceToken). */
   AUTH_CLIENT_ID: env.string(),
   AUTH_CLIENT_SECRET: env.string(),

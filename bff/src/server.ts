@@ -74,6 +74,8 @@ export async function startBff(options: StartBffOptions): Promise<StartedBff> {
     expenseAddress: config.EXPENSE_GRPC_URL,
     goalsAddress: config.GOALS_GRPC_URL,
     notificationAddress: config.NOTIFICATION_GRPC_URL,
+    gamificationAddress: config.GAMIFICATION_GRPC_URL,
+    bankAddress: config.BANK_GRPC_URL,
     metrics: new GrpcMetrics(registry),
   });
   // Undone in reverse order when start-up fails half way, and by stop().

@@ -1,19 +1,20 @@
-// The real stack for BFF tests: the auth, expense and (when asked) goals services on port 0, each
-// against a fresh schema, Redis under a unique key prefix, and the BFF itself on port 0 built by
-// startBff().
+// The real stack for BFF tests: the auth, expense and (when asked) goals and gamification services on
+// port 0, each against a fresh schema, Redis under a unique key prefix, and the BFF itself on port 0
+// built by startBff().
 import { expect } from 'chai';
 import { createClient } from 'redis';
 import request from 'supertest';
 import type { JWK } from 'jose';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
+import { gamificationConfigSchema, startGamificationService } from '@family/gamification-service';
 import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
 import { callMetadata, createGrpcClient } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import { silentLogger } from '@family/logger';
 import { Scopes } from '@family/service-kit';
-import { onFreshSchema, testRedisUrl, uniqueName } from '@family/testing';
+import { freePort, onFreshSchema, testRedisUrl, uniqueName } from '@family/testing';
 import { bffConfigSchema, startBff, type BffConfig, type StartBffOptions, type StartedBff } from '../src/index.js';
 
 export type AuthStack = Awaited<ReturnType<typeof startTestAuth>>;
@@ -61,8 +62,17 @@ export const GOALS_CLIENT_SECRET = 'goals-secret';
 export const GOALS_SERVICE_CLIENT = `${GOALS_CLIENT_ID}:${GOALS_CLIENT_SECRET}:${Scopes.AUTH_READ} ${Scopes.EVENTS_WRITE}`;
 const OPS_CLIENT_SECRET = 'ops-secret';
 export const OPS_SERVICE_CLIENT = `ops:${OPS_CLIENT_SECRET}:${Scopes.GOALS_ADMIN}`;
+/** The gamification service's client credentials. */
+export const GAMIFICATION_CLIENT_ID = 'gamification';
+export const GAMIFICATION_CLIENT_SECRET = 'gamification-secret';
+export const GAMIFICATION_SERVICE_CLIENT = `${GAMIFICATION_CLIENT_ID}:${GAMIFICATION_CLIENT_SECRET}:${Scopes.AUTH_READ} ${Scopes.EVENTS_WRITE} ${Scopes.EXPENSE_READ}`;
 /** Every service client a full stack's auth service knows. */
-export const STACK_SERVICE_CLIENTS = [EXPENSE_SERVICE_CLIENT, GOALS_SERVICE_CLIENT, OPS_SERVICE_CLIENT].join(',');
+export const STACK_SERVICE_CLIENTS = [
+  EXPENSE_SERVICE_CLIENT,
+  GOALS_SERVICE_CLIENT,
+  GAMIFICATION_SERVICE_CLIENT,
+  OPS_SERVICE_CLIENT,
+].join(',');
 
 export type GoalsStack = Awaited<ReturnType<typeof startTestGoals>>;
 
@@ -115,6 +125,30 @@ export async function startTestGoals(
   });
 }
 
+export type GamificationStack = Awaited<ReturnType<typeof startTestGamification>>;
+
+/**
+ * The gamification service in front of `auth` (whose AUTH_SERVICE_CLIENTS must include
+ * GAMIFICATION_SERVICE_CLIENT) on `port` (0: any), on its Postgres store. Producers reach it through
+ * their EVENT_SUBSCRIBERS; `env.EVENT_SUBSCRIBERS` names where its own events go.
+ */
+export async function startTestGamification(auth: { address: string }, port = 0, env: Record<string, string> = {}) {
+  return onFreshSchema('gamification', async ({ sql, schema }) => {
+    const config = gamificationConfigSchema.parse({
+      DB_SCHEMA: schema,
+      GAMIFICATION_GRPC_HOST: '127.0.0.1',
+      GAMIFICATION_GRPC_PORT: String(port),
+      AUTH_GRPC_URL: auth.address,
+      AUTH_CLIENT_ID: GAMIFICATION_CLIENT_ID,
+      AUTH_CLIENT_SECRET: GAMIFICATION_CLIENT_SECRET,
+      OUTBOX_POLL_MS: '50',
+      METRICS_PORT: '0',
+      ...env,
+    });
+    return startGamificationService({ config, sql, logger: silentLogger() });
+  });
+}
+
 /**
  * A BFF in front of `auth` (and `EXPENSE_GRPC_URL`, `GOALS_GRPC_URL` when given), with generous rate limits unless the
  * test asks otherwise. Without an expense or goals service its address is auth's: their calls then
@@ -153,44 +187,76 @@ export async function startTestBff(
 
 export type TestBff = Awaited<ReturnType<typeof startTestBff>>;
 
-/** Auth, expense, goals (with `goals: true`) and the BFF in front of them; `stop()` stops them all. */
+/**
+ * Auth, expense, goals (with `goals: true`), gamification (with `gamification: true`, which implies
+ * goals; every producer delivers its events to it) and the BFF in front of them; `stop()` stops them all.
+ */
 export async function startTestStack(
   options: {
     bffEnv?: Record<string, string>;
     expenseEnv?: Record<string, string>;
     goals?: boolean;
     goalsEnv?: Record<string, string>;
+    gamification?: boolean;
+    gamificationEnv?: Record<string, string>;
   } = {},
 ) {
-  const auth = await startTestAuth({ AUTH_SERVICE_CLIENTS: STACK_SERVICE_CLIENTS });
+  // The producers are told the gamification service's address before it starts; their relays retry.
+  const gamificationUrl = options.gamification ? `127.0.0.1:${await freePort()}` : undefined;
+  const toGamification = (env: Record<string, string> = {}) =>
+    gamificationUrl
+      ? {
+          ...env,
+          OUTBOX_POLL_MS: env.OUTBOX_POLL_MS ?? '50',
+          EVENT_SUBSCRIBERS: [env.EVENT_SUBSCRIBERS, `gamification=${gamificationUrl}`].filter(Boolean).join(','),
+        }
+      : env;
+  const auth = await startTestAuth(toGamification({ AUTH_SERVICE_CLIENTS: STACK_SERVICE_CLIENTS }));
   let expense: ExpenseStack | undefined;
   let goals: GoalsStack | undefined;
+  let gamification: GamificationStack | undefined;
   try {
-    expense = await startTestExpense(auth, options.expenseEnv);
-    if (options.goals) goals = await startTestGoals(auth, expense, options.goalsEnv);
+    expense = await startTestExpense(auth, toGamification(options.expenseEnv));
+    if (options.goals || options.gamification)
+      goals = await startTestGoals(auth, expense, toGamification(options.goalsEnv));
+    if (gamificationUrl) {
+      // The goals service pays parent-made badges' rewards.
+      gamification = await startTestGamification(auth, Number(gamificationUrl.split(':')[1]), {
+        EVENT_SUBSCRIBERS: `goals=${goals!.address}[achievement.unlocked]`,
+        ...options.gamificationEnv,
+      });
+    }
     const bff = await startTestBff(auth, {
       EXPENSE_GRPC_URL: expense.address,
       ...(goals ? { GOALS_GRPC_URL: goals.address } : {}),
+      ...(gamificationUrl ? { GAMIFICATION_GRPC_URL: gamificationUrl } : {}),
       ...options.bffEnv,
     });
-    const started = { expense, goals };
+    const started = { expense, goals, gamification };
     return {
       auth,
       expense: started.expense,
-      /** Started only with `goals: true`. */
+      /** Started only with `goals: true` or `gamification: true`. */
       get goals(): GoalsStack {
         if (!started.goals) throw new Error('start the stack with { goals: true }');
         return started.goals;
       },
+      /** Started only with `gamification: true`. */
+      get gamification(): GamificationStack {
+        if (!started.gamification) throw new Error('start the stack with { gamification: true }');
+        return started.gamification;
+      },
       bff,
       async stop() {
         await bff.stop();
+        await started.gamification?.stop();
         await started.goals?.stop();
         await started.expense.stop();
         await auth.stop();
       },
     };
   } catch (err) {
+    await gamification?.stop();
     await goals?.stop();
     await expense?.stop();
     await auth.stop();

@@ -46,6 +46,18 @@ describe('BFF configuration', () => {
       .that.contains('BFF_MODE');
   });
 
+  it('takes the gamification service as host:port, naming GAMIFICATION_GRPC_URL when it is not', () => {
+    expect(loadConfig(bffConfigSchema, { ...required, GAMIFICATION_GRPC_URL: 'gamification:50054' })).to.include({
+      GAMIFICATION_GRPC_URL: 'gamification:50054',
+    });
+    expect(loadConfig(bffConfigSchema, { ...required, GAMIFICATION_GRPC_URL: '' }).GAMIFICATION_GRPC_URL).to.equal(
+      undefined,
+    );
+    expect(() => loadConfig(bffConfigSchema, { ...required, GAMIFICATION_GRPC_URL: 'gamification' })).to.throw(
+      /GAMIFICATION_GRPC_URL: must be host:port/,
+    );
+  });
+
   it('reads numbers and booleans from their string form', () => {
     const config = loadConfig(bffConfigSchema, {
       ...required,

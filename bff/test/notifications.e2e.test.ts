@@ -3,7 +3,6 @@
 // inbox entry for the parent (published for SSE) and delivery jobs, and the BFF's workers deliver
 // them to the SMTP, Expo and Twilio emulators; a parent's per-child SMS escalation set over REST; and
 // the daily digest with the family's spending read from the expense and goals services.
-import { createServer } from 'node:net';
 import { expect } from 'chai';
 import {
   startExpoEmulator,
@@ -15,7 +14,7 @@ import {
 } from '@family/emulators';
 import { silentLogger } from '@family/logger';
 import { Scopes } from '@family/service-kit';
-import { testRedisUrl, uniqueName, waitFor } from '@family/testing';
+import { testRedisUrl, uniqueName, waitFor, freePort } from '@family/testing';
 import {
   notificationConfigSchema,
   startNotificationService,
@@ -35,18 +34,6 @@ import {
 } from './bff.harness.js';
 import { bearer, household } from './expense.fixtures.js';
 import { openSse, type SseStream } from './sse.client.js';
-
-/** A port free right now on loopback, so producers can be told the notification service's address first. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const NOTIFICATION_SECRET = 'notification-secret';
 const BFF_SECRET = 'bff-secret';

@@ -21,6 +21,9 @@ export interface SystemRoutesDeps extends Omit<RouteContext, 'router'> {
   probeTimeoutMs?: number;
 }
 
+/** What /readyz reports for an optional upstream this server was not given an address for. */
+const NOT_CONFIGURED = 'not_configured';
+
 /** grpc.health.v1 HealthCheckResponse.ServingStatus.SERVING */
 const SERVING = 1;
 
@@ -28,7 +31,9 @@ const HealthDto = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const ReadinessDto = z
   .object({
     status: z.enum(['ready', 'not_ready']),
-    checks: z.record(z.string(), z.string()).meta({ description: 'Each upstream and Redis: "ok" or what failed' }),
+    checks: z
+      .record(z.string(), z.string())
+      .meta({ description: 'Each upstream and Redis: "ok", what failed, or "not_configured" (optional, off)' }),
   })
   .meta({ id: 'Readiness' });
 
@@ -129,7 +134,9 @@ export function systemRoutes(deps: SystemRoutesDeps): Router {
           () => (checks.redis = 'UNREACHABLE'),
         ),
       ]);
-      const ready = Object.values(checks).every((v) => v === 'ok');
+      // Optional upstreams left unconfigured are reported, not failed: their routes answer 503.
+      const ready = Object.values(checks).every((v) => v === 'ok' || v === NOT_CONFIGURED);
+      if (!deps.clients.bank) checks.bank = NOT_CONFIGURED;
       res.setHeader('Cache-Control', 'no-store');
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
     },

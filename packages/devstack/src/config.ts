@@ -11,8 +11,23 @@ export const devstackConfigSchema = z.object({
   AUTH_GRPC_PORT: env.port(50051),
   EXPENSE_GRPC_PORT: env.port(50052),
   GOALS_GRPC_PORT: env.port(50053),
+  GAMIFICATION_GRPC_PORT: env.port(50054),
   NOTIFICATION_GRPC_PORT: env.port(50055),
   BFF_PORT: env.port(8080),
+  BANK_GRPC_PORT: env.port(50056),
+  /** The provider sandboxes (local emulators), started unless that provider is configured for real. */
+  PLAID_SANDBOX_PORT: env.port(8091),
+  TRUELAYER_AUTH_SANDBOX_PORT: env.port(8092),
+  TRUELAYER_API_SANDBOX_PORT: env.port(8093),
+  /** Currency of the sandbox banks' accounts (a family in the same currency needs no exchange rates). */
+  BANK_SANDBOX_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('EUR'),
+  /** The sandbox console: sends signed provider webhooks, adds sandbox transactions. */
+  SANDBOX_CONSOLE_PORT: env.port(8090),
+  /** Where the bank service's token key lives when BANK_TOKEN_KEYS is not given (kept across runs). */
+  BANK_TOKEN_KEYS_FILE: z.string().default('.data/bank-token-keys'),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -8,11 +8,15 @@ import { createLogger } from '@family/logger';
 import { installShutdown } from '@family/grpc-kit';
 import { Scopes, type Scope } from '@family/service-kit';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
+import { bankConfigSchema, startBankService } from '@family/bank-service';
 import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
+import { gamificationConfigSchema, startGamificationService } from '@family/gamification-service';
 import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
 import { notificationConfigSchema, startNotificationService } from '@family/notification-service';
 import { startExpoEmulator, startSmtpEmulator, startTwilioEmulator } from '@family/emulators';
 import { bffConfigSchema, startBff } from '@family/bff';
+import { SANDBOX_CREDENTIALS, startBankSandboxes } from './bank.sandboxes.js';
+import { localBankTokenKeys } from './bank.token.keys.js';
 import { devstackConfigSchema } from './config.js';
 import { RedisMissingError, startPrivateRedis } from './redis.process.js';
 
@@ -29,11 +33,22 @@ async function main() {
 
   // Service credentials for this run only: each service gets a client at auth with what it may do.
   const secret = () => randomBytes(24).toString('base64url');
-  const credentials = { expense: secret(), goals: secret(), notification: secret(), bff: secret() };
+  const credentials = {
+    expense: secret(),
+    goals: secret(),
+    gamification: secret(),
+    bank: secret(),
+    notification: secret(),
+    bff: secret(),
+  };
   const client = (id: keyof typeof credentials, ...scopes: Scope[]) => `${id}:${credentials[id]}:${scopes.join(' ')}`;
   const serviceClients = [
     client('expense', Scopes.AUTH_READ, Scopes.EVENTS_WRITE),
     client('goals', Scopes.AUTH_READ, Scopes.EVENTS_WRITE),
+    // Reads families, delivers its events, reads who has spending limits (the weekly limit XP).
+    client('gamification', Scopes.AUTH_READ, Scopes.EVENTS_WRITE, Scopes.EXPENSE_READ),
+    // Reads families, delivers its events, records synced transactions as expenses.
+    client('bank', Scopes.AUTH_READ, Scopes.EVENTS_WRITE, Scopes.EXPENSE_IMPORT),
     client('notification', Scopes.AUTH_READ, Scopes.EXPENSE_READ, Scopes.GOALS_READ),
     client('bff', Scopes.NOTIFICATIONS_DELIVER),
   ].join(',');
@@ -41,13 +56,17 @@ async function main() {
   // Producers learn the notification service's fixed address up front; their relays retry until it
   // is up (it starts last among the services: it needs auth's keys and reads expense and goals).
   const notificationUrl = `${config.HOST}:${config.NOTIFICATION_GRPC_PORT}`;
+  // Gamification earns progress from every producer's events, so it too has a fixed address.
+  const gamificationUrl = `${config.HOST}:${config.GAMIFICATION_GRPC_PORT}`;
+  const subscribers = (...extra: string[]) =>
+    [`notification=${notificationUrl}`, `gamification=${gamificationUrl}`, ...extra].join(',');
   const auth = await startAuthService({
     config: loadConfig(authConfigSchema, {
       ...env,
       AUTH_GRPC_HOST: config.HOST,
       AUTH_GRPC_PORT: String(config.AUTH_GRPC_PORT),
       AUTH_SERVICE_CLIENTS: [env.AUTH_SERVICE_CLIENTS, serviceClients].filter(Boolean).join(','),
-      EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
+      EVENT_SUBSCRIBERS: subscribers(),
     }),
     sql,
     logger: logger.child({ service: 'auth' }),
@@ -61,7 +80,7 @@ async function main() {
       AUTH_GRPC_URL: authUrl,
       AUTH_CLIENT_ID: 'expense',
       AUTH_CLIENT_SECRET: credentials.expense,
-      EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
+      EVENT_SUBSCRIBERS: subscribers(),
     }),
     sql,
     logger: logger.child({ service: 'expense' }),
@@ -76,12 +95,29 @@ async function main() {
       AUTH_CLIENT_ID: 'goals',
       AUTH_CLIENT_SECRET: credentials.goals,
       // The expense service records purchases paid from a jar, and wants nothing else.
-      EVENT_SUBSCRIBERS: `notification=${notificationUrl},expense=${expenseUrl}[jar.spent]`,
+      EVENT_SUBSCRIBERS: subscribers(`expense=${expenseUrl}[jar.spent]`),
     }),
     sql,
     logger: logger.child({ service: 'goals' }),
   });
   const goalsUrl = `${config.HOST}:${goals.port}`;
+  // Its Postgres store on the same database unless GAMIFICATION_MONGODB_URL is set; its news (badges,
+  // levels, streaks, quests) goes to the notification service, and rewards to the goals service.
+  const gamification = await startGamificationService({
+    config: loadConfig(gamificationConfigSchema, {
+      ...env,
+      GAMIFICATION_GRPC_HOST: config.HOST,
+      GAMIFICATION_GRPC_PORT: String(config.GAMIFICATION_GRPC_PORT),
+      AUTH_GRPC_URL: authUrl,
+      AUTH_CLIENT_ID: 'gamification',
+      AUTH_CLIENT_SECRET: credentials.gamification,
+      EXPENSE_GRPC_URL: expenseUrl,
+      // The goals service pays parent-made badges' rewards into the jar, once per reward key.
+      EVENT_SUBSCRIBERS: `notification=${notificationUrl},goals=${goalsUrl}[achievement.unlocked]`,
+    }),
+    sql,
+    logger: logger.child({ service: 'gamification' }),
+  });
   const notification = await startNotificationService({
     config: loadConfig(notificationConfigSchema, {
       ...env,
@@ -96,6 +132,56 @@ async function main() {
     }),
     logger: logger.child({ service: 'notification' }),
   });
+  // Bank providers: each one not configured for real is its local sandbox (an emulator the real client
+  // library talks to unchanged) on a fixed port, so link URLs and webhooks work from curl.
+  const bffUrl = `http://${config.HOST}:${config.BFF_PORT}`;
+  const sandboxes = await startBankSandboxes({
+    host: config.HOST,
+    plaidPort: config.PLAID_SANDBOX_PORT,
+    trueLayerAuthPort: config.TRUELAYER_AUTH_SANDBOX_PORT,
+    trueLayerApiPort: config.TRUELAYER_API_SANDBOX_PORT,
+    consolePort: config.SANDBOX_CONSOLE_PORT,
+    currency: config.BANK_SANDBOX_CURRENCY,
+    webhooksUrl: `${bffUrl}/v1/webhooks`,
+  });
+  const bankSandboxEnv: Record<string, string> = {};
+  if (!env.PLAID_BASE_URL) {
+    Object.assign(bankSandboxEnv, {
+      PLAID_BASE_URL: sandboxes.plaid.url,
+      PLAID_CLIENT_ID: SANDBOX_CREDENTIALS.plaid.clientId,
+      PLAID_SECRET: SANDBOX_CREDENTIALS.plaid.secret,
+    });
+  }
+  if (!env.TRUELAYER_AUTH_URL) {
+    Object.assign(bankSandboxEnv, {
+      TRUELAYER_AUTH_URL: sandboxes.trueLayer.authUrl,
+      TRUELAYER_API_URL: sandboxes.trueLayer.apiUrl,
+      TRUELAYER_CLIENT_ID: SANDBOX_CREDENTIALS.trueLayer.clientId,
+      TRUELAYER_CLIENT_SECRET: SANDBOX_CREDENTIALS.trueLayer.secret,
+      TRUELAYER_WEBHOOK_JWKS_URL: sandboxes.trueLayer.jwksUrl,
+    });
+  }
+  const bank = await startBankService({
+    config: loadConfig(bankConfigSchema, {
+      ...env,
+      ...bankSandboxEnv,
+      BANK_GRPC_HOST: config.HOST,
+      BANK_GRPC_PORT: String(config.BANK_GRPC_PORT),
+      AUTH_GRPC_URL: authUrl,
+      AUTH_CLIENT_ID: 'bank',
+      AUTH_CLIENT_SECRET: credentials.bank,
+      EXPENSE_GRPC_URL: expenseUrl,
+      // Kept under .data (or given): a new key each start could not decrypt the tokens stored before.
+      BANK_TOKEN_KEYS: env.BANK_TOKEN_KEYS || localBankTokenKeys(resolve(config.BANK_TOKEN_KEYS_FILE)),
+      PLAID_WEBHOOK_URL: env.PLAID_WEBHOOK_URL ?? `${bffUrl}/v1/webhooks/plaid`,
+      // Needs reauth and consent expiring reach the parents; gamification hears of syncs.
+      EVENT_SUBSCRIBERS: subscribers(),
+    }),
+    sql,
+    logger: logger.child({ service: 'bank' }),
+  });
+  const bankUrl = `${config.HOST}:${bank.port}`;
+
   // Email, push and SMS go to local emulators unless a real provider is configured: nothing leaves
   // the machine.
   const delivery: Record<string, string> = {};
@@ -130,6 +216,8 @@ async function main() {
       EXPENSE_GRPC_URL: expenseUrl,
       GOALS_GRPC_URL: goalsUrl,
       NOTIFICATION_GRPC_URL: notificationUrl,
+      GAMIFICATION_GRPC_URL: gamificationUrl,
+      BANK_GRPC_URL: bankUrl,
       AUTH_CLIENT_ID: 'bff',
       AUTH_CLIENT_SECRET: credentials.bff,
       REDIS_URL: redis.url,
@@ -145,7 +233,11 @@ async function main() {
     `  auth    (gRPC)   ${authUrl}`,
     `  expense (gRPC)   ${expenseUrl}`,
     `  goals   (gRPC)   ${config.HOST}:${goals.port}`,
+    `  gamification (gRPC) ${gamificationUrl}   (${env.GAMIFICATION_MONGODB_URL ? 'MongoDB' : 'Postgres store'})`,
     `  notification (gRPC) ${notificationUrl}`,
+    `  bank    (gRPC)   ${bankUrl}`,
+    `  bank sandboxes   Plaid ${bankSandboxEnv.PLAID_BASE_URL ? sandboxes.plaid.url : '(real, PLAID_BASE_URL)'}   TrueLayer ${bankSandboxEnv.TRUELAYER_AUTH_URL ? `${sandboxes.trueLayer.authUrl} (auth) ${sandboxes.trueLayer.apiUrl} (data)` : '(real, TRUELAYER_AUTH_URL)'}`,
+    `  sandbox console  ${sandboxes.console.url}   (signed webhooks, new sandbox transactions)`,
     `  database         ${config.DATABASE_URL ? 'Postgres at DATABASE_URL' : `embedded PGlite in ${pgliteDir}`}`,
     `  redis            ${redis.url}${config.REDIS_URL ? '' : ' (private redis-server)'}`,
     `  delivery         ${Object.keys(delivery).length ? `local emulators for ${[delivery.SMTP_URL && 'email', delivery.EXPO_BASE_URL && 'push', delivery.TWILIO_BASE_URL && 'SMS'].filter(Boolean).join(', ')}` : 'real providers'}`,
@@ -156,12 +248,15 @@ async function main() {
 
   installShutdown(logger, [
     { name: 'bff', run: () => bff.stop() },
+    { name: 'bank', run: () => bank.stop() },
+    { name: 'gamification', run: () => gamification.stop() },
     { name: 'goals', run: () => goals.stop() },
     { name: 'expense', run: () => expense.stop() },
     { name: 'auth', run: () => auth.stop() },
     { name: 'notification', run: () => notification.stop() },
     { name: 'database', run: () => sql.close() },
     { name: 'emulators', run: async () => void (await Promise.all(emulators.map((e) => e.stop()))) },
+    { name: 'bank sandboxes', run: () => sandboxes.stop() },
     { name: 'redis', run: () => redis.stop() },
   ]);
 }

@@ -31,8 +31,12 @@ export async function startPrivateRedis(host: string, dir: string): Promise<{ ur
   const child: ChildProcess = spawn(
     'redis-server',
     ['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    // Its own process group: Ctrl-C in the terminal reaches only the launcher, which stops the
+    // services while Redis still answers (BullMQ and the inboxes need it to close cleanly), then Redis.
+    { stdio: ['ignore', 'ignore', 'inherit'], detached: true },
   );
+  // Never left behind when the launcher exits some other way.
+  process.once('exit', () => child.kill('SIGTERM'));
   const url = `redis://${host}:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {

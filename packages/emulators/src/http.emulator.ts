@@ -48,7 +48,16 @@ export class FailureBudget {
   }
 }
 
-export async function startHttpEmulator(handler: EmulatorHandler): Promise<StartedEmulator> {
+/** Where an emulator listens: loopback on a free port unless told (a launcher's fixed sandbox ports). */
+export interface EmulatorListen {
+  port?: number | undefined;
+  host?: string | undefined;
+}
+
+export async function startHttpEmulator(
+  handler: EmulatorHandler,
+  listen: EmulatorListen = {},
+): Promise<StartedEmulator> {
   const server: Server = createServer((req, res) => {
     readBody(req)
       .then((body) => handler(req, body, res))
@@ -59,11 +68,12 @@ export async function startHttpEmulator(handler: EmulatorHandler): Promise<Start
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const host = listen.host === undefined || listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     port,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -5,7 +5,35 @@ export {
   sendJson,
   type StartedEmulator,
   type EmulatorHandler,
+  type EmulatorListen,
 } from './http.emulator.js';
 export { startExpoEmulator, type ExpoEmulator, type ExpoPushMessage } from './expo.emulator.js';
 export { startTwilioEmulator, type TwilioEmulator, type TwilioMessage } from './twilio.emulator.js';
 export { startSmtpEmulator, parseMail, type SmtpEmulator, type ReceivedMail } from './smtp.emulator.js';
+export {
+  BankSandbox,
+  defaultUser,
+  type SandboxAccount,
+  type SandboxTransaction,
+  type SandboxChange,
+  type SandboxUser,
+} from './bank.sandbox.js';
+export {
+  startPlaidEmulator,
+  type PlaidEmulator,
+  type PlaidEmulatorOptions,
+  type PlaidControls,
+  type PlaidFailureKind,
+  type PlaidItemState,
+  type PlaidSignOptions,
+  type PlaidWebhookPayload,
+} from './plaid.emulator.js';
+export {
+  startTrueLayerEmulator,
+  type TrueLayerEmulator,
+  type TrueLayerEmulatorOptions,
+  type TrueLayerCredentials,
+  type TrueLayerFailureKind,
+  type TrueLayerRequest,
+  type TrueLayerSignedWebhook,
+} from './truelayer.emulator.js';

@@ -25,8 +25,11 @@ const typeByCase: Record<EventPayload['$case'], string> = {
   interestPaid: 'interest.paid',
   bankConnectionNeedsReauth: 'bank.connection_needs_reauth',
   bankSyncCompleted: 'bank.sync_completed',
+  bankConsentExpiring: 'bank.consent_expiring',
   achievementUnlocked: 'achievement.unlocked',
   levelReached: 'level.reached',
+  questCompleted: 'quest.completed',
+  streakMilestone: 'streak.milestone',
 };
 
 export function eventTypeOf(payload: EventPayload): string {

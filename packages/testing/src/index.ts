@@ -1,5 +1,6 @@
 export { testDatabaseUrl, testRedisUrl, uniqueName, openTestSql, dropSchema } from './test.stores.js';
 export { waitFor } from './wait.for.js';
+export { freePort } from './free.port.js';
 export { onFreshSchema } from './fresh.schema.js';
 export { expectGrpcError } from './grpc.expect.js';
 export { forgedTokens, signWith } from './forged.tokens.js';

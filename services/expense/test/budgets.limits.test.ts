@@ -317,6 +317,40 @@ describe('ExpenseService budgets and spending limits', () => {
       expect(flagged.expenses.map((e) => e.id)).to.have.members([b.id, c.id]);
     });
 
+    it("lists the family's limits in one call for a parent or a service with expense:read", async () => {
+      const f = await household(auth);
+      const week = { period: SpendingLimitPeriod.SPENDING_LIMIT_PERIOD_WEEK, amountMinor: 2500 };
+      await h.client.putSpendingLimits(
+        { familyId: f.familyId, memberId: f.child.memberId, limits: [week] },
+        f.asParent,
+      );
+      const asReader = await serviceToken(auth, 'notification', ['expense:read']);
+      for (const as of [f.asParent, asReader]) {
+        const listed = await h.client.listSpendingLimits({ familyId: f.familyId }, as);
+        expect(listed.spendingLimits.map((l) => [l.memberId, l.currency, l.limits, l.version])).to.deep.equal([
+          [f.child.memberId, 'EUR', [week], 1],
+        ]);
+        expect(listed.spendingLimits[0]!.updatedAt).to.be.instanceOf(Date);
+      }
+      // A member whose limits were all removed has none to list.
+      await h.client.putSpendingLimits({ familyId: f.familyId, memberId: f.child.memberId, limits: [] }, f.asParent);
+      expect((await h.client.listSpendingLimits({ familyId: f.familyId }, asReader)).spendingLimits).to.deep.equal([]);
+      await expectGrpcError(
+        h.client.listSpendingLimits({ familyId: f.familyId }, f.asChild),
+        Status.PERMISSION_DENIED,
+        'ROLE_REQUIRED',
+      );
+      await expectGrpcError(
+        h.client.listSpendingLimits({ familyId: f.familyId }, (await household(auth)).asParent),
+        Status.NOT_FOUND,
+      );
+      await expectGrpcError(
+        h.client.listSpendingLimits({ familyId: f.familyId }, await serviceToken(auth, 'goals', ['events:write'])),
+        Status.PERMISSION_DENIED,
+        'SCOPE_REQUIRED',
+      );
+    });
+
     it('lets a child read only their own limits, and only parents set them, for children only', async () => {
       const f = await household(auth);
       const own = await h.client.getSpendingLimits({ familyId: f.familyId, memberId: f.child.memberId }, f.asChild);

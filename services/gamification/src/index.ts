@@ -1,4 +1,4 @@
-// The gamification service's domain, for its handlers, stores and tests.
+// The gamification service: its domain (for handlers, stores and tests), config and composition root.
 export * from './domain/gamification.records.js';
 export * from './domain/activity.order.js';
 export * from './domain/level.curve.js';
@@ -14,3 +14,6 @@ export * from './domain/leaderboard.rules.js';
 export * from './domain/limit.week.rules.js';
 export * from './domain/progress.rules.js';
 export * from './domain/progress.view.js';
+export { gamificationConfigSchema, type GamificationConfig } from './config.js';
+export { startGamificationService, type RunningGamificationService } from './service.js';
+export type { GamificationRepository } from './store/gamification.repository.js';

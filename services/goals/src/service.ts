@@ -23,6 +23,7 @@ import { Goals } from './app/goals.js';
 import { Chores } from './app/chores.js';
 import { Allowances } from './app/allowances.js';
 import { Scheduler } from './app/scheduler.js';
+import { BadgeRewards } from './app/badge.rewards.js';
 import { createGoalsServer } from './server.js';
 
 /** What this service's own token may do at other services: read families, deliver events. */
@@ -96,6 +97,7 @@ export async function startGoalsService(input: {
     chores: new Chores(deps),
     allowances: new Allowances(deps),
     scheduler,
+    rewards: new BadgeRewards(deps, logger.child({ component: 'badge-rewards' })),
     clock: deps.clock,
     ...(input.metrics ? { metrics: input.metrics } : {}),
   });

@@ -2,11 +2,10 @@
 // goals services (the digest's figures) and the notification service on a free port with a unique
 // Redis prefix, real gRPC clients, households made through auth's API, and helpers to send events,
 // read BullMQ jobs and listen on the pub/sub channel.
-import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { createGrpcClient } from '@family/grpc-kit';
 import { createLogger, silentLogger } from '@family/logger';
-import { onFreshSchema, testRedisUrl, uniqueName, waitFor } from '@family/testing';
+import { onFreshSchema, testRedisUrl, uniqueName, waitFor, freePort } from '@family/testing';
 import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
 import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
 import { Role } from '@family/contracts/common/v1/common';
@@ -76,17 +75,6 @@ export interface Household {
   familyId: string;
   parent: { userId: string; memberId: string; token: string; email: string };
   kids: { userId: string; memberId: string; token: string }[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export type NotificationHarness = Awaited<ReturnType<typeof startNotificationHarness>>;

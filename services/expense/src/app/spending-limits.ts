@@ -1,7 +1,9 @@
 // Spending limits for children: parents set a child's daily/weekly/monthly limits and blocked
-// categories; a child may read their own. Enforcement (flag + event) is in ExpenseWriter.
+// categories; a child may read their own; parents and a service with expense:read list the family's.
+// Enforcement (flag + event) is in ExpenseWriter.
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
+import { Scopes } from '@family/service-kit';
 import { checkLimits, type LimitPeriod } from '../domain/limit.rules.js';
 import type { SpendingLimits as Limits } from '../domain/expense.records.js';
 import type { ExpenseDeps } from './expense.deps.js';
@@ -40,6 +42,19 @@ export class SpendingLimits {
     // The member is the resource in the path: one outside the family is as if it did not exist.
     if (id !== actor.memberId) await this.deps.access.member(actor, id);
     return view(id, actor.family.currency, await this.deps.limits.get(actor.familyId, id));
+  }
+
+  /**
+   * Every member of the family who has limits or blocked categories (those with none are left out),
+   * by member id. A parent, or a service token with expense:read (it reads like a parent).
+   */
+  async list(caller: Caller, familyId: string): Promise<LimitsView[]> {
+    const actor = await this.deps.access.reader(caller, familyId, Scopes.EXPENSE_READ);
+    this.deps.access.requireParent(actor, "Only parents may list the family's spending limits");
+    const rows = await this.deps.limits.forFamily(actor.familyId);
+    return rows
+      .map((row) => view(row.memberId, actor.family.currency, row))
+      .filter((v) => v.limits.length > 0 || v.blockedCategoryIds.length > 0);
   }
 
   async put(

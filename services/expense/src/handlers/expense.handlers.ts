@@ -293,6 +293,9 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
     async getSpendingLimits(req, ctx) {
       return { spendingLimits: encodeLimits(await app.limits.get(ctx.caller, req.familyId, req.memberId)) };
     },
+    async listSpendingLimits(req, ctx) {
+      return { spendingLimits: (await app.limits.list(ctx.caller, req.familyId)).map(encodeLimits) };
+    },
     async putSpendingLimits(req, ctx) {
       const l = await app.limits.put(ctx.caller, req.familyId, req.memberId, {
         limits: req.limits.map((x, i) => ({

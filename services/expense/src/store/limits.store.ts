@@ -40,6 +40,17 @@ export class LimitsStore {
     return rows.map(toLimits);
   }
 
+  /** Every member of the family with a limits row, by member id. */
+  async forFamily(familyId: string): Promise<SpendingLimits[]> {
+    const rows = await this.db
+      .selectFrom('spending_limits')
+      .selectAll()
+      .where('family_id', '=', familyId)
+      .orderBy('member_id')
+      .execute();
+    return rows.map(toLimits);
+  }
+
   async forUpdate(db: Kysely<ExpenseDatabase>, familyId: string, memberId: string) {
     const row = await db
       .selectFrom('spending_limits')

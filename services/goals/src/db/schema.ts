@@ -196,4 +196,17 @@ export interface GoalsDatabase extends OutboxDatabase {
   allowances: AllowancesTable;
   allowance_payments: AllowancePaymentsTable;
   interest_payments: InterestPaymentsTable;
+  badge_rewards: BadgeRewardsTable;
+}
+
+/** A parent-made badge's reward paid into a SAVE jar, once per reward key. */
+export interface BadgeRewardsTable {
+  reward_key: string;
+  event_id: string;
+  family_id: string;
+  member_id: string;
+  amount_minor: number;
+  currency: string;
+  ledger_entry_id: string | null;
+  paid_at: ColumnType<Date, never, never>;
 }

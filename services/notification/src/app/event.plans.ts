@@ -5,7 +5,7 @@ import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { PARENT_ROLES } from '@family/grpc-kit';
 import { formatMoney } from '@family/service-kit/money';
 import type { Category } from '../domain/notification.types.js';
-import type { TemplateKey } from '../domain/message.templates.js';
+import type { CelebrationKey, TemplateKey } from '../domain/message.templates.js';
 import type { KnownMember, MembersStore } from '../store/members.store.js';
 import { memberRoles } from './family.roster.js';
 
@@ -29,6 +29,16 @@ export interface PlannedNotification {
 const money = (m: { amountMinor: number; currency: string } | undefined) =>
   m ? formatMoney(m.amountMinor, m.currency) : '';
 
+/** "Kim", "Kim and Max", "Kim, Max, and Lea". */
+const listOf = (names: string[]) =>
+  names.length > 0 ? new Intl.ListFormat('en', { type: 'conjunction' }).format(names) : 'Your family';
+
+/** "on 9 December 2026": the day a provider's consent ends (UTC; the exact hour is not what matters). */
+const consentDate = (at: Date | undefined) =>
+  at
+    ? `on ${new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at)}`
+    : 'soon';
+
 export class EventPlanner {
   constructor(private readonly members: MembersStore) {}
 
@@ -46,6 +56,32 @@ export class EventPlanner {
       n: Omit<PlannedNotification, 'userId' | 'toChild'>,
       toChild = false,
     ): PlannedNotification[] => list.map((m) => ({ ...n, userId: m.userId, memberId: m.memberId, toChild }));
+    // Progress news (ACHIEVEMENTS): the member is congratulated; when the member is a child, the
+    // parents hear it too, each under their own news settings for that child.
+    const celebrate = async (
+      memberId: string,
+      key: CelebrationKey,
+      params: Record<string, string>,
+      data: Record<string, string>,
+    ): Promise<PlannedNotification[]> => {
+      const m = await member(memberId);
+      if (!m) return [];
+      const isChild = m.role === 'CHILD';
+      const base = { category: 'ACHIEVEMENTS' as const, urgent: false, data: { ...data, memberId } };
+      const toMember = each(
+        [m],
+        { ...base, template: `${key}.member`, params, ...(isChild ? { childMemberId: memberId } : {}) },
+        isChild,
+      );
+      if (!isChild) return toMember;
+      const toParents = each(await parents(), {
+        ...base,
+        template: `${key}.parent`,
+        params: { ...params, child: name(m) },
+        childMemberId: memberId,
+      });
+      return [...toMember, ...toParents];
+    };
 
     switch (payload.$case) {
       case 'memberJoined': {
@@ -189,20 +225,89 @@ export class EventPlanner {
         );
         return [...toOwner, ...toParents];
       }
-      case 'bankConnectionNeedsReauth': {
+      case 'achievementUnlocked': {
         const v = payload.value;
-        const n = {
-          category: 'BANK' as const,
-          template: 'bank.connection_needs_reauth' as const,
-          params: { institution: v.institutionName || 'your bank' },
-          data: { connectionId: v.connectionId },
-          urgent: false,
-        };
-        if (event.actorUserId) return [{ ...n, userId: event.actorUserId, toChild: false }];
-        return each(
-          (await this.members.list(familyId)).filter((m) => m.role === 'OWNER'),
-          n,
+        const reward = v.reward && v.reward.amountMinor > 0 ? money(v.reward) : '';
+        return celebrate(
+          v.memberId,
+          reward ? 'achievement.rewarded' : 'achievement.unlocked',
+          { badge: v.title || v.achievementId, reward },
+          { achievementId: v.achievementId, badgeId: v.badgeId, step: v.step },
         );
+      }
+      case 'levelReached': {
+        const v = payload.value;
+        return celebrate(v.memberId, 'level.reached', { level: String(v.level) }, { level: String(v.level) });
+      }
+      case 'streakMilestone': {
+        const v = payload.value;
+        return celebrate(v.memberId, 'streak.milestone', { days: String(v.days) }, { days: String(v.days) });
+      }
+      case 'questCompleted': {
+        // A family quest is news about the family, not one child: those who took part are
+        // congratulated (children as their parents allow), and parents who did not take part hear it
+        // under their own ACHIEVEMENTS preference.
+        const v = payload.value;
+        const everyone = await this.members.list(familyId);
+        const inQuest =
+          v.memberIds.length === 0 ? everyone : v.memberIds.flatMap((id) => everyone.filter((m) => m.memberId === id));
+        const base = { category: 'ACHIEVEMENTS' as const, urgent: false, data: { questId: v.questId } };
+        const params = { quest: v.title };
+        const toTakers = inQuest.flatMap((m) =>
+          m.role === 'CHILD'
+            ? each([m], { ...base, template: 'quest.completed.member', params, childMemberId: m.memberId }, true)
+            : each([m], { ...base, template: 'quest.completed.member', params }),
+        );
+        const names = inQuest.map((m) => m.displayName).filter(Boolean);
+        const toParents = each(
+          everyone.filter((m) => PARENT_ROLES.includes(m.role) && !inQuest.includes(m)),
+          { ...base, template: 'quest.completed.parent', params: { ...params, members: listOf(names) } },
+        );
+        return [...toTakers, ...toParents];
+      }
+      case 'bankConnectionNeedsReauth':
+      case 'bankConsentExpiring': {
+        // Every parent hears it (any of them may manage the family's bank links); the others are told
+        // who linked it. Never urgent: nothing is lost, syncing resumes once someone links it again.
+        const v = payload.value;
+        const linkerId =
+          payload.$case === 'bankConsentExpiring' ? v.createdByMemberId : (payload.value.createdByMemberId ?? '');
+        const linker = linkerId ? await member(linkerId) : undefined;
+        let template: TemplateKey;
+        const params: Record<string, string> = { institution: v.institutionName || 'your bank' };
+        if (payload.$case === 'bankConsentExpiring') {
+          template = 'bank.consent_expiring';
+          params.when = consentDate(payload.value.consentExpiresAt);
+        } else {
+          const reason = payload.value.reason ?? '';
+          template =
+            reason === 'REVOKED' || payload.value.status === 'REVOKED'
+              ? 'bank.connection_revoked'
+              : reason === 'CONSENT_EXPIRED'
+                ? 'bank.consent_expired'
+                : 'bank.connection_needs_reauth';
+        }
+        const data: Record<string, string> = { connectionId: v.connectionId };
+        if (payload.$case === 'bankConnectionNeedsReauth' && payload.value.reason) data.reason = payload.value.reason;
+        if (payload.$case === 'bankConsentExpiring' && payload.value.consentExpiresAt) {
+          data.consentExpiresAt = payload.value.consentExpiresAt.toISOString();
+        }
+        return (await parents()).map((p) => ({
+          category: 'BANK' as const,
+          template,
+          params: {
+            ...params,
+            linkedBy:
+              linker && linker.memberId !== p.memberId && linker.displayName
+                ? `, linked by ${linker.displayName},`
+                : '',
+          },
+          data,
+          urgent: false,
+          userId: p.userId,
+          memberId: p.memberId,
+          toChild: false,
+        }));
       }
       default:
         return [];

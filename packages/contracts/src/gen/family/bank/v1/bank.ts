@@ -74,6 +74,161 @@ export function connectionStatusToNumber(object: ConnectionStatus): number {
   }
 }
 
+/** How the app links with a provider. */
+export enum LinkFlow {
+  LINK_FLOW_UNSPECIFIED = 'LINK_FLOW_UNSPECIFIED',
+  /** LINK_FLOW_TOKEN_EXCHANGE - The app opens the provider's widget with link_token and returns a public token (Plaid). */
+  LINK_FLOW_TOKEN_EXCHANGE = 'LINK_FLOW_TOKEN_EXCHANGE',
+  /** LINK_FLOW_REDIRECT - The app opens link_url; the provider redirects back with code and state (OAuth). */
+  LINK_FLOW_REDIRECT = 'LINK_FLOW_REDIRECT',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function linkFlowFromJSON(object: any): LinkFlow {
+  switch (object) {
+    case 0:
+    case 'LINK_FLOW_UNSPECIFIED':
+      return LinkFlow.LINK_FLOW_UNSPECIFIED;
+    case 1:
+    case 'LINK_FLOW_TOKEN_EXCHANGE':
+      return LinkFlow.LINK_FLOW_TOKEN_EXCHANGE;
+    case 2:
+    case 'LINK_FLOW_REDIRECT':
+      return LinkFlow.LINK_FLOW_REDIRECT;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return LinkFlow.UNRECOGNIZED;
+  }
+}
+
+export function linkFlowToNumber(object: LinkFlow): number {
+  switch (object) {
+    case LinkFlow.LINK_FLOW_UNSPECIFIED:
+      return 0;
+    case LinkFlow.LINK_FLOW_TOKEN_EXCHANGE:
+      return 1;
+    case LinkFlow.LINK_FLOW_REDIRECT:
+      return 2;
+    case LinkFlow.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+export enum SyncState {
+  SYNC_STATE_UNSPECIFIED = 'SYNC_STATE_UNSPECIFIED',
+  /** SYNC_STATE_QUEUED - Asked for while another sync of the connection runs; it runs right after that one. */
+  SYNC_STATE_QUEUED = 'SYNC_STATE_QUEUED',
+  SYNC_STATE_RUNNING = 'SYNC_STATE_RUNNING',
+  SYNC_STATE_SUCCEEDED = 'SYNC_STATE_SUCCEEDED',
+  /** SYNC_STATE_FAILED - See error_code/error_message; retry_at is set when it will be retried by itself. */
+  SYNC_STATE_FAILED = 'SYNC_STATE_FAILED',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function syncStateFromJSON(object: any): SyncState {
+  switch (object) {
+    case 0:
+    case 'SYNC_STATE_UNSPECIFIED':
+      return SyncState.SYNC_STATE_UNSPECIFIED;
+    case 1:
+    case 'SYNC_STATE_QUEUED':
+      return SyncState.SYNC_STATE_QUEUED;
+    case 2:
+    case 'SYNC_STATE_RUNNING':
+      return SyncState.SYNC_STATE_RUNNING;
+    case 3:
+    case 'SYNC_STATE_SUCCEEDED':
+      return SyncState.SYNC_STATE_SUCCEEDED;
+    case 4:
+    case 'SYNC_STATE_FAILED':
+      return SyncState.SYNC_STATE_FAILED;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return SyncState.UNRECOGNIZED;
+  }
+}
+
+export function syncStateToNumber(object: SyncState): number {
+  switch (object) {
+    case SyncState.SYNC_STATE_UNSPECIFIED:
+      return 0;
+    case SyncState.SYNC_STATE_QUEUED:
+      return 1;
+    case SyncState.SYNC_STATE_RUNNING:
+      return 2;
+    case SyncState.SYNC_STATE_SUCCEEDED:
+      return 3;
+    case SyncState.SYNC_STATE_FAILED:
+      return 4;
+    case SyncState.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+/** What started a sync. */
+export enum SyncTrigger {
+  SYNC_TRIGGER_UNSPECIFIED = 'SYNC_TRIGGER_UNSPECIFIED',
+  /** SYNC_TRIGGER_LINK - The first sync after linking (or re-linking). */
+  SYNC_TRIGGER_LINK = 'SYNC_TRIGGER_LINK',
+  SYNC_TRIGGER_MANUAL = 'SYNC_TRIGGER_MANUAL',
+  SYNC_TRIGGER_WEBHOOK = 'SYNC_TRIGGER_WEBHOOK',
+  SYNC_TRIGGER_SCHEDULE = 'SYNC_TRIGGER_SCHEDULE',
+  /** SYNC_TRIGGER_RETRY - A retry after a provider failure (rate limit, outage). */
+  SYNC_TRIGGER_RETRY = 'SYNC_TRIGGER_RETRY',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function syncTriggerFromJSON(object: any): SyncTrigger {
+  switch (object) {
+    case 0:
+    case 'SYNC_TRIGGER_UNSPECIFIED':
+      return SyncTrigger.SYNC_TRIGGER_UNSPECIFIED;
+    case 1:
+    case 'SYNC_TRIGGER_LINK':
+      return SyncTrigger.SYNC_TRIGGER_LINK;
+    case 2:
+    case 'SYNC_TRIGGER_MANUAL':
+      return SyncTrigger.SYNC_TRIGGER_MANUAL;
+    case 3:
+    case 'SYNC_TRIGGER_WEBHOOK':
+      return SyncTrigger.SYNC_TRIGGER_WEBHOOK;
+    case 4:
+    case 'SYNC_TRIGGER_SCHEDULE':
+      return SyncTrigger.SYNC_TRIGGER_SCHEDULE;
+    case 5:
+    case 'SYNC_TRIGGER_RETRY':
+      return SyncTrigger.SYNC_TRIGGER_RETRY;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return SyncTrigger.UNRECOGNIZED;
+  }
+}
+
+export function syncTriggerToNumber(object: SyncTrigger): number {
+  switch (object) {
+    case SyncTrigger.SYNC_TRIGGER_UNSPECIFIED:
+      return 0;
+    case SyncTrigger.SYNC_TRIGGER_LINK:
+      return 1;
+    case SyncTrigger.SYNC_TRIGGER_MANUAL:
+      return 2;
+    case SyncTrigger.SYNC_TRIGGER_WEBHOOK:
+      return 3;
+    case SyncTrigger.SYNC_TRIGGER_SCHEDULE:
+      return 4;
+    case SyncTrigger.SYNC_TRIGGER_RETRY:
+      return 5;
+    case SyncTrigger.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export enum AccountType {
   ACCOUNT_TYPE_UNSPECIFIED = 'ACCOUNT_TYPE_UNSPECIFIED',
   ACCOUNT_TYPE_CHECKING = 'ACCOUNT_TYPE_CHECKING',
@@ -142,6 +297,7 @@ export interface Provider {
   displayName: string;
   /** ISO 3166-1 alpha-2 codes. */
   countries: string[];
+  flow: LinkFlow;
 }
 
 export interface LinkSession {
@@ -167,6 +323,37 @@ export interface Connection {
   consentExpiresAt: Date | undefined;
   createdByMemberId: string;
   createdAt: Date | undefined;
+  updatedAt: Date | undefined;
+  /** When the next scheduled (or retry) sync is due. */
+  nextSyncAt: Date | undefined;
+  /** The latest sync (running or finished); unset before the first. */
+  lastSync: Sync | undefined;
+}
+
+/** One run of syncing a connection's transactions into expenses. */
+export interface Sync {
+  id: string;
+  connectionId: string;
+  state: SyncState;
+  trigger: SyncTrigger;
+  requestedAt: Date | undefined;
+  startedAt: Date | undefined;
+  finishedAt: Date | undefined;
+  /** What the expense service reported (as in SyncConnectionResponse). */
+  added: number;
+  modified: number;
+  removed: number;
+  /**
+   * Transactions not recorded as expenses: income, transfers between the family's own accounts,
+   * transactions of ignored accounts.
+   */
+  skipped: number;
+  /** Provider transactions read in this sync. */
+  fetched: number;
+  errorCode: string;
+  errorMessage: string;
+  /** A failed sync that will be retried by itself: when. */
+  retryAt: Date | undefined;
 }
 
 export interface Account {
@@ -184,6 +371,16 @@ export interface Account {
   /** The member the account's transactions belong to; empty means the connection's creator. */
   memberId: string;
   updatedAt: Date | undefined;
+  /** Tracked accounts' spending becomes expenses; savings and loan accounts start ignored. */
+  tracked: boolean;
+  /** For If-Match on UpdateAccount. */
+  version: number;
+  /** When the provider reported the balances. */
+  balanceAsOf: Date | undefined;
+  /** False when the provider gave no current / available balance (the *_minor field is then 0). */
+  hasCurrentBalance: boolean;
+  hasAvailableBalance: boolean;
+  institutionName: string;
 }
 
 export interface ListProvidersRequest {}
@@ -227,6 +424,8 @@ export interface CreateConnectionRequest {
 export interface CreateConnectionResponse {
   connection: Connection | undefined;
   accounts: Account[];
+  /** The first sync, started in the background (poll GetSyncStatus). */
+  sync: Sync | undefined;
 }
 
 export interface ListConnectionsRequest {
@@ -267,6 +466,21 @@ export interface SyncConnectionResponse {
   added: number;
   modified: number;
   removed: number;
+  sync: Sync | undefined;
+  /** False when the sync continues in the background (the REST call answers 202 with a status URL). */
+  completed: boolean;
+}
+
+export interface GetSyncStatusRequest {
+  familyId: string;
+  connectionId: string;
+  /** Empty: the connection's latest sync. */
+  syncId: string;
+}
+
+export interface GetSyncStatusResponse {
+  sync: Sync | undefined;
+  connection: Connection | undefined;
 }
 
 export interface ListAccountsRequest {
@@ -288,6 +502,9 @@ export interface UpdateAccountRequest {
   /** Empty string unassigns. */
   memberId?: string | undefined;
   name?: string | undefined;
+  tracked?: boolean | undefined;
+  /** If-Match: 0 means no precondition. */
+  expectedVersion: number;
 }
 
 export interface UpdateAccountResponse {
@@ -317,7 +534,12 @@ export interface HandleWebhookResponse {
 }
 
 function createBaseProvider(): Provider {
-  return { provider: BankProvider.BANK_PROVIDER_UNSPECIFIED, displayName: '', countries: [] };
+  return {
+    provider: BankProvider.BANK_PROVIDER_UNSPECIFIED,
+    displayName: '',
+    countries: [],
+    flow: LinkFlow.LINK_FLOW_UNSPECIFIED,
+  };
 }
 
 export const Provider: MessageFns<Provider> = {
@@ -330,6 +552,9 @@ export const Provider: MessageFns<Provider> = {
     }
     for (const v of message.countries) {
       writer.uint32(26).string(v!);
+    }
+    if (message.flow !== LinkFlow.LINK_FLOW_UNSPECIFIED) {
+      writer.uint32(32).int32(linkFlowToNumber(message.flow));
     }
     return writer;
   },
@@ -371,6 +596,14 @@ export const Provider: MessageFns<Provider> = {
             message.countries.push(reader.string());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.flow = linkFlowFromJSON(reader.int32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -391,6 +624,7 @@ export const Provider: MessageFns<Provider> = {
     message.provider = object.provider ?? BankProvider.BANK_PROVIDER_UNSPECIFIED;
     message.displayName = object.displayName ?? '';
     message.countries = object.countries?.map((e) => e) || [];
+    message.flow = object.flow ?? LinkFlow.LINK_FLOW_UNSPECIFIED;
     return message;
   },
 };
@@ -499,6 +733,9 @@ function createBaseConnection(): Connection {
     consentExpiresAt: undefined,
     createdByMemberId: '',
     createdAt: undefined,
+    updatedAt: undefined,
+    nextSyncAt: undefined,
+    lastSync: undefined,
   };
 }
 
@@ -536,6 +773,15 @@ export const Connection: MessageFns<Connection> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(90).fork()).join();
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.nextSyncAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextSyncAt), writer.uint32(106).fork()).join();
+    }
+    if (message.lastSync !== undefined) {
+      Sync.encode(message.lastSync, writer.uint32(114).fork()).join();
     }
     return writer;
   },
@@ -641,6 +887,30 @@ export const Connection: MessageFns<Connection> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.nextSyncAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.lastSync = Sync.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -669,6 +939,249 @@ export const Connection: MessageFns<Connection> = {
     message.consentExpiresAt = object.consentExpiresAt ?? undefined;
     message.createdByMemberId = object.createdByMemberId ?? '';
     message.createdAt = object.createdAt ?? undefined;
+    message.updatedAt = object.updatedAt ?? undefined;
+    message.nextSyncAt = object.nextSyncAt ?? undefined;
+    message.lastSync =
+      object.lastSync !== undefined && object.lastSync !== null ? Sync.fromPartial(object.lastSync) : undefined;
+    return message;
+  },
+};
+
+function createBaseSync(): Sync {
+  return {
+    id: '',
+    connectionId: '',
+    state: SyncState.SYNC_STATE_UNSPECIFIED,
+    trigger: SyncTrigger.SYNC_TRIGGER_UNSPECIFIED,
+    requestedAt: undefined,
+    startedAt: undefined,
+    finishedAt: undefined,
+    added: 0,
+    modified: 0,
+    removed: 0,
+    skipped: 0,
+    fetched: 0,
+    errorCode: '',
+    errorMessage: '',
+    retryAt: undefined,
+  };
+}
+
+export const Sync: MessageFns<Sync> = {
+  encode(message: Sync, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== '') {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.connectionId !== '') {
+      writer.uint32(18).string(message.connectionId);
+    }
+    if (message.state !== SyncState.SYNC_STATE_UNSPECIFIED) {
+      writer.uint32(24).int32(syncStateToNumber(message.state));
+    }
+    if (message.trigger !== SyncTrigger.SYNC_TRIGGER_UNSPECIFIED) {
+      writer.uint32(32).int32(syncTriggerToNumber(message.trigger));
+    }
+    if (message.requestedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.requestedAt), writer.uint32(42).fork()).join();
+    }
+    if (message.startedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.finishedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.finishedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.added !== 0) {
+      writer.uint32(64).int32(message.added);
+    }
+    if (message.modified !== 0) {
+      writer.uint32(72).int32(message.modified);
+    }
+    if (message.removed !== 0) {
+      writer.uint32(80).int32(message.removed);
+    }
+    if (message.skipped !== 0) {
+      writer.uint32(88).int32(message.skipped);
+    }
+    if (message.fetched !== 0) {
+      writer.uint32(96).int32(message.fetched);
+    }
+    if (message.errorCode !== '') {
+      writer.uint32(106).string(message.errorCode);
+    }
+    if (message.errorMessage !== '') {
+      writer.uint32(114).string(message.errorMessage);
+    }
+    if (message.retryAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.retryAt), writer.uint32(122).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Sync {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSync();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.connectionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.state = syncStateFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.trigger = syncTriggerFromJSON(reader.int32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.requestedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.finishedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.added = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.modified = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.removed = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.skipped = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.fetched = reader.int32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.errorCode = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.errorMessage = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.retryAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Sync>): Sync {
+    return Sync.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Sync>): Sync {
+    const message = createBaseSync();
+    message.id = object.id ?? '';
+    message.connectionId = object.connectionId ?? '';
+    message.state = object.state ?? SyncState.SYNC_STATE_UNSPECIFIED;
+    message.trigger = object.trigger ?? SyncTrigger.SYNC_TRIGGER_UNSPECIFIED;
+    message.requestedAt = object.requestedAt ?? undefined;
+    message.startedAt = object.startedAt ?? undefined;
+    message.finishedAt = object.finishedAt ?? undefined;
+    message.added = object.added ?? 0;
+    message.modified = object.modified ?? 0;
+    message.removed = object.removed ?? 0;
+    message.skipped = object.skipped ?? 0;
+    message.fetched = object.fetched ?? 0;
+    message.errorCode = object.errorCode ?? '';
+    message.errorMessage = object.errorMessage ?? '';
+    message.retryAt = object.retryAt ?? undefined;
     return message;
   },
 };
@@ -687,6 +1200,12 @@ function createBaseAccount(): Account {
     availableBalanceMinor: 0,
     memberId: '',
     updatedAt: undefined,
+    tracked: false,
+    version: 0,
+    balanceAsOf: undefined,
+    hasCurrentBalance: false,
+    hasAvailableBalance: false,
+    institutionName: '',
   };
 }
 
@@ -727,6 +1246,24 @@ export const Account: MessageFns<Account> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.tracked !== false) {
+      writer.uint32(104).bool(message.tracked);
+    }
+    if (message.version !== 0) {
+      writer.uint32(112).int64(message.version);
+    }
+    if (message.balanceAsOf !== undefined) {
+      Timestamp.encode(toTimestamp(message.balanceAsOf), writer.uint32(122).fork()).join();
+    }
+    if (message.hasCurrentBalance !== false) {
+      writer.uint32(128).bool(message.hasCurrentBalance);
+    }
+    if (message.hasAvailableBalance !== false) {
+      writer.uint32(136).bool(message.hasAvailableBalance);
+    }
+    if (message.institutionName !== '') {
+      writer.uint32(146).string(message.institutionName);
     }
     return writer;
   },
@@ -840,6 +1377,54 @@ export const Account: MessageFns<Account> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.tracked = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.balanceAsOf = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.hasCurrentBalance = reader.bool();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.hasAvailableBalance = reader.bool();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.institutionName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -869,6 +1454,12 @@ export const Account: MessageFns<Account> = {
     message.availableBalanceMinor = object.availableBalanceMinor ?? 0;
     message.memberId = object.memberId ?? '';
     message.updatedAt = object.updatedAt ?? undefined;
+    message.tracked = object.tracked ?? false;
+    message.version = object.version ?? 0;
+    message.balanceAsOf = object.balanceAsOf ?? undefined;
+    message.hasCurrentBalance = object.hasCurrentBalance ?? false;
+    message.hasAvailableBalance = object.hasAvailableBalance ?? false;
+    message.institutionName = object.institutionName ?? '';
     return message;
   },
 };
@@ -1285,7 +1876,7 @@ export const CreateConnectionRequest: MessageFns<CreateConnectionRequest> = {
 };
 
 function createBaseCreateConnectionResponse(): CreateConnectionResponse {
-  return { connection: undefined, accounts: [] };
+  return { connection: undefined, accounts: [], sync: undefined };
 }
 
 export const CreateConnectionResponse: MessageFns<CreateConnectionResponse> = {
@@ -1295,6 +1886,9 @@ export const CreateConnectionResponse: MessageFns<CreateConnectionResponse> = {
     }
     for (const v of message.accounts) {
       Account.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.sync !== undefined) {
+      Sync.encode(message.sync, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1328,6 +1922,14 @@ export const CreateConnectionResponse: MessageFns<CreateConnectionResponse> = {
             message.accounts.push(Account.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sync = Sync.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1350,6 +1952,7 @@ export const CreateConnectionResponse: MessageFns<CreateConnectionResponse> = {
         ? Connection.fromPartial(object.connection)
         : undefined;
     message.accounts = object.accounts?.map((e) => Account.fromPartial(e)) || [];
+    message.sync = object.sync !== undefined && object.sync !== null ? Sync.fromPartial(object.sync) : undefined;
     return message;
   },
 };
@@ -1804,7 +2407,7 @@ export const SyncConnectionRequest: MessageFns<SyncConnectionRequest> = {
 };
 
 function createBaseSyncConnectionResponse(): SyncConnectionResponse {
-  return { connection: undefined, added: 0, modified: 0, removed: 0 };
+  return { connection: undefined, added: 0, modified: 0, removed: 0, sync: undefined, completed: false };
 }
 
 export const SyncConnectionResponse: MessageFns<SyncConnectionResponse> = {
@@ -1820,6 +2423,12 @@ export const SyncConnectionResponse: MessageFns<SyncConnectionResponse> = {
     }
     if (message.removed !== 0) {
       writer.uint32(32).int32(message.removed);
+    }
+    if (message.sync !== undefined) {
+      Sync.encode(message.sync, writer.uint32(42).fork()).join();
+    }
+    if (message.completed !== false) {
+      writer.uint32(48).bool(message.completed);
     }
     return writer;
   },
@@ -1869,6 +2478,22 @@ export const SyncConnectionResponse: MessageFns<SyncConnectionResponse> = {
             message.removed = reader.int32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sync = Sync.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.completed = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1893,6 +2518,157 @@ export const SyncConnectionResponse: MessageFns<SyncConnectionResponse> = {
     message.added = object.added ?? 0;
     message.modified = object.modified ?? 0;
     message.removed = object.removed ?? 0;
+    message.sync = object.sync !== undefined && object.sync !== null ? Sync.fromPartial(object.sync) : undefined;
+    message.completed = object.completed ?? false;
+    return message;
+  },
+};
+
+function createBaseGetSyncStatusRequest(): GetSyncStatusRequest {
+  return { familyId: '', connectionId: '', syncId: '' };
+}
+
+export const GetSyncStatusRequest: MessageFns<GetSyncStatusRequest> = {
+  encode(message: GetSyncStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.connectionId !== '') {
+      writer.uint32(18).string(message.connectionId);
+    }
+    if (message.syncId !== '') {
+      writer.uint32(26).string(message.syncId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSyncStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSyncStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.connectionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.syncId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetSyncStatusRequest>): GetSyncStatusRequest {
+    return GetSyncStatusRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetSyncStatusRequest>): GetSyncStatusRequest {
+    const message = createBaseGetSyncStatusRequest();
+    message.familyId = object.familyId ?? '';
+    message.connectionId = object.connectionId ?? '';
+    message.syncId = object.syncId ?? '';
+    return message;
+  },
+};
+
+function createBaseGetSyncStatusResponse(): GetSyncStatusResponse {
+  return { sync: undefined, connection: undefined };
+}
+
+export const GetSyncStatusResponse: MessageFns<GetSyncStatusResponse> = {
+  encode(message: GetSyncStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sync !== undefined) {
+      Sync.encode(message.sync, writer.uint32(10).fork()).join();
+    }
+    if (message.connection !== undefined) {
+      Connection.encode(message.connection, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSyncStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSyncStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sync = Sync.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.connection = Connection.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetSyncStatusResponse>): GetSyncStatusResponse {
+    return GetSyncStatusResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetSyncStatusResponse>): GetSyncStatusResponse {
+    const message = createBaseGetSyncStatusResponse();
+    message.sync = object.sync !== undefined && object.sync !== null ? Sync.fromPartial(object.sync) : undefined;
+    message.connection =
+      object.connection !== undefined && object.connection !== null
+        ? Connection.fromPartial(object.connection)
+        : undefined;
     return message;
   },
 };
@@ -2057,7 +2833,7 @@ export const ListAccountsResponse: MessageFns<ListAccountsResponse> = {
 };
 
 function createBaseUpdateAccountRequest(): UpdateAccountRequest {
-  return { familyId: '', accountId: '', memberId: undefined, name: undefined };
+  return { familyId: '', accountId: '', memberId: undefined, name: undefined, tracked: undefined, expectedVersion: 0 };
 }
 
 export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
@@ -2073,6 +2849,12 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
     }
     if (message.name !== undefined) {
       writer.uint32(34).string(message.name);
+    }
+    if (message.tracked !== undefined) {
+      writer.uint32(40).bool(message.tracked);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(48).int64(message.expectedVersion);
     }
     return writer;
   },
@@ -2122,6 +2904,22 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.tracked = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2143,6 +2941,8 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
     message.accountId = object.accountId ?? '';
     message.memberId = object.memberId ?? undefined;
     message.name = object.name ?? undefined;
+    message.tracked = object.tracked ?? undefined;
+    message.expectedVersion = object.expectedVersion ?? 0;
     return message;
   },
 };
@@ -2443,6 +3243,10 @@ export const HandleWebhookResponse: MessageFns<HandleWebhookResponse> = {
  * Bank links through Plaid, TrueLayer, Tink, Finicity and Salt Edge: link sessions, connections
  * (provider tokens encrypted at rest), accounts and their member assignment, syncing transactions
  * into the expense service, and provider webhooks. Linking and account management are OWNER/PARENT.
+ *
+ * Updates: a proto3 `optional` field that is unset leaves the value unchanged. `expected_version`
+ * carries the REST If-Match version: a mismatch answers FAILED_PRECONDITION (HTTP 412); 0 means no
+ * precondition.
  */
 export type BankServiceDefinition = typeof BankServiceDefinition;
 export const BankServiceDefinition = {
@@ -2501,7 +3305,12 @@ export const BankServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Pull new transactions now and pass them to ExpenseService.ImportBankTransactions. */
+    /**
+     * Pull new transactions now and pass them to ExpenseService.ImportBankTransactions. A sync that
+     * does not finish within the call's deadline continues in the background: the answer then has
+     * `completed` false and the sync's id and state (poll GetSyncStatus). A sync already running for the
+     * connection is not started twice: a sync asked for meanwhile is QUEUED and runs right after it.
+     */
     syncConnection: {
       name: 'SyncConnection',
       requestType: SyncConnectionRequest as typeof SyncConnectionRequest,
@@ -2509,6 +3318,15 @@ export const BankServiceDefinition = {
       responseType: SyncConnectionResponse as typeof SyncConnectionResponse,
       responseStream: false,
       options: {},
+    },
+    /** A sync's status: the one named, or the connection's latest when sync_id is empty. */
+    getSyncStatus: {
+      name: 'GetSyncStatus',
+      requestType: GetSyncStatusRequest as typeof GetSyncStatusRequest,
+      requestStream: false,
+      responseType: GetSyncStatusResponse as typeof GetSyncStatusResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
     listAccounts: {
       name: 'ListAccounts',
@@ -2518,7 +3336,10 @@ export const BankServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
-    /** Assign an account to a member (its transactions become that member's expenses) or rename it. */
+    /**
+     * Assign an account to a member (its transactions become that member's expenses), rename it, or
+     * track / ignore it (an ignored account's transactions never become expenses).
+     */
     updateAccount: {
       name: 'UpdateAccount',
       requestType: UpdateAccountRequest as typeof UpdateAccountRequest,
@@ -2572,16 +3393,29 @@ export interface BankServiceImplementation<CallContextExt = {}> {
     request: DeleteConnectionRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<DeleteConnectionResponse>>;
-  /** Pull new transactions now and pass them to ExpenseService.ImportBankTransactions. */
+  /**
+   * Pull new transactions now and pass them to ExpenseService.ImportBankTransactions. A sync that
+   * does not finish within the call's deadline continues in the background: the answer then has
+   * `completed` false and the sync's id and state (poll GetSyncStatus). A sync already running for the
+   * connection is not started twice: a sync asked for meanwhile is QUEUED and runs right after it.
+   */
   syncConnection(
     request: SyncConnectionRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<SyncConnectionResponse>>;
+  /** A sync's status: the one named, or the connection's latest when sync_id is empty. */
+  getSyncStatus(
+    request: GetSyncStatusRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetSyncStatusResponse>>;
   listAccounts(
     request: ListAccountsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListAccountsResponse>>;
-  /** Assign an account to a member (its transactions become that member's expenses) or rename it. */
+  /**
+   * Assign an account to a member (its transactions become that member's expenses), rename it, or
+   * track / ignore it (an ignored account's transactions never become expenses).
+   */
   updateAccount(
     request: UpdateAccountRequest,
     context: CallContext & CallContextExt,
@@ -2626,16 +3460,29 @@ export interface BankServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<DeleteConnectionRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<DeleteConnectionResponse>;
-  /** Pull new transactions now and pass them to ExpenseService.ImportBankTransactions. */
+  /**
+   * Pull new transactions now and pass them to ExpenseService.ImportBankTransactions. A sync that
+   * does not finish within the call's deadline continues in the background: the answer then has
+   * `completed` false and the sync's id and state (poll GetSyncStatus). A sync already running for the
+   * connection is not started twice: a sync asked for meanwhile is QUEUED and runs right after it.
+   */
   syncConnection(
     request: DeepPartial<SyncConnectionRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<SyncConnectionResponse>;
+  /** A sync's status: the one named, or the connection's latest when sync_id is empty. */
+  getSyncStatus(
+    request: DeepPartial<GetSyncStatusRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetSyncStatusResponse>;
   listAccounts(
     request: DeepPartial<ListAccountsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListAccountsResponse>;
-  /** Assign an account to a member (its transactions become that member's expenses) or rename it. */
+  /**
+   * Assign an account to a member (its transactions become that member's expenses), rename it, or
+   * track / ignore it (an ignored account's transactions never become expenses).
+   */
   updateAccount(
     request: DeepPartial<UpdateAccountRequest>,
     options?: CallOptions & CallOptionsExt,

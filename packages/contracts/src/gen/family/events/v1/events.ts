@@ -60,8 +60,11 @@ export interface DomainEvent {
     | { $case: 'interestPaid'; value: InterestPaid }
     | { $case: 'bankConnectionNeedsReauth'; value: BankConnectionNeedsReauth }
     | { $case: 'bankSyncCompleted'; value: BankSyncCompleted }
+    | { $case: 'bankConsentExpiring'; value: BankConsentExpiring }
     | { $case: 'achievementUnlocked'; value: AchievementUnlocked }
     | { $case: 'levelReached'; value: LevelReached }
+    | { $case: 'questCompleted'; value: QuestCompleted }
+    | { $case: 'streakMilestone'; value: StreakMilestone }
     | undefined;
 }
 
@@ -230,11 +233,20 @@ export interface InterestPaid {
   month: DateMessage | undefined;
 }
 
-/** bank.connection_needs_reauth */
+/**
+ * bank.connection_needs_reauth: the connection stopped syncing until a parent links it again
+ * (login required, consent expired) or it was revoked at the provider.
+ */
 export interface BankConnectionNeedsReauth {
   connectionId: string;
   provider: BankProvider;
   institutionName: string;
+  /** "REAUTH_REQUIRED", "CONSENT_EXPIRED" or "REVOKED". */
+  reason?: string | undefined;
+  /** The connection's status now: "NEEDS_REAUTH" or "REVOKED". */
+  status?: string | undefined;
+  /** The parent who linked it. */
+  createdByMemberId?: string | undefined;
 }
 
 /** bank.sync_completed */
@@ -243,6 +255,18 @@ export interface BankSyncCompleted {
   added: number;
   modified: number;
   removed: number;
+  syncId?: string | undefined;
+  /** Income, transfers between the family's own accounts, ignored accounts. */
+  skipped?: number | undefined;
+}
+
+/** bank.consent_expiring: the provider's consent for a connection ends soon (sent once, 7 days before). */
+export interface BankConsentExpiring {
+  connectionId: string;
+  provider: BankProvider;
+  institutionName: string;
+  consentExpiresAt: Date | undefined;
+  createdByMemberId: string;
 }
 
 /** achievement.unlocked (produced by gamification). */
@@ -250,12 +274,43 @@ export interface AchievementUnlocked {
   memberId: string;
   achievementId: string;
   title: string;
+  /** The badge it is a step of (catalog id or parent-made badge id) and the step ("bronze", "earned"). */
+  badgeId: string;
+  /** ONE_OFF, TIERED, CUMULATIVE, MISSION or CUSTOM. */
+  badgeKind: string;
+  step: string;
+  /** Bonus XP it paid. */
+  xp: number;
+  /** Parent-made badges with a reward: the amount to pay into the member's SAVE jar. Unset otherwise. */
+  reward: Money | undefined;
+  /** With a reward: the payer's idempotency key ("custom-badge:<badge>:<member>"), one payout ever. */
+  rewardKey: string;
 }
 
 /** level.reached (produced by gamification). */
 export interface LevelReached {
   memberId: string;
   level: number;
+}
+
+/** quest.completed (produced by gamification): a family quest reached its target. */
+export interface QuestCompleted {
+  questId: string;
+  title: string;
+  /** Who took part; empty means the whole family. */
+  memberIds: string[];
+  target: number;
+  progress: number;
+  /** COUNT or AMOUNT. */
+  measure: string;
+  /** Members who added to it. */
+  contributorMemberIds: string[];
+}
+
+/** streak.milestone (produced by gamification): a member's streak passed 3, 7, 14, 30, 50, 100, 200 or 365 days. */
+export interface StreakMilestone {
+  memberId: string;
+  days: number;
 }
 
 function createBaseDomainEvent(): DomainEvent {
@@ -343,11 +398,20 @@ export const DomainEvent: MessageFns<DomainEvent> = {
       case 'bankSyncCompleted':
         BankSyncCompleted.encode(message.payload.value, writer.uint32(330).fork()).join();
         break;
+      case 'bankConsentExpiring':
+        BankConsentExpiring.encode(message.payload.value, writer.uint32(338).fork()).join();
+        break;
       case 'achievementUnlocked':
         AchievementUnlocked.encode(message.payload.value, writer.uint32(402).fork()).join();
         break;
       case 'levelReached':
         LevelReached.encode(message.payload.value, writer.uint32(410).fork()).join();
+        break;
+      case 'questCompleted':
+        QuestCompleted.encode(message.payload.value, writer.uint32(418).fork()).join();
+        break;
+      case 'streakMilestone':
+        StreakMilestone.encode(message.payload.value, writer.uint32(426).fork()).join();
         break;
     }
     return writer;
@@ -583,6 +647,17 @@ export const DomainEvent: MessageFns<DomainEvent> = {
             message.payload = { $case: 'bankSyncCompleted', value: BankSyncCompleted.decode(reader, reader.uint32()) };
             continue;
           }
+          case 42: {
+            if (tag !== 338) {
+              break;
+            }
+
+            message.payload = {
+              $case: 'bankConsentExpiring',
+              value: BankConsentExpiring.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
           case 50: {
             if (tag !== 402) {
               break;
@@ -600,6 +675,22 @@ export const DomainEvent: MessageFns<DomainEvent> = {
             }
 
             message.payload = { $case: 'levelReached', value: LevelReached.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 52: {
+            if (tag !== 418) {
+              break;
+            }
+
+            message.payload = { $case: 'questCompleted', value: QuestCompleted.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 53: {
+            if (tag !== 426) {
+              break;
+            }
+
+            message.payload = { $case: 'streakMilestone', value: StreakMilestone.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -755,6 +846,15 @@ export const DomainEvent: MessageFns<DomainEvent> = {
         }
         break;
       }
+      case 'bankConsentExpiring': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'bankConsentExpiring',
+            value: BankConsentExpiring.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
       case 'achievementUnlocked': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = {
@@ -767,6 +867,18 @@ export const DomainEvent: MessageFns<DomainEvent> = {
       case 'levelReached': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: 'levelReached', value: LevelReached.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case 'questCompleted': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: 'questCompleted', value: QuestCompleted.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case 'streakMilestone': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: 'streakMilestone', value: StreakMilestone.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -2693,7 +2805,14 @@ export const InterestPaid: MessageFns<InterestPaid> = {
 };
 
 function createBaseBankConnectionNeedsReauth(): BankConnectionNeedsReauth {
-  return { connectionId: '', provider: BankProvider.BANK_PROVIDER_UNSPECIFIED, institutionName: '' };
+  return {
+    connectionId: '',
+    provider: BankProvider.BANK_PROVIDER_UNSPECIFIED,
+    institutionName: '',
+    reason: undefined,
+    status: undefined,
+    createdByMemberId: undefined,
+  };
 }
 
 export const BankConnectionNeedsReauth: MessageFns<BankConnectionNeedsReauth> = {
@@ -2706,6 +2825,15 @@ export const BankConnectionNeedsReauth: MessageFns<BankConnectionNeedsReauth> = 
     }
     if (message.institutionName !== '') {
       writer.uint32(26).string(message.institutionName);
+    }
+    if (message.reason !== undefined) {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.status !== undefined) {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.createdByMemberId !== undefined) {
+      writer.uint32(50).string(message.createdByMemberId);
     }
     return writer;
   },
@@ -2747,6 +2875,30 @@ export const BankConnectionNeedsReauth: MessageFns<BankConnectionNeedsReauth> = 
             message.institutionName = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdByMemberId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2767,12 +2919,15 @@ export const BankConnectionNeedsReauth: MessageFns<BankConnectionNeedsReauth> = 
     message.connectionId = object.connectionId ?? '';
     message.provider = object.provider ?? BankProvider.BANK_PROVIDER_UNSPECIFIED;
     message.institutionName = object.institutionName ?? '';
+    message.reason = object.reason ?? undefined;
+    message.status = object.status ?? undefined;
+    message.createdByMemberId = object.createdByMemberId ?? undefined;
     return message;
   },
 };
 
 function createBaseBankSyncCompleted(): BankSyncCompleted {
-  return { connectionId: '', added: 0, modified: 0, removed: 0 };
+  return { connectionId: '', added: 0, modified: 0, removed: 0, syncId: undefined, skipped: undefined };
 }
 
 export const BankSyncCompleted: MessageFns<BankSyncCompleted> = {
@@ -2788,6 +2943,12 @@ export const BankSyncCompleted: MessageFns<BankSyncCompleted> = {
     }
     if (message.removed !== 0) {
       writer.uint32(32).int32(message.removed);
+    }
+    if (message.syncId !== undefined) {
+      writer.uint32(42).string(message.syncId);
+    }
+    if (message.skipped !== undefined) {
+      writer.uint32(48).int32(message.skipped);
     }
     return writer;
   },
@@ -2837,6 +2998,22 @@ export const BankSyncCompleted: MessageFns<BankSyncCompleted> = {
             message.removed = reader.int32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.syncId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.skipped = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2858,12 +3035,133 @@ export const BankSyncCompleted: MessageFns<BankSyncCompleted> = {
     message.added = object.added ?? 0;
     message.modified = object.modified ?? 0;
     message.removed = object.removed ?? 0;
+    message.syncId = object.syncId ?? undefined;
+    message.skipped = object.skipped ?? undefined;
+    return message;
+  },
+};
+
+function createBaseBankConsentExpiring(): BankConsentExpiring {
+  return {
+    connectionId: '',
+    provider: BankProvider.BANK_PROVIDER_UNSPECIFIED,
+    institutionName: '',
+    consentExpiresAt: undefined,
+    createdByMemberId: '',
+  };
+}
+
+export const BankConsentExpiring: MessageFns<BankConsentExpiring> = {
+  encode(message: BankConsentExpiring, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.connectionId !== '') {
+      writer.uint32(10).string(message.connectionId);
+    }
+    if (message.provider !== BankProvider.BANK_PROVIDER_UNSPECIFIED) {
+      writer.uint32(16).int32(bankProviderToNumber(message.provider));
+    }
+    if (message.institutionName !== '') {
+      writer.uint32(26).string(message.institutionName);
+    }
+    if (message.consentExpiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.consentExpiresAt), writer.uint32(34).fork()).join();
+    }
+    if (message.createdByMemberId !== '') {
+      writer.uint32(42).string(message.createdByMemberId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BankConsentExpiring {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBankConsentExpiring();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.connectionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.provider = bankProviderFromJSON(reader.int32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.institutionName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.consentExpiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.createdByMemberId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BankConsentExpiring>): BankConsentExpiring {
+    return BankConsentExpiring.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BankConsentExpiring>): BankConsentExpiring {
+    const message = createBaseBankConsentExpiring();
+    message.connectionId = object.connectionId ?? '';
+    message.provider = object.provider ?? BankProvider.BANK_PROVIDER_UNSPECIFIED;
+    message.institutionName = object.institutionName ?? '';
+    message.consentExpiresAt = object.consentExpiresAt ?? undefined;
+    message.createdByMemberId = object.createdByMemberId ?? '';
     return message;
   },
 };
 
 function createBaseAchievementUnlocked(): AchievementUnlocked {
-  return { memberId: '', achievementId: '', title: '' };
+  return {
+    memberId: '',
+    achievementId: '',
+    title: '',
+    badgeId: '',
+    badgeKind: '',
+    step: '',
+    xp: 0,
+    reward: undefined,
+    rewardKey: '',
+  };
 }
 
 export const AchievementUnlocked: MessageFns<AchievementUnlocked> = {
@@ -2876,6 +3174,24 @@ export const AchievementUnlocked: MessageFns<AchievementUnlocked> = {
     }
     if (message.title !== '') {
       writer.uint32(26).string(message.title);
+    }
+    if (message.badgeId !== '') {
+      writer.uint32(34).string(message.badgeId);
+    }
+    if (message.badgeKind !== '') {
+      writer.uint32(42).string(message.badgeKind);
+    }
+    if (message.step !== '') {
+      writer.uint32(50).string(message.step);
+    }
+    if (message.xp !== 0) {
+      writer.uint32(56).int32(message.xp);
+    }
+    if (message.reward !== undefined) {
+      Money.encode(message.reward, writer.uint32(66).fork()).join();
+    }
+    if (message.rewardKey !== '') {
+      writer.uint32(74).string(message.rewardKey);
     }
     return writer;
   },
@@ -2917,6 +3233,54 @@ export const AchievementUnlocked: MessageFns<AchievementUnlocked> = {
             message.title = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.badgeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.badgeKind = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.step = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.xp = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.reward = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.rewardKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2937,6 +3301,13 @@ export const AchievementUnlocked: MessageFns<AchievementUnlocked> = {
     message.memberId = object.memberId ?? '';
     message.achievementId = object.achievementId ?? '';
     message.title = object.title ?? '';
+    message.badgeId = object.badgeId ?? '';
+    message.badgeKind = object.badgeKind ?? '';
+    message.step = object.step ?? '';
+    message.xp = object.xp ?? 0;
+    message.reward =
+      object.reward !== undefined && object.reward !== null ? Money.fromPartial(object.reward) : undefined;
+    message.rewardKey = object.rewardKey ?? '';
     return message;
   },
 };
@@ -3004,6 +3375,200 @@ export const LevelReached: MessageFns<LevelReached> = {
     const message = createBaseLevelReached();
     message.memberId = object.memberId ?? '';
     message.level = object.level ?? 0;
+    return message;
+  },
+};
+
+function createBaseQuestCompleted(): QuestCompleted {
+  return { questId: '', title: '', memberIds: [], target: 0, progress: 0, measure: '', contributorMemberIds: [] };
+}
+
+export const QuestCompleted: MessageFns<QuestCompleted> = {
+  encode(message: QuestCompleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.questId !== '') {
+      writer.uint32(10).string(message.questId);
+    }
+    if (message.title !== '') {
+      writer.uint32(18).string(message.title);
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.target !== 0) {
+      writer.uint32(32).int64(message.target);
+    }
+    if (message.progress !== 0) {
+      writer.uint32(40).int64(message.progress);
+    }
+    if (message.measure !== '') {
+      writer.uint32(50).string(message.measure);
+    }
+    for (const v of message.contributorMemberIds) {
+      writer.uint32(58).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuestCompleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuestCompleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.questId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.target = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.progress = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contributorMemberIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<QuestCompleted>): QuestCompleted {
+    return QuestCompleted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QuestCompleted>): QuestCompleted {
+    const message = createBaseQuestCompleted();
+    message.questId = object.questId ?? '';
+    message.title = object.title ?? '';
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    message.target = object.target ?? 0;
+    message.progress = object.progress ?? 0;
+    message.measure = object.measure ?? '';
+    message.contributorMemberIds = object.contributorMemberIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseStreakMilestone(): StreakMilestone {
+  return { memberId: '', days: 0 };
+}
+
+export const StreakMilestone: MessageFns<StreakMilestone> = {
+  encode(message: StreakMilestone, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.memberId !== '') {
+      writer.uint32(10).string(message.memberId);
+    }
+    if (message.days !== 0) {
+      writer.uint32(16).int32(message.days);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreakMilestone {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreakMilestone();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.memberId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.days = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StreakMilestone>): StreakMilestone {
+    return StreakMilestone.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreakMilestone>): StreakMilestone {
+    const message = createBaseStreakMilestone();
+    message.memberId = object.memberId ?? '';
+    message.days = object.days ?? 0;
     return message;
   },
 };

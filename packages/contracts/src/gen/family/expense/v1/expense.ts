@@ -1083,6 +1083,15 @@ export interface PutSpendingLimitsResponse {
   spendingLimits: SpendingLimits | undefined;
 }
 
+export interface ListSpendingLimitsRequest {
+  familyId: string;
+}
+
+export interface ListSpendingLimitsResponse {
+  /** Ordered by member id. */
+  spendingLimits: SpendingLimits[];
+}
+
 export interface SpendingReportGroup {
   /** category_id, member_id, "YYYY-MM" or the tag; empty key collects uncategorized/untagged. */
   key: string;
@@ -8625,6 +8634,116 @@ export const PutSpendingLimitsResponse: MessageFns<PutSpendingLimitsResponse> = 
   },
 };
 
+function createBaseListSpendingLimitsRequest(): ListSpendingLimitsRequest {
+  return { familyId: '' };
+}
+
+export const ListSpendingLimitsRequest: MessageFns<ListSpendingLimitsRequest> = {
+  encode(message: ListSpendingLimitsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSpendingLimitsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSpendingLimitsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListSpendingLimitsRequest>): ListSpendingLimitsRequest {
+    return ListSpendingLimitsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListSpendingLimitsRequest>): ListSpendingLimitsRequest {
+    const message = createBaseListSpendingLimitsRequest();
+    message.familyId = object.familyId ?? '';
+    return message;
+  },
+};
+
+function createBaseListSpendingLimitsResponse(): ListSpendingLimitsResponse {
+  return { spendingLimits: [] };
+}
+
+export const ListSpendingLimitsResponse: MessageFns<ListSpendingLimitsResponse> = {
+  encode(message: ListSpendingLimitsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.spendingLimits) {
+      SpendingLimits.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSpendingLimitsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSpendingLimitsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.spendingLimits.push(SpendingLimits.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListSpendingLimitsResponse>): ListSpendingLimitsResponse {
+    return ListSpendingLimitsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListSpendingLimitsResponse>): ListSpendingLimitsResponse {
+    const message = createBaseListSpendingLimitsResponse();
+    message.spendingLimits = object.spendingLimits?.map((e) => SpendingLimits.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseSpendingReportGroup(): SpendingReportGroup {
   return { key: '', label: '', totalMinor: 0, previousTotalMinor: 0, expenseCount: 0 };
 }
@@ -10345,6 +10464,19 @@ export const ExpenseServiceDefinition = {
       options: {},
     },
     /**
+     * Every member of the family who has spending limits or blocked categories, in one call (members
+     * with none are left out). OWNER/PARENT, or a service token with scope expense:read (gamification's
+     * weekly check of who kept within their limit).
+     */
+    listSpendingLimits: {
+      name: 'ListSpendingLimits',
+      requestType: ListSpendingLimitsRequest as typeof ListSpendingLimitsRequest,
+      requestStream: false,
+      responseType: ListSpendingLimitsResponse as typeof ListSpendingLimitsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
+    /**
      * Totals grouped by category, member, month or tag, with the previous period for comparison.
      * Also accepts a service token with scope expense:read, which reads the whole family like a parent
      * (member groups are then labelled with member ids).
@@ -10543,6 +10675,15 @@ export interface ExpenseServiceImplementation<CallContextExt = {}> {
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<PutSpendingLimitsResponse>>;
   /**
+   * Every member of the family who has spending limits or blocked categories, in one call (members
+   * with none are left out). OWNER/PARENT, or a service token with scope expense:read (gamification's
+   * weekly check of who kept within their limit).
+   */
+  listSpendingLimits(
+    request: ListSpendingLimitsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListSpendingLimitsResponse>>;
+  /**
    * Totals grouped by category, member, month or tag, with the previous period for comparison.
    * Also accepts a service token with scope expense:read, which reads the whole family like a parent
    * (member groups are then labelled with member ids).
@@ -10719,6 +10860,15 @@ export interface ExpenseServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<PutSpendingLimitsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<PutSpendingLimitsResponse>;
+  /**
+   * Every member of the family who has spending limits or blocked categories, in one call (members
+   * with none are left out). OWNER/PARENT, or a service token with scope expense:read (gamification's
+   * weekly check of who kept within their limit).
+   */
+  listSpendingLimits(
+    request: DeepPartial<ListSpendingLimitsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListSpendingLimitsResponse>;
   /**
    * Totals grouped by category, member, month or tag, with the previous period for comparison.
    * Also accepts a service token with scope expense:read, which reads the whole family like a parent

@@ -8,12 +8,202 @@
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { CallContext, CallOptions } from 'nice-grpc-common';
 import { Timestamp } from '../../../google/protobuf/timestamp.js';
-import { DateMessage, PageRequest, PageResponse } from '../../common/v1/common.js';
+import { DateMessage, Money, PageRequest, PageResponse } from '../../common/v1/common.js';
 import { DomainEvent } from '../../events/v1/events.js';
 
 export const protobufPackage = 'family.gamification.v1';
 
 export const protobufFileName = 'family/gamification/v1/gamification.proto';
+
+export enum BadgeKind {
+  BADGE_KIND_UNSPECIFIED = 'BADGE_KIND_UNSPECIFIED',
+  /** BADGE_KIND_ONE_OFF - Earned once (first chore). */
+  BADGE_KIND_ONE_OFF = 'BADGE_KIND_ONE_OFF',
+  /** BADGE_KIND_TIERED - Bronze / silver / gold at thresholds. */
+  BADGE_KIND_TIERED = 'BADGE_KIND_TIERED',
+  /** BADGE_KIND_CUMULATIVE - Lifetime XP ranks. */
+  BADGE_KIND_CUMULATIVE = 'BADGE_KIND_CUMULATIVE',
+  /** BADGE_KIND_MISSION - Periodic: done N times within a week (from the family's Monday) or a month. */
+  BADGE_KIND_MISSION = 'BADGE_KIND_MISSION',
+  /** BADGE_KIND_CUSTOM - Made by a parent of the family. */
+  BADGE_KIND_CUSTOM = 'BADGE_KIND_CUSTOM',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function badgeKindFromJSON(object: any): BadgeKind {
+  switch (object) {
+    case 0:
+    case 'BADGE_KIND_UNSPECIFIED':
+      return BadgeKind.BADGE_KIND_UNSPECIFIED;
+    case 1:
+    case 'BADGE_KIND_ONE_OFF':
+      return BadgeKind.BADGE_KIND_ONE_OFF;
+    case 2:
+    case 'BADGE_KIND_TIERED':
+      return BadgeKind.BADGE_KIND_TIERED;
+    case 3:
+    case 'BADGE_KIND_CUMULATIVE':
+      return BadgeKind.BADGE_KIND_CUMULATIVE;
+    case 4:
+    case 'BADGE_KIND_MISSION':
+      return BadgeKind.BADGE_KIND_MISSION;
+    case 5:
+    case 'BADGE_KIND_CUSTOM':
+      return BadgeKind.BADGE_KIND_CUSTOM;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return BadgeKind.UNRECOGNIZED;
+  }
+}
+
+export function badgeKindToNumber(object: BadgeKind): number {
+  switch (object) {
+    case BadgeKind.BADGE_KIND_UNSPECIFIED:
+      return 0;
+    case BadgeKind.BADGE_KIND_ONE_OFF:
+      return 1;
+    case BadgeKind.BADGE_KIND_TIERED:
+      return 2;
+    case BadgeKind.BADGE_KIND_CUMULATIVE:
+      return 3;
+    case BadgeKind.BADGE_KIND_MISSION:
+      return 4;
+    case BadgeKind.BADGE_KIND_CUSTOM:
+      return 5;
+    case BadgeKind.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+/** "Within one period" for parent-made badges and missions (family time zone; weeks start Monday). */
+export enum BadgePeriod {
+  BADGE_PERIOD_UNSPECIFIED = 'BADGE_PERIOD_UNSPECIFIED',
+  BADGE_PERIOD_DAY = 'BADGE_PERIOD_DAY',
+  BADGE_PERIOD_WEEK = 'BADGE_PERIOD_WEEK',
+  BADGE_PERIOD_MONTH = 'BADGE_PERIOD_MONTH',
+  /** BADGE_PERIOD_ALL - Lifetime: no period. */
+  BADGE_PERIOD_ALL = 'BADGE_PERIOD_ALL',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function badgePeriodFromJSON(object: any): BadgePeriod {
+  switch (object) {
+    case 0:
+    case 'BADGE_PERIOD_UNSPECIFIED':
+      return BadgePeriod.BADGE_PERIOD_UNSPECIFIED;
+    case 1:
+    case 'BADGE_PERIOD_DAY':
+      return BadgePeriod.BADGE_PERIOD_DAY;
+    case 2:
+    case 'BADGE_PERIOD_WEEK':
+      return BadgePeriod.BADGE_PERIOD_WEEK;
+    case 3:
+    case 'BADGE_PERIOD_MONTH':
+      return BadgePeriod.BADGE_PERIOD_MONTH;
+    case 4:
+    case 'BADGE_PERIOD_ALL':
+      return BadgePeriod.BADGE_PERIOD_ALL;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return BadgePeriod.UNRECOGNIZED;
+  }
+}
+
+export function badgePeriodToNumber(object: BadgePeriod): number {
+  switch (object) {
+    case BadgePeriod.BADGE_PERIOD_UNSPECIFIED:
+      return 0;
+    case BadgePeriod.BADGE_PERIOD_DAY:
+      return 1;
+    case BadgePeriod.BADGE_PERIOD_WEEK:
+      return 2;
+    case BadgePeriod.BADGE_PERIOD_MONTH:
+      return 3;
+    case BadgePeriod.BADGE_PERIOD_ALL:
+      return 4;
+    case BadgePeriod.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+export enum XpReason {
+  XP_REASON_UNSPECIFIED = 'XP_REASON_UNSPECIFIED',
+  XP_REASON_CHORE_APPROVED = 'XP_REASON_CHORE_APPROVED',
+  XP_REASON_GOAL_CONTRIBUTED = 'XP_REASON_GOAL_CONTRIBUTED',
+  XP_REASON_GOAL_ACHIEVED = 'XP_REASON_GOAL_ACHIEVED',
+  XP_REASON_ALLOWANCE_SAVED = 'XP_REASON_ALLOWANCE_SAVED',
+  XP_REASON_WEEK_WITHIN_LIMIT = 'XP_REASON_WEEK_WITHIN_LIMIT',
+  XP_REASON_BADGE = 'XP_REASON_BADGE',
+  XP_REASON_MISSION = 'XP_REASON_MISSION',
+  XP_REASON_CUSTOM_BADGE = 'XP_REASON_CUSTOM_BADGE',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function xpReasonFromJSON(object: any): XpReason {
+  switch (object) {
+    case 0:
+    case 'XP_REASON_UNSPECIFIED':
+      return XpReason.XP_REASON_UNSPECIFIED;
+    case 1:
+    case 'XP_REASON_CHORE_APPROVED':
+      return XpReason.XP_REASON_CHORE_APPROVED;
+    case 2:
+    case 'XP_REASON_GOAL_CONTRIBUTED':
+      return XpReason.XP_REASON_GOAL_CONTRIBUTED;
+    case 3:
+    case 'XP_REASON_GOAL_ACHIEVED':
+      return XpReason.XP_REASON_GOAL_ACHIEVED;
+    case 4:
+    case 'XP_REASON_ALLOWANCE_SAVED':
+      return XpReason.XP_REASON_ALLOWANCE_SAVED;
+    case 5:
+    case 'XP_REASON_WEEK_WITHIN_LIMIT':
+      return XpReason.XP_REASON_WEEK_WITHIN_LIMIT;
+    case 6:
+    case 'XP_REASON_BADGE':
+      return XpReason.XP_REASON_BADGE;
+    case 7:
+    case 'XP_REASON_MISSION':
+      return XpReason.XP_REASON_MISSION;
+    case 8:
+    case 'XP_REASON_CUSTOM_BADGE':
+      return XpReason.XP_REASON_CUSTOM_BADGE;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return XpReason.UNRECOGNIZED;
+  }
+}
+
+export function xpReasonToNumber(object: XpReason): number {
+  switch (object) {
+    case XpReason.XP_REASON_UNSPECIFIED:
+      return 0;
+    case XpReason.XP_REASON_CHORE_APPROVED:
+      return 1;
+    case XpReason.XP_REASON_GOAL_CONTRIBUTED:
+      return 2;
+    case XpReason.XP_REASON_GOAL_ACHIEVED:
+      return 3;
+    case XpReason.XP_REASON_ALLOWANCE_SAVED:
+      return 4;
+    case XpReason.XP_REASON_WEEK_WITHIN_LIMIT:
+      return 5;
+    case XpReason.XP_REASON_BADGE:
+      return 6;
+    case XpReason.XP_REASON_MISSION:
+      return 7;
+    case XpReason.XP_REASON_CUSTOM_BADGE:
+      return 8;
+    case XpReason.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
 
 /** Leaderboard window (calendar periods in the family's time zone; weeks start Monday). */
 export enum LeaderboardPeriod {
@@ -61,6 +251,105 @@ export function leaderboardPeriodToNumber(object: LeaderboardPeriod): number {
   }
 }
 
+export enum QuestMeasure {
+  QUEST_MEASURE_UNSPECIFIED = 'QUEST_MEASURE_UNSPECIFIED',
+  /** QUEST_MEASURE_COUNT - Counts events of the type. */
+  QUEST_MEASURE_COUNT = 'QUEST_MEASURE_COUNT',
+  /** QUEST_MEASURE_AMOUNT - Adds up goal.contributed amounts in minor units. */
+  QUEST_MEASURE_AMOUNT = 'QUEST_MEASURE_AMOUNT',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function questMeasureFromJSON(object: any): QuestMeasure {
+  switch (object) {
+    case 0:
+    case 'QUEST_MEASURE_UNSPECIFIED':
+      return QuestMeasure.QUEST_MEASURE_UNSPECIFIED;
+    case 1:
+    case 'QUEST_MEASURE_COUNT':
+      return QuestMeasure.QUEST_MEASURE_COUNT;
+    case 2:
+    case 'QUEST_MEASURE_AMOUNT':
+      return QuestMeasure.QUEST_MEASURE_AMOUNT;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return QuestMeasure.UNRECOGNIZED;
+  }
+}
+
+export function questMeasureToNumber(object: QuestMeasure): number {
+  switch (object) {
+    case QuestMeasure.QUEST_MEASURE_UNSPECIFIED:
+      return 0;
+    case QuestMeasure.QUEST_MEASURE_COUNT:
+      return 1;
+    case QuestMeasure.QUEST_MEASURE_AMOUNT:
+      return 2;
+    case QuestMeasure.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+export enum QuestStatus {
+  QUEST_STATUS_UNSPECIFIED = 'QUEST_STATUS_UNSPECIFIED',
+  QUEST_STATUS_UPCOMING = 'QUEST_STATUS_UPCOMING',
+  QUEST_STATUS_ACTIVE = 'QUEST_STATUS_ACTIVE',
+  QUEST_STATUS_COMPLETED = 'QUEST_STATUS_COMPLETED',
+  /** QUEST_STATUS_EXPIRED - Ended before reaching the target. */
+  QUEST_STATUS_EXPIRED = 'QUEST_STATUS_EXPIRED',
+  QUEST_STATUS_ARCHIVED = 'QUEST_STATUS_ARCHIVED',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function questStatusFromJSON(object: any): QuestStatus {
+  switch (object) {
+    case 0:
+    case 'QUEST_STATUS_UNSPECIFIED':
+      return QuestStatus.QUEST_STATUS_UNSPECIFIED;
+    case 1:
+    case 'QUEST_STATUS_UPCOMING':
+      return QuestStatus.QUEST_STATUS_UPCOMING;
+    case 2:
+    case 'QUEST_STATUS_ACTIVE':
+      return QuestStatus.QUEST_STATUS_ACTIVE;
+    case 3:
+    case 'QUEST_STATUS_COMPLETED':
+      return QuestStatus.QUEST_STATUS_COMPLETED;
+    case 4:
+    case 'QUEST_STATUS_EXPIRED':
+      return QuestStatus.QUEST_STATUS_EXPIRED;
+    case 5:
+    case 'QUEST_STATUS_ARCHIVED':
+      return QuestStatus.QUEST_STATUS_ARCHIVED;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return QuestStatus.UNRECOGNIZED;
+  }
+}
+
+export function questStatusToNumber(object: QuestStatus): number {
+  switch (object) {
+    case QuestStatus.QUEST_STATUS_UNSPECIFIED:
+      return 0;
+    case QuestStatus.QUEST_STATUS_UPCOMING:
+      return 1;
+    case QuestStatus.QUEST_STATUS_ACTIVE:
+      return 2;
+    case QuestStatus.QUEST_STATUS_COMPLETED:
+      return 3;
+    case QuestStatus.QUEST_STATUS_EXPIRED:
+      return 4;
+    case QuestStatus.QUEST_STATUS_ARCHIVED:
+      return 5;
+    case QuestStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export interface RecordEventsRequest {
   events: DomainEvent[];
 }
@@ -72,14 +361,34 @@ export interface RecordEventsResponse {
   duplicates: number;
 }
 
+/** One step of a badge: the only step of a one-off badge, a tier or a rank. */
+export interface AchievementTier {
+  /** "earned", "bronze" | "silver" | "gold", or a rank slug ("rookie"). */
+  key: string;
+  title: string;
+  target: number;
+  /** Bonus XP when earned. */
+  xp: number;
+  /** The id it is earned and announced under, e.g. "chore-champion.bronze". */
+  achievementId: string;
+}
+
 export interface Achievement {
   /** Stable slug, e.g. "first-goal". */
   id: string;
   title: string;
   description: string;
+  /** Bonus XP of the first step (a mission: per completed period). */
   points: number;
   /** Icon name or URL. */
   icon: string;
+  kind: BadgeKind;
+  /** Ascending targets; missions have one. */
+  tiers: AchievementTier[];
+  /** Missions only: WEEK or MONTH. */
+  period: BadgePeriod;
+  /** What is counted: an event type ("chore.approved"), "xp" or "longest_streak". */
+  measures: string;
 }
 
 export interface ListAchievementsRequest {
@@ -96,9 +405,41 @@ export interface Badge {
   achievementId: string;
   title: string;
   description: string;
+  /** Bonus XP it paid. */
   points: number;
   icon: string;
   earnedAt: Date | undefined;
+  /** The badge it is a step of (the catalog id, or the parent-made badge's id). */
+  badgeId: string;
+  step: string;
+  kind: BadgeKind;
+}
+
+export interface EarnedStep {
+  step: string;
+  title: string;
+  earnedAt: Date | undefined;
+}
+
+/** A badge as the member sees it: steps earned and current / target of the next one (`7 / 10`). */
+export interface BadgeProgress {
+  badgeId: string;
+  kind: BadgeKind;
+  title: string;
+  description: string;
+  icon: string;
+  earned: EarnedStep[];
+  /** Nothing left to earn (a mission: in the current period). */
+  complete: boolean;
+  /** The step being worked toward; empty when complete. */
+  nextStep: string;
+  current: number;
+  target: number;
+  /** Missions and periodic parent-made badges: the period counted. */
+  periodStart: DateMessage | undefined;
+  periodEnd: DateMessage | undefined;
+  /** Missions: periods completed so far. */
+  timesCompleted: number;
 }
 
 export interface MemberProgress {
@@ -108,32 +449,67 @@ export interface MemberProgress {
   /** XP at which the current level started and the next one starts. */
   levelStartXp: number;
   nextLevelXp: number;
-  /** Consecutive active days (family time zone), including today if active. */
+  /** Active days of the streak still alive today (family time zone); 0 when broken. */
   currentStreak: number;
   longestStreak: number;
   /** Unset before any activity. */
   lastActiveOn: DateMessage | undefined;
-  /** Newest first. */
+  /** Badge steps earned, newest first. */
   badges: Badge[];
-  /** Points from badges and approved chores, all time. */
+  /** XP from activity (what the leaderboard counts), all time. */
   points: number;
+  /** Streak freezes held (at most 2), spent automatically on a missed day. */
+  streakFreezesHeld: number;
+  /** Every badge, missions and the parent-made badges open to the member included, with progress. */
+  badgeProgress: BadgeProgress[];
+  /** The streak is alive but nothing has happened today yet. */
+  streakAtRisk: boolean;
+  streakStartedOn: DateMessage | undefined;
+  displayName: string;
+}
+
+/** One XP award. */
+export interface XpEntry {
+  /** The domain event that earned it. */
+  eventId: string;
+  xp: number;
+  reason: XpReason;
+  day: DateMessage | undefined;
+  occurredAt: Date | undefined;
+  /** Activity XP counts on leaderboards; badge and mission bonuses only toward levels. */
+  scoresOnLeaderboard: boolean;
 }
 
 export interface GetMemberProgressRequest {
   familyId: string;
   memberId: string;
+  /** XP history, newest first (default 20, at most 100). */
+  historyPage: PageRequest | undefined;
 }
 
 export interface GetMemberProgressResponse {
   progress: MemberProgress | undefined;
+  xpHistory: XpEntry[];
+  historyPage: PageResponse | undefined;
+}
+
+export interface GetFamilyProgressRequest {
+  familyId: string;
+}
+
+export interface GetFamilyProgressResponse {
+  /** In the family's member order. */
+  members: MemberProgress[];
 }
 
 export interface LeaderboardEntry {
-  /** 1-based; ties share a rank. */
+  /** 1-based, dense: ties share a rank and the next rank follows on. */
   rank: number;
   memberId: string;
   displayName: string;
   points: number;
+  /** When the member reached the score; unset with no points. */
+  reachedAt: Date | undefined;
 }
 
 export interface GetLeaderboardRequest {
@@ -147,7 +523,231 @@ export interface GetLeaderboardResponse {
   /** Unset for ALL. */
   periodStart: DateMessage | undefined;
   periodEnd: DateMessage | undefined;
+  /** Empty when hidden. */
   entries: LeaderboardEntry[];
+  /** A parent hid the leaderboard for the family. */
+  hidden: boolean;
+}
+
+export interface LeaderboardSettings {
+  hidden: boolean;
+  /** Members left out of the leaderboard (a toddler, say). */
+  excludedMemberIds: string[];
+}
+
+export interface GetLeaderboardSettingsRequest {
+  familyId: string;
+}
+
+export interface GetLeaderboardSettingsResponse {
+  settings: LeaderboardSettings | undefined;
+}
+
+export interface UpdateLeaderboardSettingsRequest {
+  familyId: string;
+  settings: LeaderboardSettings | undefined;
+}
+
+export interface UpdateLeaderboardSettingsResponse {
+  settings: LeaderboardSettings | undefined;
+}
+
+export interface QuestContribution {
+  memberId: string;
+  amount: number;
+}
+
+export interface Quest {
+  id: string;
+  familyId: string;
+  title: string;
+  description: string;
+  measure: QuestMeasure;
+  /** chore.approved, goal.contributed, goal.achieved or spending_limit.week_kept. */
+  eventType: string;
+  categoryId: string;
+  goalId: string;
+  /** Events (COUNT) or minor units of the family currency (AMOUNT). */
+  target: number;
+  /** Empty: the whole family. */
+  memberIds: string[];
+  /** Inclusive days in the family's time zone. */
+  startsOn: DateMessage | undefined;
+  endsOn: DateMessage | undefined;
+  /** May pass the target (23 / 20). */
+  progress: number;
+  contributions: QuestContribution[];
+  status: QuestStatus;
+  completedAt: Date | undefined;
+  createdAt: Date | undefined;
+  archivedAt: Date | undefined;
+  version: number;
+  /** AMOUNT quests: the family currency. */
+  currency: string;
+}
+
+export interface CreateQuestRequest {
+  familyId: string;
+  title: string;
+  description: string;
+  /** UNSPECIFIED means COUNT. */
+  measure: QuestMeasure;
+  eventType: string;
+  categoryId: string;
+  goalId: string;
+  target: number;
+  memberIds: string[];
+  /** Unset: today. */
+  startsOn: DateMessage | undefined;
+  endsOn: DateMessage | undefined;
+}
+
+export interface CreateQuestResponse {
+  quest: Quest | undefined;
+}
+
+export interface ListQuestsRequest {
+  familyId: string;
+  page: PageRequest | undefined;
+  includeArchived: boolean;
+}
+
+export interface ListQuestsResponse {
+  /** Newest first. */
+  quests: Quest[];
+  page: PageResponse | undefined;
+}
+
+export interface GetQuestRequest {
+  familyId: string;
+  questId: string;
+}
+
+export interface GetQuestResponse {
+  quest: Quest | undefined;
+}
+
+export interface UpdateQuestRequest {
+  familyId: string;
+  questId: string;
+  /** 0: no check. */
+  expectedVersion: number;
+  title?: string | undefined;
+  description?: string | undefined;
+  target?: number | undefined;
+  endsOn: DateMessage | undefined;
+  /** With replace_member_ids: the new members (empty = whole family). */
+  memberIds: string[];
+  replaceMemberIds: boolean;
+}
+
+export interface UpdateQuestResponse {
+  quest: Quest | undefined;
+}
+
+export interface ArchiveQuestRequest {
+  familyId: string;
+  questId: string;
+  expectedVersion: number;
+}
+
+export interface ArchiveQuestResponse {
+  quest: Quest | undefined;
+}
+
+export interface CustomBadge {
+  id: string;
+  familyId: string;
+  title: string;
+  description: string;
+  icon: string;
+  /** chore.approved, goal.contributed, goal.achieved, spending_limit.week_kept or expense.created. */
+  eventType: string;
+  /** Events needed within one period (1–1000). */
+  count: number;
+  period: BadgePeriod;
+  /** expense.created only. */
+  categoryId: string;
+  /** goal events only. */
+  goalId: string;
+  /** Who can earn it; empty means every member. */
+  memberIds: string[];
+  /** Paid once into the child's SAVE jar; unset for none. */
+  reward: Money | undefined;
+  /** Bonus XP (0–200). */
+  xp: number;
+  createdAt: Date | undefined;
+  archivedAt: Date | undefined;
+  version: number;
+  /** The id it is earned under: "custom.<id>". */
+  achievementId: string;
+}
+
+export interface CreateCustomBadgeRequest {
+  familyId: string;
+  title: string;
+  description: string;
+  icon: string;
+  eventType: string;
+  count: number;
+  /** UNSPECIFIED means ALL. */
+  period: BadgePeriod;
+  categoryId: string;
+  goalId: string;
+  memberIds: string[];
+  /** Optional; the currency defaults to the family's. */
+  reward: Money | undefined;
+  /** Unset: 25. */
+  xp?: number | undefined;
+}
+
+export interface CreateCustomBadgeResponse {
+  badge: CustomBadge | undefined;
+}
+
+export interface ListCustomBadgesRequest {
+  familyId: string;
+  page: PageRequest | undefined;
+  includeArchived: boolean;
+}
+
+export interface ListCustomBadgesResponse {
+  /** Newest first. */
+  badges: CustomBadge[];
+  page: PageResponse | undefined;
+}
+
+/**
+ * What a badge counts is fixed once made (members already counting toward it keep their counts);
+ * the presentation, members and reward can change.
+ */
+export interface UpdateCustomBadgeRequest {
+  familyId: string;
+  badgeId: string;
+  /** 0: no check. */
+  expectedVersion: number;
+  title?: string | undefined;
+  description?: string | undefined;
+  icon?: string | undefined;
+  memberIds: string[];
+  replaceMemberIds: boolean;
+  reward: Money | undefined;
+  clearReward: boolean;
+  xp?: number | undefined;
+}
+
+export interface UpdateCustomBadgeResponse {
+  badge: CustomBadge | undefined;
+}
+
+export interface ArchiveCustomBadgeRequest {
+  familyId: string;
+  badgeId: string;
+  expectedVersion: number;
+}
+
+export interface ArchiveCustomBadgeResponse {
+  badge: CustomBadge | undefined;
 }
 
 function createBaseRecordEventsRequest(): RecordEventsRequest {
@@ -272,8 +872,121 @@ export const RecordEventsResponse: MessageFns<RecordEventsResponse> = {
   },
 };
 
+function createBaseAchievementTier(): AchievementTier {
+  return { key: '', title: '', target: 0, xp: 0, achievementId: '' };
+}
+
+export const AchievementTier: MessageFns<AchievementTier> = {
+  encode(message: AchievementTier, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== '') {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.title !== '') {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.target !== 0) {
+      writer.uint32(24).int64(message.target);
+    }
+    if (message.xp !== 0) {
+      writer.uint32(32).int32(message.xp);
+    }
+    if (message.achievementId !== '') {
+      writer.uint32(42).string(message.achievementId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AchievementTier {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAchievementTier();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.target = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.xp = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.achievementId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AchievementTier>): AchievementTier {
+    return AchievementTier.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AchievementTier>): AchievementTier {
+    const message = createBaseAchievementTier();
+    message.key = object.key ?? '';
+    message.title = object.title ?? '';
+    message.target = object.target ?? 0;
+    message.xp = object.xp ?? 0;
+    message.achievementId = object.achievementId ?? '';
+    return message;
+  },
+};
+
 function createBaseAchievement(): Achievement {
-  return { id: '', title: '', description: '', points: 0, icon: '' };
+  return {
+    id: '',
+    title: '',
+    description: '',
+    points: 0,
+    icon: '',
+    kind: BadgeKind.BADGE_KIND_UNSPECIFIED,
+    tiers: [],
+    period: BadgePeriod.BADGE_PERIOD_UNSPECIFIED,
+    measures: '',
+  };
 }
 
 export const Achievement: MessageFns<Achievement> = {
@@ -292,6 +1005,18 @@ export const Achievement: MessageFns<Achievement> = {
     }
     if (message.icon !== '') {
       writer.uint32(42).string(message.icon);
+    }
+    if (message.kind !== BadgeKind.BADGE_KIND_UNSPECIFIED) {
+      writer.uint32(48).int32(badgeKindToNumber(message.kind));
+    }
+    for (const v of message.tiers) {
+      AchievementTier.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.period !== BadgePeriod.BADGE_PERIOD_UNSPECIFIED) {
+      writer.uint32(64).int32(badgePeriodToNumber(message.period));
+    }
+    if (message.measures !== '') {
+      writer.uint32(74).string(message.measures);
     }
     return writer;
   },
@@ -349,6 +1074,38 @@ export const Achievement: MessageFns<Achievement> = {
             message.icon = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.kind = badgeKindFromJSON(reader.int32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.tiers.push(AchievementTier.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.period = badgePeriodFromJSON(reader.int32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.measures = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -371,6 +1128,10 @@ export const Achievement: MessageFns<Achievement> = {
     message.description = object.description ?? '';
     message.points = object.points ?? 0;
     message.icon = object.icon ?? '';
+    message.kind = object.kind ?? BadgeKind.BADGE_KIND_UNSPECIFIED;
+    message.tiers = object.tiers?.map((e) => AchievementTier.fromPartial(e)) || [];
+    message.period = object.period ?? BadgePeriod.BADGE_PERIOD_UNSPECIFIED;
+    message.measures = object.measures ?? '';
     return message;
   },
 };
@@ -499,7 +1260,17 @@ export const ListAchievementsResponse: MessageFns<ListAchievementsResponse> = {
 };
 
 function createBaseBadge(): Badge {
-  return { achievementId: '', title: '', description: '', points: 0, icon: '', earnedAt: undefined };
+  return {
+    achievementId: '',
+    title: '',
+    description: '',
+    points: 0,
+    icon: '',
+    earnedAt: undefined,
+    badgeId: '',
+    step: '',
+    kind: BadgeKind.BADGE_KIND_UNSPECIFIED,
+  };
 }
 
 export const Badge: MessageFns<Badge> = {
@@ -521,6 +1292,15 @@ export const Badge: MessageFns<Badge> = {
     }
     if (message.earnedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.earnedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.badgeId !== '') {
+      writer.uint32(58).string(message.badgeId);
+    }
+    if (message.step !== '') {
+      writer.uint32(66).string(message.step);
+    }
+    if (message.kind !== BadgeKind.BADGE_KIND_UNSPECIFIED) {
+      writer.uint32(72).int32(badgeKindToNumber(message.kind));
     }
     return writer;
   },
@@ -586,6 +1366,30 @@ export const Badge: MessageFns<Badge> = {
             message.earnedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.badgeId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.step = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.kind = badgeKindFromJSON(reader.int32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -609,6 +1413,307 @@ export const Badge: MessageFns<Badge> = {
     message.points = object.points ?? 0;
     message.icon = object.icon ?? '';
     message.earnedAt = object.earnedAt ?? undefined;
+    message.badgeId = object.badgeId ?? '';
+    message.step = object.step ?? '';
+    message.kind = object.kind ?? BadgeKind.BADGE_KIND_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseEarnedStep(): EarnedStep {
+  return { step: '', title: '', earnedAt: undefined };
+}
+
+export const EarnedStep: MessageFns<EarnedStep> = {
+  encode(message: EarnedStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.step !== '') {
+      writer.uint32(10).string(message.step);
+    }
+    if (message.title !== '') {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.earnedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.earnedAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EarnedStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEarnedStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.step = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.earnedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EarnedStep>): EarnedStep {
+    return EarnedStep.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EarnedStep>): EarnedStep {
+    const message = createBaseEarnedStep();
+    message.step = object.step ?? '';
+    message.title = object.title ?? '';
+    message.earnedAt = object.earnedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseBadgeProgress(): BadgeProgress {
+  return {
+    badgeId: '',
+    kind: BadgeKind.BADGE_KIND_UNSPECIFIED,
+    title: '',
+    description: '',
+    icon: '',
+    earned: [],
+    complete: false,
+    nextStep: '',
+    current: 0,
+    target: 0,
+    periodStart: undefined,
+    periodEnd: undefined,
+    timesCompleted: 0,
+  };
+}
+
+export const BadgeProgress: MessageFns<BadgeProgress> = {
+  encode(message: BadgeProgress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.badgeId !== '') {
+      writer.uint32(10).string(message.badgeId);
+    }
+    if (message.kind !== BadgeKind.BADGE_KIND_UNSPECIFIED) {
+      writer.uint32(16).int32(badgeKindToNumber(message.kind));
+    }
+    if (message.title !== '') {
+      writer.uint32(26).string(message.title);
+    }
+    if (message.description !== '') {
+      writer.uint32(34).string(message.description);
+    }
+    if (message.icon !== '') {
+      writer.uint32(42).string(message.icon);
+    }
+    for (const v of message.earned) {
+      EarnedStep.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.complete !== false) {
+      writer.uint32(56).bool(message.complete);
+    }
+    if (message.nextStep !== '') {
+      writer.uint32(66).string(message.nextStep);
+    }
+    if (message.current !== 0) {
+      writer.uint32(72).int64(message.current);
+    }
+    if (message.target !== 0) {
+      writer.uint32(80).int64(message.target);
+    }
+    if (message.periodStart !== undefined) {
+      DateMessage.encode(message.periodStart, writer.uint32(90).fork()).join();
+    }
+    if (message.periodEnd !== undefined) {
+      DateMessage.encode(message.periodEnd, writer.uint32(98).fork()).join();
+    }
+    if (message.timesCompleted !== 0) {
+      writer.uint32(104).int32(message.timesCompleted);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BadgeProgress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBadgeProgress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.badgeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = badgeKindFromJSON(reader.int32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.icon = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.earned.push(EarnedStep.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.complete = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.nextStep = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.current = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.target = longToNumber(reader.int64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.periodStart = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.periodEnd = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.timesCompleted = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BadgeProgress>): BadgeProgress {
+    return BadgeProgress.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BadgeProgress>): BadgeProgress {
+    const message = createBaseBadgeProgress();
+    message.badgeId = object.badgeId ?? '';
+    message.kind = object.kind ?? BadgeKind.BADGE_KIND_UNSPECIFIED;
+    message.title = object.title ?? '';
+    message.description = object.description ?? '';
+    message.icon = object.icon ?? '';
+    message.earned = object.earned?.map((e) => EarnedStep.fromPartial(e)) || [];
+    message.complete = object.complete ?? false;
+    message.nextStep = object.nextStep ?? '';
+    message.current = object.current ?? 0;
+    message.target = object.target ?? 0;
+    message.periodStart =
+      object.periodStart !== undefined && object.periodStart !== null
+        ? DateMessage.fromPartial(object.periodStart)
+        : undefined;
+    message.periodEnd =
+      object.periodEnd !== undefined && object.periodEnd !== null
+        ? DateMessage.fromPartial(object.periodEnd)
+        : undefined;
+    message.timesCompleted = object.timesCompleted ?? 0;
     return message;
   },
 };
@@ -625,6 +1730,11 @@ function createBaseMemberProgress(): MemberProgress {
     lastActiveOn: undefined,
     badges: [],
     points: 0,
+    streakFreezesHeld: 0,
+    badgeProgress: [],
+    streakAtRisk: false,
+    streakStartedOn: undefined,
+    displayName: '',
   };
 }
 
@@ -659,6 +1769,21 @@ export const MemberProgress: MessageFns<MemberProgress> = {
     }
     if (message.points !== 0) {
       writer.uint32(80).int64(message.points);
+    }
+    if (message.streakFreezesHeld !== 0) {
+      writer.uint32(88).int32(message.streakFreezesHeld);
+    }
+    for (const v of message.badgeProgress) {
+      BadgeProgress.encode(v!, writer.uint32(98).fork()).join();
+    }
+    if (message.streakAtRisk !== false) {
+      writer.uint32(104).bool(message.streakAtRisk);
+    }
+    if (message.streakStartedOn !== undefined) {
+      DateMessage.encode(message.streakStartedOn, writer.uint32(114).fork()).join();
+    }
+    if (message.displayName !== '') {
+      writer.uint32(122).string(message.displayName);
     }
     return writer;
   },
@@ -756,6 +1881,46 @@ export const MemberProgress: MessageFns<MemberProgress> = {
             message.points = longToNumber(reader.int64());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.streakFreezesHeld = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.badgeProgress.push(BadgeProgress.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.streakAtRisk = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.streakStartedOn = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -786,12 +1951,142 @@ export const MemberProgress: MessageFns<MemberProgress> = {
         : undefined;
     message.badges = object.badges?.map((e) => Badge.fromPartial(e)) || [];
     message.points = object.points ?? 0;
+    message.streakFreezesHeld = object.streakFreezesHeld ?? 0;
+    message.badgeProgress = object.badgeProgress?.map((e) => BadgeProgress.fromPartial(e)) || [];
+    message.streakAtRisk = object.streakAtRisk ?? false;
+    message.streakStartedOn =
+      object.streakStartedOn !== undefined && object.streakStartedOn !== null
+        ? DateMessage.fromPartial(object.streakStartedOn)
+        : undefined;
+    message.displayName = object.displayName ?? '';
+    return message;
+  },
+};
+
+function createBaseXpEntry(): XpEntry {
+  return {
+    eventId: '',
+    xp: 0,
+    reason: XpReason.XP_REASON_UNSPECIFIED,
+    day: undefined,
+    occurredAt: undefined,
+    scoresOnLeaderboard: false,
+  };
+}
+
+export const XpEntry: MessageFns<XpEntry> = {
+  encode(message: XpEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eventId !== '') {
+      writer.uint32(10).string(message.eventId);
+    }
+    if (message.xp !== 0) {
+      writer.uint32(16).int32(message.xp);
+    }
+    if (message.reason !== XpReason.XP_REASON_UNSPECIFIED) {
+      writer.uint32(24).int32(xpReasonToNumber(message.reason));
+    }
+    if (message.day !== undefined) {
+      DateMessage.encode(message.day, writer.uint32(34).fork()).join();
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(42).fork()).join();
+    }
+    if (message.scoresOnLeaderboard !== false) {
+      writer.uint32(48).bool(message.scoresOnLeaderboard);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): XpEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseXpEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.eventId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.xp = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.reason = xpReasonFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.day = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.scoresOnLeaderboard = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<XpEntry>): XpEntry {
+    return XpEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<XpEntry>): XpEntry {
+    const message = createBaseXpEntry();
+    message.eventId = object.eventId ?? '';
+    message.xp = object.xp ?? 0;
+    message.reason = object.reason ?? XpReason.XP_REASON_UNSPECIFIED;
+    message.day = object.day !== undefined && object.day !== null ? DateMessage.fromPartial(object.day) : undefined;
+    message.occurredAt = object.occurredAt ?? undefined;
+    message.scoresOnLeaderboard = object.scoresOnLeaderboard ?? false;
     return message;
   },
 };
 
 function createBaseGetMemberProgressRequest(): GetMemberProgressRequest {
-  return { familyId: '', memberId: '' };
+  return { familyId: '', memberId: '', historyPage: undefined };
 }
 
 export const GetMemberProgressRequest: MessageFns<GetMemberProgressRequest> = {
@@ -801,6 +2096,9 @@ export const GetMemberProgressRequest: MessageFns<GetMemberProgressRequest> = {
     }
     if (message.memberId !== '') {
       writer.uint32(18).string(message.memberId);
+    }
+    if (message.historyPage !== undefined) {
+      PageRequest.encode(message.historyPage, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -834,6 +2132,14 @@ export const GetMemberProgressRequest: MessageFns<GetMemberProgressRequest> = {
             message.memberId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.historyPage = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -853,18 +2159,28 @@ export const GetMemberProgressRequest: MessageFns<GetMemberProgressRequest> = {
     const message = createBaseGetMemberProgressRequest();
     message.familyId = object.familyId ?? '';
     message.memberId = object.memberId ?? '';
+    message.historyPage =
+      object.historyPage !== undefined && object.historyPage !== null
+        ? PageRequest.fromPartial(object.historyPage)
+        : undefined;
     return message;
   },
 };
 
 function createBaseGetMemberProgressResponse(): GetMemberProgressResponse {
-  return { progress: undefined };
+  return { progress: undefined, xpHistory: [], historyPage: undefined };
 }
 
 export const GetMemberProgressResponse: MessageFns<GetMemberProgressResponse> = {
   encode(message: GetMemberProgressResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.progress !== undefined) {
       MemberProgress.encode(message.progress, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.xpHistory) {
+      XpEntry.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.historyPage !== undefined) {
+      PageResponse.encode(message.historyPage, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -890,6 +2206,22 @@ export const GetMemberProgressResponse: MessageFns<GetMemberProgressResponse> = 
             message.progress = MemberProgress.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.xpHistory.push(XpEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.historyPage = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -911,12 +2243,127 @@ export const GetMemberProgressResponse: MessageFns<GetMemberProgressResponse> = 
       object.progress !== undefined && object.progress !== null
         ? MemberProgress.fromPartial(object.progress)
         : undefined;
+    message.xpHistory = object.xpHistory?.map((e) => XpEntry.fromPartial(e)) || [];
+    message.historyPage =
+      object.historyPage !== undefined && object.historyPage !== null
+        ? PageResponse.fromPartial(object.historyPage)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseGetFamilyProgressRequest(): GetFamilyProgressRequest {
+  return { familyId: '' };
+}
+
+export const GetFamilyProgressRequest: MessageFns<GetFamilyProgressRequest> = {
+  encode(message: GetFamilyProgressRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetFamilyProgressRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetFamilyProgressRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetFamilyProgressRequest>): GetFamilyProgressRequest {
+    return GetFamilyProgressRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetFamilyProgressRequest>): GetFamilyProgressRequest {
+    const message = createBaseGetFamilyProgressRequest();
+    message.familyId = object.familyId ?? '';
+    return message;
+  },
+};
+
+function createBaseGetFamilyProgressResponse(): GetFamilyProgressResponse {
+  return { members: [] };
+}
+
+export const GetFamilyProgressResponse: MessageFns<GetFamilyProgressResponse> = {
+  encode(message: GetFamilyProgressResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.members) {
+      MemberProgress.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetFamilyProgressResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetFamilyProgressResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.members.push(MemberProgress.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetFamilyProgressResponse>): GetFamilyProgressResponse {
+    return GetFamilyProgressResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetFamilyProgressResponse>): GetFamilyProgressResponse {
+    const message = createBaseGetFamilyProgressResponse();
+    message.members = object.members?.map((e) => MemberProgress.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseLeaderboardEntry(): LeaderboardEntry {
-  return { rank: 0, memberId: '', displayName: '', points: 0 };
+  return { rank: 0, memberId: '', displayName: '', points: 0, reachedAt: undefined };
 }
 
 export const LeaderboardEntry: MessageFns<LeaderboardEntry> = {
@@ -932,6 +2379,9 @@ export const LeaderboardEntry: MessageFns<LeaderboardEntry> = {
     }
     if (message.points !== 0) {
       writer.uint32(32).int64(message.points);
+    }
+    if (message.reachedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reachedAt), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -981,6 +2431,14 @@ export const LeaderboardEntry: MessageFns<LeaderboardEntry> = {
             message.points = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reachedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1002,6 +2460,7 @@ export const LeaderboardEntry: MessageFns<LeaderboardEntry> = {
     message.memberId = object.memberId ?? '';
     message.displayName = object.displayName ?? '';
     message.points = object.points ?? 0;
+    message.reachedAt = object.reachedAt ?? undefined;
     return message;
   },
 };
@@ -1079,6 +2538,7 @@ function createBaseGetLeaderboardResponse(): GetLeaderboardResponse {
     periodStart: undefined,
     periodEnd: undefined,
     entries: [],
+    hidden: false,
   };
 }
 
@@ -1095,6 +2555,9 @@ export const GetLeaderboardResponse: MessageFns<GetLeaderboardResponse> = {
     }
     for (const v of message.entries) {
       LeaderboardEntry.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.hidden !== false) {
+      writer.uint32(40).bool(message.hidden);
     }
     return writer;
   },
@@ -1144,6 +2607,14 @@ export const GetLeaderboardResponse: MessageFns<GetLeaderboardResponse> = {
             message.entries.push(LeaderboardEntry.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.hidden = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1171,19 +2642,2622 @@ export const GetLeaderboardResponse: MessageFns<GetLeaderboardResponse> = {
         ? DateMessage.fromPartial(object.periodEnd)
         : undefined;
     message.entries = object.entries?.map((e) => LeaderboardEntry.fromPartial(e)) || [];
+    message.hidden = object.hidden ?? false;
     return message;
   },
 };
 
-/** XP, levels, streaks, badges and the family leaderboard, computed from domain events. */
+function createBaseLeaderboardSettings(): LeaderboardSettings {
+  return { hidden: false, excludedMemberIds: [] };
+}
+
+export const LeaderboardSettings: MessageFns<LeaderboardSettings> = {
+  encode(message: LeaderboardSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hidden !== false) {
+      writer.uint32(8).bool(message.hidden);
+    }
+    for (const v of message.excludedMemberIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeaderboardSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeaderboardSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.hidden = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.excludedMemberIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<LeaderboardSettings>): LeaderboardSettings {
+    return LeaderboardSettings.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LeaderboardSettings>): LeaderboardSettings {
+    const message = createBaseLeaderboardSettings();
+    message.hidden = object.hidden ?? false;
+    message.excludedMemberIds = object.excludedMemberIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetLeaderboardSettingsRequest(): GetLeaderboardSettingsRequest {
+  return { familyId: '' };
+}
+
+export const GetLeaderboardSettingsRequest: MessageFns<GetLeaderboardSettingsRequest> = {
+  encode(message: GetLeaderboardSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetLeaderboardSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetLeaderboardSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetLeaderboardSettingsRequest>): GetLeaderboardSettingsRequest {
+    return GetLeaderboardSettingsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetLeaderboardSettingsRequest>): GetLeaderboardSettingsRequest {
+    const message = createBaseGetLeaderboardSettingsRequest();
+    message.familyId = object.familyId ?? '';
+    return message;
+  },
+};
+
+function createBaseGetLeaderboardSettingsResponse(): GetLeaderboardSettingsResponse {
+  return { settings: undefined };
+}
+
+export const GetLeaderboardSettingsResponse: MessageFns<GetLeaderboardSettingsResponse> = {
+  encode(message: GetLeaderboardSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      LeaderboardSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetLeaderboardSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetLeaderboardSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = LeaderboardSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetLeaderboardSettingsResponse>): GetLeaderboardSettingsResponse {
+    return GetLeaderboardSettingsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetLeaderboardSettingsResponse>): GetLeaderboardSettingsResponse {
+    const message = createBaseGetLeaderboardSettingsResponse();
+    message.settings =
+      object.settings !== undefined && object.settings !== null
+        ? LeaderboardSettings.fromPartial(object.settings)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateLeaderboardSettingsRequest(): UpdateLeaderboardSettingsRequest {
+  return { familyId: '', settings: undefined };
+}
+
+export const UpdateLeaderboardSettingsRequest: MessageFns<UpdateLeaderboardSettingsRequest> = {
+  encode(message: UpdateLeaderboardSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.settings !== undefined) {
+      LeaderboardSettings.encode(message.settings, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateLeaderboardSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateLeaderboardSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.settings = LeaderboardSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateLeaderboardSettingsRequest>): UpdateLeaderboardSettingsRequest {
+    return UpdateLeaderboardSettingsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateLeaderboardSettingsRequest>): UpdateLeaderboardSettingsRequest {
+    const message = createBaseUpdateLeaderboardSettingsRequest();
+    message.familyId = object.familyId ?? '';
+    message.settings =
+      object.settings !== undefined && object.settings !== null
+        ? LeaderboardSettings.fromPartial(object.settings)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateLeaderboardSettingsResponse(): UpdateLeaderboardSettingsResponse {
+  return { settings: undefined };
+}
+
+export const UpdateLeaderboardSettingsResponse: MessageFns<UpdateLeaderboardSettingsResponse> = {
+  encode(message: UpdateLeaderboardSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      LeaderboardSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateLeaderboardSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateLeaderboardSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = LeaderboardSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateLeaderboardSettingsResponse>): UpdateLeaderboardSettingsResponse {
+    return UpdateLeaderboardSettingsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateLeaderboardSettingsResponse>): UpdateLeaderboardSettingsResponse {
+    const message = createBaseUpdateLeaderboardSettingsResponse();
+    message.settings =
+      object.settings !== undefined && object.settings !== null
+        ? LeaderboardSettings.fromPartial(object.settings)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseQuestContribution(): QuestContribution {
+  return { memberId: '', amount: 0 };
+}
+
+export const QuestContribution: MessageFns<QuestContribution> = {
+  encode(message: QuestContribution, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.memberId !== '') {
+      writer.uint32(10).string(message.memberId);
+    }
+    if (message.amount !== 0) {
+      writer.uint32(16).int64(message.amount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuestContribution {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuestContribution();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.memberId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.amount = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<QuestContribution>): QuestContribution {
+    return QuestContribution.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QuestContribution>): QuestContribution {
+    const message = createBaseQuestContribution();
+    message.memberId = object.memberId ?? '';
+    message.amount = object.amount ?? 0;
+    return message;
+  },
+};
+
+function createBaseQuest(): Quest {
+  return {
+    id: '',
+    familyId: '',
+    title: '',
+    description: '',
+    measure: QuestMeasure.QUEST_MEASURE_UNSPECIFIED,
+    eventType: '',
+    categoryId: '',
+    goalId: '',
+    target: 0,
+    memberIds: [],
+    startsOn: undefined,
+    endsOn: undefined,
+    progress: 0,
+    contributions: [],
+    status: QuestStatus.QUEST_STATUS_UNSPECIFIED,
+    completedAt: undefined,
+    createdAt: undefined,
+    archivedAt: undefined,
+    version: 0,
+    currency: '',
+  };
+}
+
+export const Quest: MessageFns<Quest> = {
+  encode(message: Quest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== '') {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.familyId !== '') {
+      writer.uint32(18).string(message.familyId);
+    }
+    if (message.title !== '') {
+      writer.uint32(26).string(message.title);
+    }
+    if (message.description !== '') {
+      writer.uint32(34).string(message.description);
+    }
+    if (message.measure !== QuestMeasure.QUEST_MEASURE_UNSPECIFIED) {
+      writer.uint32(40).int32(questMeasureToNumber(message.measure));
+    }
+    if (message.eventType !== '') {
+      writer.uint32(50).string(message.eventType);
+    }
+    if (message.categoryId !== '') {
+      writer.uint32(58).string(message.categoryId);
+    }
+    if (message.goalId !== '') {
+      writer.uint32(66).string(message.goalId);
+    }
+    if (message.target !== 0) {
+      writer.uint32(72).int64(message.target);
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.startsOn !== undefined) {
+      DateMessage.encode(message.startsOn, writer.uint32(90).fork()).join();
+    }
+    if (message.endsOn !== undefined) {
+      DateMessage.encode(message.endsOn, writer.uint32(98).fork()).join();
+    }
+    if (message.progress !== 0) {
+      writer.uint32(104).int64(message.progress);
+    }
+    for (const v of message.contributions) {
+      QuestContribution.encode(v!, writer.uint32(114).fork()).join();
+    }
+    if (message.status !== QuestStatus.QUEST_STATUS_UNSPECIFIED) {
+      writer.uint32(120).int32(questStatusToNumber(message.status));
+    }
+    if (message.completedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.completedAt), writer.uint32(130).fork()).join();
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(138).fork()).join();
+    }
+    if (message.archivedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.archivedAt), writer.uint32(146).fork()).join();
+    }
+    if (message.version !== 0) {
+      writer.uint32(152).int64(message.version);
+    }
+    if (message.currency !== '') {
+      writer.uint32(162).string(message.currency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Quest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.measure = questMeasureFromJSON(reader.int32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.eventType = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.categoryId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.goalId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.target = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.startsOn = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.endsOn = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.progress = longToNumber(reader.int64());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.contributions.push(QuestContribution.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.status = questStatusFromJSON(reader.int32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.completedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.archivedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Quest>): Quest {
+    return Quest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Quest>): Quest {
+    const message = createBaseQuest();
+    message.id = object.id ?? '';
+    message.familyId = object.familyId ?? '';
+    message.title = object.title ?? '';
+    message.description = object.description ?? '';
+    message.measure = object.measure ?? QuestMeasure.QUEST_MEASURE_UNSPECIFIED;
+    message.eventType = object.eventType ?? '';
+    message.categoryId = object.categoryId ?? '';
+    message.goalId = object.goalId ?? '';
+    message.target = object.target ?? 0;
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    message.startsOn =
+      object.startsOn !== undefined && object.startsOn !== null ? DateMessage.fromPartial(object.startsOn) : undefined;
+    message.endsOn =
+      object.endsOn !== undefined && object.endsOn !== null ? DateMessage.fromPartial(object.endsOn) : undefined;
+    message.progress = object.progress ?? 0;
+    message.contributions = object.contributions?.map((e) => QuestContribution.fromPartial(e)) || [];
+    message.status = object.status ?? QuestStatus.QUEST_STATUS_UNSPECIFIED;
+    message.completedAt = object.completedAt ?? undefined;
+    message.createdAt = object.createdAt ?? undefined;
+    message.archivedAt = object.archivedAt ?? undefined;
+    message.version = object.version ?? 0;
+    message.currency = object.currency ?? '';
+    return message;
+  },
+};
+
+function createBaseCreateQuestRequest(): CreateQuestRequest {
+  return {
+    familyId: '',
+    title: '',
+    description: '',
+    measure: QuestMeasure.QUEST_MEASURE_UNSPECIFIED,
+    eventType: '',
+    categoryId: '',
+    goalId: '',
+    target: 0,
+    memberIds: [],
+    startsOn: undefined,
+    endsOn: undefined,
+  };
+}
+
+export const CreateQuestRequest: MessageFns<CreateQuestRequest> = {
+  encode(message: CreateQuestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.title !== '') {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.description !== '') {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.measure !== QuestMeasure.QUEST_MEASURE_UNSPECIFIED) {
+      writer.uint32(32).int32(questMeasureToNumber(message.measure));
+    }
+    if (message.eventType !== '') {
+      writer.uint32(42).string(message.eventType);
+    }
+    if (message.categoryId !== '') {
+      writer.uint32(50).string(message.categoryId);
+    }
+    if (message.goalId !== '') {
+      writer.uint32(58).string(message.goalId);
+    }
+    if (message.target !== 0) {
+      writer.uint32(64).int64(message.target);
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.startsOn !== undefined) {
+      DateMessage.encode(message.startsOn, writer.uint32(82).fork()).join();
+    }
+    if (message.endsOn !== undefined) {
+      DateMessage.encode(message.endsOn, writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateQuestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateQuestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.measure = questMeasureFromJSON(reader.int32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.eventType = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.categoryId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.goalId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.target = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.startsOn = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.endsOn = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CreateQuestRequest>): CreateQuestRequest {
+    return CreateQuestRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateQuestRequest>): CreateQuestRequest {
+    const message = createBaseCreateQuestRequest();
+    message.familyId = object.familyId ?? '';
+    message.title = object.title ?? '';
+    message.description = object.description ?? '';
+    message.measure = object.measure ?? QuestMeasure.QUEST_MEASURE_UNSPECIFIED;
+    message.eventType = object.eventType ?? '';
+    message.categoryId = object.categoryId ?? '';
+    message.goalId = object.goalId ?? '';
+    message.target = object.target ?? 0;
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    message.startsOn =
+      object.startsOn !== undefined && object.startsOn !== null ? DateMessage.fromPartial(object.startsOn) : undefined;
+    message.endsOn =
+      object.endsOn !== undefined && object.endsOn !== null ? DateMessage.fromPartial(object.endsOn) : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateQuestResponse(): CreateQuestResponse {
+  return { quest: undefined };
+}
+
+export const CreateQuestResponse: MessageFns<CreateQuestResponse> = {
+  encode(message: CreateQuestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.quest !== undefined) {
+      Quest.encode(message.quest, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateQuestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateQuestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.quest = Quest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CreateQuestResponse>): CreateQuestResponse {
+    return CreateQuestResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateQuestResponse>): CreateQuestResponse {
+    const message = createBaseCreateQuestResponse();
+    message.quest = object.quest !== undefined && object.quest !== null ? Quest.fromPartial(object.quest) : undefined;
+    return message;
+  },
+};
+
+function createBaseListQuestsRequest(): ListQuestsRequest {
+  return { familyId: '', page: undefined, includeArchived: false };
+}
+
+export const ListQuestsRequest: MessageFns<ListQuestsRequest> = {
+  encode(message: ListQuestsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    if (message.includeArchived !== false) {
+      writer.uint32(24).bool(message.includeArchived);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQuestsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQuestsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.includeArchived = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListQuestsRequest>): ListQuestsRequest {
+    return ListQuestsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListQuestsRequest>): ListQuestsRequest {
+    const message = createBaseListQuestsRequest();
+    message.familyId = object.familyId ?? '';
+    message.page = object.page !== undefined && object.page !== null ? PageRequest.fromPartial(object.page) : undefined;
+    message.includeArchived = object.includeArchived ?? false;
+    return message;
+  },
+};
+
+function createBaseListQuestsResponse(): ListQuestsResponse {
+  return { quests: [], page: undefined };
+}
+
+export const ListQuestsResponse: MessageFns<ListQuestsResponse> = {
+  encode(message: ListQuestsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.quests) {
+      Quest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageResponse.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQuestsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQuestsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.quests.push(Quest.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListQuestsResponse>): ListQuestsResponse {
+    return ListQuestsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListQuestsResponse>): ListQuestsResponse {
+    const message = createBaseListQuestsResponse();
+    message.quests = object.quests?.map((e) => Quest.fromPartial(e)) || [];
+    message.page =
+      object.page !== undefined && object.page !== null ? PageResponse.fromPartial(object.page) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetQuestRequest(): GetQuestRequest {
+  return { familyId: '', questId: '' };
+}
+
+export const GetQuestRequest: MessageFns<GetQuestRequest> = {
+  encode(message: GetQuestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.questId !== '') {
+      writer.uint32(18).string(message.questId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetQuestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetQuestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.questId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetQuestRequest>): GetQuestRequest {
+    return GetQuestRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetQuestRequest>): GetQuestRequest {
+    const message = createBaseGetQuestRequest();
+    message.familyId = object.familyId ?? '';
+    message.questId = object.questId ?? '';
+    return message;
+  },
+};
+
+function createBaseGetQuestResponse(): GetQuestResponse {
+  return { quest: undefined };
+}
+
+export const GetQuestResponse: MessageFns<GetQuestResponse> = {
+  encode(message: GetQuestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.quest !== undefined) {
+      Quest.encode(message.quest, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetQuestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetQuestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.quest = Quest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetQuestResponse>): GetQuestResponse {
+    return GetQuestResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetQuestResponse>): GetQuestResponse {
+    const message = createBaseGetQuestResponse();
+    message.quest = object.quest !== undefined && object.quest !== null ? Quest.fromPartial(object.quest) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateQuestRequest(): UpdateQuestRequest {
+  return {
+    familyId: '',
+    questId: '',
+    expectedVersion: 0,
+    title: undefined,
+    description: undefined,
+    target: undefined,
+    endsOn: undefined,
+    memberIds: [],
+    replaceMemberIds: false,
+  };
+}
+
+export const UpdateQuestRequest: MessageFns<UpdateQuestRequest> = {
+  encode(message: UpdateQuestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.questId !== '') {
+      writer.uint32(18).string(message.questId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(24).int64(message.expectedVersion);
+    }
+    if (message.title !== undefined) {
+      writer.uint32(34).string(message.title);
+    }
+    if (message.description !== undefined) {
+      writer.uint32(42).string(message.description);
+    }
+    if (message.target !== undefined) {
+      writer.uint32(48).int64(message.target);
+    }
+    if (message.endsOn !== undefined) {
+      DateMessage.encode(message.endsOn, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.replaceMemberIds !== false) {
+      writer.uint32(72).bool(message.replaceMemberIds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateQuestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateQuestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.questId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.target = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.endsOn = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.replaceMemberIds = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateQuestRequest>): UpdateQuestRequest {
+    return UpdateQuestRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateQuestRequest>): UpdateQuestRequest {
+    const message = createBaseUpdateQuestRequest();
+    message.familyId = object.familyId ?? '';
+    message.questId = object.questId ?? '';
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.title = object.title ?? undefined;
+    message.description = object.description ?? undefined;
+    message.target = object.target ?? undefined;
+    message.endsOn =
+      object.endsOn !== undefined && object.endsOn !== null ? DateMessage.fromPartial(object.endsOn) : undefined;
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    message.replaceMemberIds = object.replaceMemberIds ?? false;
+    return message;
+  },
+};
+
+function createBaseUpdateQuestResponse(): UpdateQuestResponse {
+  return { quest: undefined };
+}
+
+export const UpdateQuestResponse: MessageFns<UpdateQuestResponse> = {
+  encode(message: UpdateQuestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.quest !== undefined) {
+      Quest.encode(message.quest, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateQuestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateQuestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.quest = Quest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateQuestResponse>): UpdateQuestResponse {
+    return UpdateQuestResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateQuestResponse>): UpdateQuestResponse {
+    const message = createBaseUpdateQuestResponse();
+    message.quest = object.quest !== undefined && object.quest !== null ? Quest.fromPartial(object.quest) : undefined;
+    return message;
+  },
+};
+
+function createBaseArchiveQuestRequest(): ArchiveQuestRequest {
+  return { familyId: '', questId: '', expectedVersion: 0 };
+}
+
+export const ArchiveQuestRequest: MessageFns<ArchiveQuestRequest> = {
+  encode(message: ArchiveQuestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.questId !== '') {
+      writer.uint32(18).string(message.questId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(24).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ArchiveQuestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArchiveQuestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.questId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ArchiveQuestRequest>): ArchiveQuestRequest {
+    return ArchiveQuestRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ArchiveQuestRequest>): ArchiveQuestRequest {
+    const message = createBaseArchiveQuestRequest();
+    message.familyId = object.familyId ?? '';
+    message.questId = object.questId ?? '';
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseArchiveQuestResponse(): ArchiveQuestResponse {
+  return { quest: undefined };
+}
+
+export const ArchiveQuestResponse: MessageFns<ArchiveQuestResponse> = {
+  encode(message: ArchiveQuestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.quest !== undefined) {
+      Quest.encode(message.quest, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ArchiveQuestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArchiveQuestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.quest = Quest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ArchiveQuestResponse>): ArchiveQuestResponse {
+    return ArchiveQuestResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ArchiveQuestResponse>): ArchiveQuestResponse {
+    const message = createBaseArchiveQuestResponse();
+    message.quest = object.quest !== undefined && object.quest !== null ? Quest.fromPartial(object.quest) : undefined;
+    return message;
+  },
+};
+
+function createBaseCustomBadge(): CustomBadge {
+  return {
+    id: '',
+    familyId: '',
+    title: '',
+    description: '',
+    icon: '',
+    eventType: '',
+    count: 0,
+    period: BadgePeriod.BADGE_PERIOD_UNSPECIFIED,
+    categoryId: '',
+    goalId: '',
+    memberIds: [],
+    reward: undefined,
+    xp: 0,
+    createdAt: undefined,
+    archivedAt: undefined,
+    version: 0,
+    achievementId: '',
+  };
+}
+
+export const CustomBadge: MessageFns<CustomBadge> = {
+  encode(message: CustomBadge, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== '') {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.familyId !== '') {
+      writer.uint32(18).string(message.familyId);
+    }
+    if (message.title !== '') {
+      writer.uint32(26).string(message.title);
+    }
+    if (message.description !== '') {
+      writer.uint32(34).string(message.description);
+    }
+    if (message.icon !== '') {
+      writer.uint32(42).string(message.icon);
+    }
+    if (message.eventType !== '') {
+      writer.uint32(50).string(message.eventType);
+    }
+    if (message.count !== 0) {
+      writer.uint32(56).int32(message.count);
+    }
+    if (message.period !== BadgePeriod.BADGE_PERIOD_UNSPECIFIED) {
+      writer.uint32(64).int32(badgePeriodToNumber(message.period));
+    }
+    if (message.categoryId !== '') {
+      writer.uint32(74).string(message.categoryId);
+    }
+    if (message.goalId !== '') {
+      writer.uint32(82).string(message.goalId);
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(90).string(v!);
+    }
+    if (message.reward !== undefined) {
+      Money.encode(message.reward, writer.uint32(98).fork()).join();
+    }
+    if (message.xp !== 0) {
+      writer.uint32(104).int32(message.xp);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(114).fork()).join();
+    }
+    if (message.archivedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.archivedAt), writer.uint32(122).fork()).join();
+    }
+    if (message.version !== 0) {
+      writer.uint32(128).int64(message.version);
+    }
+    if (message.achievementId !== '') {
+      writer.uint32(138).string(message.achievementId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomBadge {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomBadge();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.icon = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.eventType = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.period = badgePeriodFromJSON(reader.int32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.categoryId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.goalId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.reward = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.xp = reader.int32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.archivedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.achievementId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CustomBadge>): CustomBadge {
+    return CustomBadge.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CustomBadge>): CustomBadge {
+    const message = createBaseCustomBadge();
+    message.id = object.id ?? '';
+    message.familyId = object.familyId ?? '';
+    message.title = object.title ?? '';
+    message.description = object.description ?? '';
+    message.icon = object.icon ?? '';
+    message.eventType = object.eventType ?? '';
+    message.count = object.count ?? 0;
+    message.period = object.period ?? BadgePeriod.BADGE_PERIOD_UNSPECIFIED;
+    message.categoryId = object.categoryId ?? '';
+    message.goalId = object.goalId ?? '';
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    message.reward =
+      object.reward !== undefined && object.reward !== null ? Money.fromPartial(object.reward) : undefined;
+    message.xp = object.xp ?? 0;
+    message.createdAt = object.createdAt ?? undefined;
+    message.archivedAt = object.archivedAt ?? undefined;
+    message.version = object.version ?? 0;
+    message.achievementId = object.achievementId ?? '';
+    return message;
+  },
+};
+
+function createBaseCreateCustomBadgeRequest(): CreateCustomBadgeRequest {
+  return {
+    familyId: '',
+    title: '',
+    description: '',
+    icon: '',
+    eventType: '',
+    count: 0,
+    period: BadgePeriod.BADGE_PERIOD_UNSPECIFIED,
+    categoryId: '',
+    goalId: '',
+    memberIds: [],
+    reward: undefined,
+    xp: undefined,
+  };
+}
+
+export const CreateCustomBadgeRequest: MessageFns<CreateCustomBadgeRequest> = {
+  encode(message: CreateCustomBadgeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.title !== '') {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.description !== '') {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.icon !== '') {
+      writer.uint32(34).string(message.icon);
+    }
+    if (message.eventType !== '') {
+      writer.uint32(42).string(message.eventType);
+    }
+    if (message.count !== 0) {
+      writer.uint32(48).int32(message.count);
+    }
+    if (message.period !== BadgePeriod.BADGE_PERIOD_UNSPECIFIED) {
+      writer.uint32(56).int32(badgePeriodToNumber(message.period));
+    }
+    if (message.categoryId !== '') {
+      writer.uint32(66).string(message.categoryId);
+    }
+    if (message.goalId !== '') {
+      writer.uint32(74).string(message.goalId);
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.reward !== undefined) {
+      Money.encode(message.reward, writer.uint32(90).fork()).join();
+    }
+    if (message.xp !== undefined) {
+      writer.uint32(96).int32(message.xp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCustomBadgeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCustomBadgeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.icon = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.eventType = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.period = badgePeriodFromJSON(reader.int32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.categoryId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.goalId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.reward = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.xp = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CreateCustomBadgeRequest>): CreateCustomBadgeRequest {
+    return CreateCustomBadgeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateCustomBadgeRequest>): CreateCustomBadgeRequest {
+    const message = createBaseCreateCustomBadgeRequest();
+    message.familyId = object.familyId ?? '';
+    message.title = object.title ?? '';
+    message.description = object.description ?? '';
+    message.icon = object.icon ?? '';
+    message.eventType = object.eventType ?? '';
+    message.count = object.count ?? 0;
+    message.period = object.period ?? BadgePeriod.BADGE_PERIOD_UNSPECIFIED;
+    message.categoryId = object.categoryId ?? '';
+    message.goalId = object.goalId ?? '';
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    message.reward =
+      object.reward !== undefined && object.reward !== null ? Money.fromPartial(object.reward) : undefined;
+    message.xp = object.xp ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateCustomBadgeResponse(): CreateCustomBadgeResponse {
+  return { badge: undefined };
+}
+
+export const CreateCustomBadgeResponse: MessageFns<CreateCustomBadgeResponse> = {
+  encode(message: CreateCustomBadgeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.badge !== undefined) {
+      CustomBadge.encode(message.badge, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCustomBadgeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCustomBadgeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.badge = CustomBadge.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CreateCustomBadgeResponse>): CreateCustomBadgeResponse {
+    return CreateCustomBadgeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateCustomBadgeResponse>): CreateCustomBadgeResponse {
+    const message = createBaseCreateCustomBadgeResponse();
+    message.badge =
+      object.badge !== undefined && object.badge !== null ? CustomBadge.fromPartial(object.badge) : undefined;
+    return message;
+  },
+};
+
+function createBaseListCustomBadgesRequest(): ListCustomBadgesRequest {
+  return { familyId: '', page: undefined, includeArchived: false };
+}
+
+export const ListCustomBadgesRequest: MessageFns<ListCustomBadgesRequest> = {
+  encode(message: ListCustomBadgesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    if (message.includeArchived !== false) {
+      writer.uint32(24).bool(message.includeArchived);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCustomBadgesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCustomBadgesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.includeArchived = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListCustomBadgesRequest>): ListCustomBadgesRequest {
+    return ListCustomBadgesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListCustomBadgesRequest>): ListCustomBadgesRequest {
+    const message = createBaseListCustomBadgesRequest();
+    message.familyId = object.familyId ?? '';
+    message.page = object.page !== undefined && object.page !== null ? PageRequest.fromPartial(object.page) : undefined;
+    message.includeArchived = object.includeArchived ?? false;
+    return message;
+  },
+};
+
+function createBaseListCustomBadgesResponse(): ListCustomBadgesResponse {
+  return { badges: [], page: undefined };
+}
+
+export const ListCustomBadgesResponse: MessageFns<ListCustomBadgesResponse> = {
+  encode(message: ListCustomBadgesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.badges) {
+      CustomBadge.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageResponse.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCustomBadgesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCustomBadgesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.badges.push(CustomBadge.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListCustomBadgesResponse>): ListCustomBadgesResponse {
+    return ListCustomBadgesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListCustomBadgesResponse>): ListCustomBadgesResponse {
+    const message = createBaseListCustomBadgesResponse();
+    message.badges = object.badges?.map((e) => CustomBadge.fromPartial(e)) || [];
+    message.page =
+      object.page !== undefined && object.page !== null ? PageResponse.fromPartial(object.page) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateCustomBadgeRequest(): UpdateCustomBadgeRequest {
+  return {
+    familyId: '',
+    badgeId: '',
+    expectedVersion: 0,
+    title: undefined,
+    description: undefined,
+    icon: undefined,
+    memberIds: [],
+    replaceMemberIds: false,
+    reward: undefined,
+    clearReward: false,
+    xp: undefined,
+  };
+}
+
+export const UpdateCustomBadgeRequest: MessageFns<UpdateCustomBadgeRequest> = {
+  encode(message: UpdateCustomBadgeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.badgeId !== '') {
+      writer.uint32(18).string(message.badgeId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(24).int64(message.expectedVersion);
+    }
+    if (message.title !== undefined) {
+      writer.uint32(34).string(message.title);
+    }
+    if (message.description !== undefined) {
+      writer.uint32(42).string(message.description);
+    }
+    if (message.icon !== undefined) {
+      writer.uint32(50).string(message.icon);
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.replaceMemberIds !== false) {
+      writer.uint32(64).bool(message.replaceMemberIds);
+    }
+    if (message.reward !== undefined) {
+      Money.encode(message.reward, writer.uint32(74).fork()).join();
+    }
+    if (message.clearReward !== false) {
+      writer.uint32(80).bool(message.clearReward);
+    }
+    if (message.xp !== undefined) {
+      writer.uint32(88).int32(message.xp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCustomBadgeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCustomBadgeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.badgeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.icon = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.replaceMemberIds = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reward = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.clearReward = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.xp = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateCustomBadgeRequest>): UpdateCustomBadgeRequest {
+    return UpdateCustomBadgeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateCustomBadgeRequest>): UpdateCustomBadgeRequest {
+    const message = createBaseUpdateCustomBadgeRequest();
+    message.familyId = object.familyId ?? '';
+    message.badgeId = object.badgeId ?? '';
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.title = object.title ?? undefined;
+    message.description = object.description ?? undefined;
+    message.icon = object.icon ?? undefined;
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    message.replaceMemberIds = object.replaceMemberIds ?? false;
+    message.reward =
+      object.reward !== undefined && object.reward !== null ? Money.fromPartial(object.reward) : undefined;
+    message.clearReward = object.clearReward ?? false;
+    message.xp = object.xp ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateCustomBadgeResponse(): UpdateCustomBadgeResponse {
+  return { badge: undefined };
+}
+
+export const UpdateCustomBadgeResponse: MessageFns<UpdateCustomBadgeResponse> = {
+  encode(message: UpdateCustomBadgeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.badge !== undefined) {
+      CustomBadge.encode(message.badge, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCustomBadgeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCustomBadgeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.badge = CustomBadge.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdateCustomBadgeResponse>): UpdateCustomBadgeResponse {
+    return UpdateCustomBadgeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateCustomBadgeResponse>): UpdateCustomBadgeResponse {
+    const message = createBaseUpdateCustomBadgeResponse();
+    message.badge =
+      object.badge !== undefined && object.badge !== null ? CustomBadge.fromPartial(object.badge) : undefined;
+    return message;
+  },
+};
+
+function createBaseArchiveCustomBadgeRequest(): ArchiveCustomBadgeRequest {
+  return { familyId: '', badgeId: '', expectedVersion: 0 };
+}
+
+export const ArchiveCustomBadgeRequest: MessageFns<ArchiveCustomBadgeRequest> = {
+  encode(message: ArchiveCustomBadgeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.badgeId !== '') {
+      writer.uint32(18).string(message.badgeId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(24).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ArchiveCustomBadgeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArchiveCustomBadgeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.badgeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ArchiveCustomBadgeRequest>): ArchiveCustomBadgeRequest {
+    return ArchiveCustomBadgeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ArchiveCustomBadgeRequest>): ArchiveCustomBadgeRequest {
+    const message = createBaseArchiveCustomBadgeRequest();
+    message.familyId = object.familyId ?? '';
+    message.badgeId = object.badgeId ?? '';
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseArchiveCustomBadgeResponse(): ArchiveCustomBadgeResponse {
+  return { badge: undefined };
+}
+
+export const ArchiveCustomBadgeResponse: MessageFns<ArchiveCustomBadgeResponse> = {
+  encode(message: ArchiveCustomBadgeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.badge !== undefined) {
+      CustomBadge.encode(message.badge, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ArchiveCustomBadgeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArchiveCustomBadgeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.badge = CustomBadge.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ArchiveCustomBadgeResponse>): ArchiveCustomBadgeResponse {
+    return ArchiveCustomBadgeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ArchiveCustomBadgeResponse>): ArchiveCustomBadgeResponse {
+    const message = createBaseArchiveCustomBadgeResponse();
+    message.badge =
+      object.badge !== undefined && object.badge !== null ? CustomBadge.fromPartial(object.badge) : undefined;
+    return message;
+  },
+};
+
+/**
+ * XP, levels, streaks, badges, family quests and the family leaderboard, computed from domain events.
+ *
+ * Access: a CHILD reads only their own progress and the family leaderboard; quests, parent-made badges
+ * and leaderboard settings are written by OWNER/PARENT only. An id outside the caller's family answers
+ * NOT_FOUND. `expected_version` carries the REST If-Match version: a mismatch answers
+ * FAILED_PRECONDITION with reason VERSION_MISMATCH.
+ */
 export type GamificationServiceDefinition = typeof GamificationServiceDefinition;
 export const GamificationServiceDefinition = {
   name: 'GamificationService',
   fullName: 'family.gamification.v1.GamificationService',
   methods: {
     /**
-     * Internal (outbox relay): record domain events. Idempotent by event id; unknown types are
-     * acknowledged and ignored. May emit achievement.unlocked and level.reached.
+     * Internal (outbox relay, scope events:write): record domain events. Idempotent by event id;
+     * unknown types are acknowledged and ignored; any delivery order gives the same totals. May emit
+     * achievement.unlocked, level.reached, quest.completed and streak.milestone.
      */
     recordEvents: {
       name: 'RecordEvents',
@@ -1193,7 +5267,7 @@ export const GamificationServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** The achievement catalog (the same for every family). */
+    /** The achievement catalog (the same for every family): kinds, tiers and missions. */
     listAchievements: {
       name: 'ListAchievements',
       requestType: ListAchievementsRequest as typeof ListAchievementsRequest,
@@ -1202,7 +5276,7 @@ export const GamificationServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
-    /** A member's XP, level, streaks and badges (a CHILD sees only their own). */
+    /** A member's XP, level, streak, badges earned and in progress, and a page of XP history. */
     getMemberProgress: {
       name: 'GetMemberProgress',
       requestType: GetMemberProgressRequest as typeof GetMemberProgressRequest,
@@ -1211,7 +5285,19 @@ export const GamificationServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
-    /** The family's ranking by points earned in the period (visible to every member). */
+    /** Every member's progress in one call (a CHILD receives only their own). */
+    getFamilyProgress: {
+      name: 'GetFamilyProgress',
+      requestType: GetFamilyProgressRequest as typeof GetFamilyProgressRequest,
+      requestStream: false,
+      responseType: GetFamilyProgressResponse as typeof GetFamilyProgressResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
+    /**
+     * The family's ranking by activity XP in the period (visible to every member); dense ranks, ties
+     * ordered by who reached the score first; members left out by a parent are not listed.
+     */
     getLeaderboard: {
       name: 'GetLeaderboard',
       requestType: GetLeaderboardRequest as typeof GetLeaderboardRequest,
@@ -1220,59 +5306,271 @@ export const GamificationServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
+    getLeaderboardSettings: {
+      name: 'GetLeaderboardSettings',
+      requestType: GetLeaderboardSettingsRequest as typeof GetLeaderboardSettingsRequest,
+      requestStream: false,
+      responseType: GetLeaderboardSettingsResponse as typeof GetLeaderboardSettingsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
+    /** OWNER/PARENT only. Replaces the settings. */
+    updateLeaderboardSettings: {
+      name: 'UpdateLeaderboardSettings',
+      requestType: UpdateLeaderboardSettingsRequest as typeof UpdateLeaderboardSettingsRequest,
+      requestStream: false,
+      responseType: UpdateLeaderboardSettingsResponse as typeof UpdateLeaderboardSettingsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Family quests: a shared target for the whole family or some members. Writes: OWNER/PARENT only. */
+    createQuest: {
+      name: 'CreateQuest',
+      requestType: CreateQuestRequest as typeof CreateQuestRequest,
+      requestStream: false,
+      responseType: CreateQuestResponse as typeof CreateQuestResponse,
+      responseStream: false,
+      options: {},
+    },
+    listQuests: {
+      name: 'ListQuests',
+      requestType: ListQuestsRequest as typeof ListQuestsRequest,
+      requestStream: false,
+      responseType: ListQuestsResponse as typeof ListQuestsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
+    getQuest: {
+      name: 'GetQuest',
+      requestType: GetQuestRequest as typeof GetQuestRequest,
+      requestStream: false,
+      responseType: GetQuestResponse as typeof GetQuestResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
+    updateQuest: {
+      name: 'UpdateQuest',
+      requestType: UpdateQuestRequest as typeof UpdateQuestRequest,
+      requestStream: false,
+      responseType: UpdateQuestResponse as typeof UpdateQuestResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Stops the quest counting; its progress stays readable. */
+    archiveQuest: {
+      name: 'ArchiveQuest',
+      requestType: ArchiveQuestRequest as typeof ArchiveQuestRequest,
+      requestStream: false,
+      responseType: ArchiveQuestResponse as typeof ArchiveQuestResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Parent-made badges: event type × count × period × optional category/goal × members, with an
+     * optional reward paid once into the child's SAVE jar. Writes: OWNER/PARENT only.
+     */
+    createCustomBadge: {
+      name: 'CreateCustomBadge',
+      requestType: CreateCustomBadgeRequest as typeof CreateCustomBadgeRequest,
+      requestStream: false,
+      responseType: CreateCustomBadgeResponse as typeof CreateCustomBadgeResponse,
+      responseStream: false,
+      options: {},
+    },
+    listCustomBadges: {
+      name: 'ListCustomBadges',
+      requestType: ListCustomBadgesRequest as typeof ListCustomBadgesRequest,
+      requestStream: false,
+      responseType: ListCustomBadgesResponse as typeof ListCustomBadgesResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
+    updateCustomBadge: {
+      name: 'UpdateCustomBadge',
+      requestType: UpdateCustomBadgeRequest as typeof UpdateCustomBadgeRequest,
+      requestStream: false,
+      responseType: UpdateCustomBadgeResponse as typeof UpdateCustomBadgeResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** A badge already earned stays earned; events after archiving no longer count. */
+    archiveCustomBadge: {
+      name: 'ArchiveCustomBadge',
+      requestType: ArchiveCustomBadgeRequest as typeof ArchiveCustomBadgeRequest,
+      requestStream: false,
+      responseType: ArchiveCustomBadgeResponse as typeof ArchiveCustomBadgeResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
 export interface GamificationServiceImplementation<CallContextExt = {}> {
   /**
-   * Internal (outbox relay): record domain events. Idempotent by event id; unknown types are
-   * acknowledged and ignored. May emit achievement.unlocked and level.reached.
+   * Internal (outbox relay, scope events:write): record domain events. Idempotent by event id;
+   * unknown types are acknowledged and ignored; any delivery order gives the same totals. May emit
+   * achievement.unlocked, level.reached, quest.completed and streak.milestone.
    */
   recordEvents(
     request: RecordEventsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RecordEventsResponse>>;
-  /** The achievement catalog (the same for every family). */
+  /** The achievement catalog (the same for every family): kinds, tiers and missions. */
   listAchievements(
     request: ListAchievementsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListAchievementsResponse>>;
-  /** A member's XP, level, streaks and badges (a CHILD sees only their own). */
+  /** A member's XP, level, streak, badges earned and in progress, and a page of XP history. */
   getMemberProgress(
     request: GetMemberProgressRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<GetMemberProgressResponse>>;
-  /** The family's ranking by points earned in the period (visible to every member). */
+  /** Every member's progress in one call (a CHILD receives only their own). */
+  getFamilyProgress(
+    request: GetFamilyProgressRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetFamilyProgressResponse>>;
+  /**
+   * The family's ranking by activity XP in the period (visible to every member); dense ranks, ties
+   * ordered by who reached the score first; members left out by a parent are not listed.
+   */
   getLeaderboard(
     request: GetLeaderboardRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<GetLeaderboardResponse>>;
+  getLeaderboardSettings(
+    request: GetLeaderboardSettingsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetLeaderboardSettingsResponse>>;
+  /** OWNER/PARENT only. Replaces the settings. */
+  updateLeaderboardSettings(
+    request: UpdateLeaderboardSettingsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<UpdateLeaderboardSettingsResponse>>;
+  /** Family quests: a shared target for the whole family or some members. Writes: OWNER/PARENT only. */
+  createQuest(
+    request: CreateQuestRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CreateQuestResponse>>;
+  listQuests(
+    request: ListQuestsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListQuestsResponse>>;
+  getQuest(request: GetQuestRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetQuestResponse>>;
+  updateQuest(
+    request: UpdateQuestRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<UpdateQuestResponse>>;
+  /** Stops the quest counting; its progress stays readable. */
+  archiveQuest(
+    request: ArchiveQuestRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ArchiveQuestResponse>>;
+  /**
+   * Parent-made badges: event type × count × period × optional category/goal × members, with an
+   * optional reward paid once into the child's SAVE jar. Writes: OWNER/PARENT only.
+   */
+  createCustomBadge(
+    request: CreateCustomBadgeRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CreateCustomBadgeResponse>>;
+  listCustomBadges(
+    request: ListCustomBadgesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListCustomBadgesResponse>>;
+  updateCustomBadge(
+    request: UpdateCustomBadgeRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<UpdateCustomBadgeResponse>>;
+  /** A badge already earned stays earned; events after archiving no longer count. */
+  archiveCustomBadge(
+    request: ArchiveCustomBadgeRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ArchiveCustomBadgeResponse>>;
 }
 
 export interface GamificationServiceClient<CallOptionsExt = {}> {
   /**
-   * Internal (outbox relay): record domain events. Idempotent by event id; unknown types are
-   * acknowledged and ignored. May emit achievement.unlocked and level.reached.
+   * Internal (outbox relay, scope events:write): record domain events. Idempotent by event id;
+   * unknown types are acknowledged and ignored; any delivery order gives the same totals. May emit
+   * achievement.unlocked, level.reached, quest.completed and streak.milestone.
    */
   recordEvents(
     request: DeepPartial<RecordEventsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RecordEventsResponse>;
-  /** The achievement catalog (the same for every family). */
+  /** The achievement catalog (the same for every family): kinds, tiers and missions. */
   listAchievements(
     request: DeepPartial<ListAchievementsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListAchievementsResponse>;
-  /** A member's XP, level, streaks and badges (a CHILD sees only their own). */
+  /** A member's XP, level, streak, badges earned and in progress, and a page of XP history. */
   getMemberProgress(
     request: DeepPartial<GetMemberProgressRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<GetMemberProgressResponse>;
-  /** The family's ranking by points earned in the period (visible to every member). */
+  /** Every member's progress in one call (a CHILD receives only their own). */
+  getFamilyProgress(
+    request: DeepPartial<GetFamilyProgressRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetFamilyProgressResponse>;
+  /**
+   * The family's ranking by activity XP in the period (visible to every member); dense ranks, ties
+   * ordered by who reached the score first; members left out by a parent are not listed.
+   */
   getLeaderboard(
     request: DeepPartial<GetLeaderboardRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<GetLeaderboardResponse>;
+  getLeaderboardSettings(
+    request: DeepPartial<GetLeaderboardSettingsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetLeaderboardSettingsResponse>;
+  /** OWNER/PARENT only. Replaces the settings. */
+  updateLeaderboardSettings(
+    request: DeepPartial<UpdateLeaderboardSettingsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<UpdateLeaderboardSettingsResponse>;
+  /** Family quests: a shared target for the whole family or some members. Writes: OWNER/PARENT only. */
+  createQuest(
+    request: DeepPartial<CreateQuestRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CreateQuestResponse>;
+  listQuests(
+    request: DeepPartial<ListQuestsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListQuestsResponse>;
+  getQuest(request: DeepPartial<GetQuestRequest>, options?: CallOptions & CallOptionsExt): Promise<GetQuestResponse>;
+  updateQuest(
+    request: DeepPartial<UpdateQuestRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<UpdateQuestResponse>;
+  /** Stops the quest counting; its progress stays readable. */
+  archiveQuest(
+    request: DeepPartial<ArchiveQuestRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ArchiveQuestResponse>;
+  /**
+   * Parent-made badges: event type × count × period × optional category/goal × members, with an
+   * optional reward paid once into the child's SAVE jar. Writes: OWNER/PARENT only.
+   */
+  createCustomBadge(
+    request: DeepPartial<CreateCustomBadgeRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CreateCustomBadgeResponse>;
+  listCustomBadges(
+    request: DeepPartial<ListCustomBadgesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListCustomBadgesResponse>;
+  updateCustomBadge(
+    request: DeepPartial<UpdateCustomBadgeRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<UpdateCustomBadgeResponse>;
+  /** A badge already earned stays earned; events after archiving no longer count. */
+  archiveCustomBadge(
+    request: DeepPartial<ArchiveCustomBadgeRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ArchiveCustomBadgeResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -1,0 +1,252 @@
+// One sync of one connection, under its lease: refresh the accounts (balances with their as-of time),
+// then page through the provider's changes from the saved cursor. Pages are gathered into batches;
+// each batch is normalised and planned (domain/sync.plan.ts), sent to the expense service, and only
+// then written here together with the cursor after it — so a failure anywhere leaves the cursor
+// where the last applied batch ended and the next sync repeats the rest (every step is idempotent).
+import { addDays, dayIn, maxDay, minDay } from '@family/service-kit/calendar';
+import type { BankAdapter, ProviderCredentials, ProviderTransaction } from '../adapters/bank.adapter.js';
+import { ProviderError } from '../adapters/provider.error.js';
+import type { Account, AccountSnapshot, Connection, SyncCounts } from '../domain/bank.records.js';
+import { minorUnits, normalise, type NormalisedTransaction } from '../domain/transaction.normalise.js';
+import {
+  PENDING_DAYS_AFTER,
+  PENDING_DAYS_BEFORE,
+  planBatch,
+  TRANSFER_DAYS,
+  type PlanAccount,
+} from '../domain/sync.plan.js';
+import type { BankDeps } from './bank.deps.js';
+
+/** Provider transactions gathered before one expense import and one write. */
+export const SYNC_BATCH = 5000;
+const MAX_PAGINATION_RESTARTS = 3;
+
+export class LeaseLostError extends Error {
+  constructor(connectionId: string) {
+    super(`the sync lease of connection ${connectionId} was taken over`);
+  }
+}
+
+interface Batch {
+  /** Final operation per provider transaction id, in order of first appearance. */
+  ops: Map<string, { op: 'upsert'; t: ProviderTransaction; added: boolean } | { op: 'remove' }>;
+  size: number;
+}
+
+const emptyBatch = (): Batch => ({ ops: new Map(), size: 0 });
+
+function snapshot(a: Awaited<ReturnType<BankAdapter['accounts']>>['value'][number]): AccountSnapshot {
+  const currency = a.currency.toUpperCase();
+  const balance = (v: string | undefined) => {
+    if (v === undefined || v === '') return null;
+    try {
+      return minorUnits(v, currency);
+    } catch {
+      return null;
+    }
+  };
+  return {
+    providerAccountId: a.providerAccountId,
+    name: a.name.slice(0, 200),
+    mask: a.mask.slice(-8),
+    kind: a.kind,
+    currency,
+    currentBalanceMinor: balance(a.currentBalance),
+    availableBalanceMinor: balance(a.availableBalance),
+    balanceAsOf: a.balanceAsOf,
+  };
+}
+
+export class SyncEngine {
+  constructor(
+    private readonly deps: BankDeps,
+    private readonly owner: string,
+  ) {}
+
+  /** Refreshes the connection's accounts from the provider. */
+  async refreshAccounts(
+    c: Connection,
+    adapter: BankAdapter,
+    credentials: ProviderCredentials,
+  ): Promise<{ accounts: Account[]; credentials: ProviderCredentials }> {
+    const r = await adapter.accounts(credentials);
+    if (r.credentials) {
+      credentials = r.credentials;
+      await this.deps.vault.save(c.id, credentials);
+    }
+    const accounts = await this.deps.db
+      .transaction()
+      .execute((trx) => this.deps.accounts.upsertSnapshots(trx, c.familyId, c.id, r.value.map(snapshot)));
+    return { accounts, credentials };
+  }
+
+  async run(
+    c: Connection,
+    adapter: BankAdapter,
+    onProgress: (counts: SyncCounts) => Promise<void>,
+  ): Promise<SyncCounts> {
+    const { deps } = this;
+    const log = deps.logger.child({ connectionId: c.id, provider: c.provider });
+    let credentials = await deps.vault.open(c.id);
+    const refreshed = await this.refreshAccounts(c, adapter, credentials);
+    credentials = refreshed.credentials;
+    const accounts = refreshed.accounts;
+    const family = await deps.families.settings(c.familyId);
+    const since = c.firstSyncFrom ?? addDays(dayIn(family.timezone, deps.clock()), -deps.settings.firstSyncDays);
+    const counts: SyncCounts = { added: 0, modified: 0, removed: 0, skipped: 0, fetched: 0 };
+
+    const loopStart = c.cursor;
+    let cursor = c.cursor;
+    let restarts = 0;
+    let batch = emptyBatch();
+    let lastRenew = Date.now();
+    for (;;) {
+      let page;
+      try {
+        page = await adapter.fetchChanges({
+          credentials,
+          cursor,
+          since,
+          providerAccountIds: accounts.map((a) => a.providerAccountId),
+        });
+      } catch (err) {
+        if (err instanceof ProviderError && err.kind === 'RESTART_PAGINATION' && restarts < MAX_PAGINATION_RESTARTS) {
+          // The provider's data moved while paging: start over from where this loop began.
+          restarts++;
+          log.info({ restarts }, 'provider changed data while paging; restarting from the loop start');
+          cursor = loopStart;
+          batch = emptyBatch();
+          continue;
+        }
+        if (err instanceof ProviderError && err.kind === 'RESTART_PAGINATION') {
+          throw new ProviderError('UNAVAILABLE', 'the provider kept changing data while paging', err.details);
+        }
+        throw err;
+      }
+      if (page.credentials) {
+        credentials = page.credentials;
+        await deps.vault.save(c.id, credentials);
+      }
+      const changes = page.value;
+      counts.fetched += changes.added.length + changes.modified.length + changes.removed.length;
+      for (const t of changes.added) batch.ops.set(t.providerTransactionId, { op: 'upsert', t, added: true });
+      for (const t of changes.modified) batch.ops.set(t.providerTransactionId, { op: 'upsert', t, added: false });
+      for (const id of changes.removed) batch.ops.set(id, { op: 'remove' });
+      batch.size += changes.added.length + changes.modified.length + changes.removed.length;
+      cursor = changes.nextCursor;
+      if (!changes.hasMore || batch.size >= SYNC_BATCH) {
+        await this.apply(c, accounts, batch, cursor, counts);
+        await onProgress(counts);
+        batch = emptyBatch();
+        lastRenew = Date.now();
+      } else if (Date.now() - lastRenew > deps.settings.leaseMs / 3) {
+        if (!(await deps.connections.renewLease(c.id, this.owner, deps.settings.leaseMs)))
+          throw new LeaseLostError(c.id);
+        lastRenew = Date.now();
+      }
+      if (!changes.hasMore) return counts;
+    }
+  }
+
+  private async apply(c: Connection, accounts: Account[], batch: Batch, cursor: string, counts: SyncCounts) {
+    const { deps } = this;
+    const byProviderId = new Map(accounts.map((a) => [a.providerAccountId, a]));
+    const added: NormalisedTransaction[] = [];
+    const modified: NormalisedTransaction[] = [];
+    const removed: string[] = [];
+    for (const [id, op] of batch.ops) {
+      if (op.op === 'remove') {
+        removed.push(id);
+        continue;
+      }
+      const account = byProviderId.get(op.t.providerAccountId);
+      if (!account) {
+        deps.logger.warn({ connectionId: c.id, transactionId: id }, 'transaction of an unknown account skipped');
+        counts.skipped++;
+        continue;
+      }
+      const n = normalise(op.t, account.id, account.currency);
+      if ('invalid' in n) {
+        deps.logger.warn(
+          { connectionId: c.id, transactionId: id, reason: n.invalid },
+          'unreadable transaction skipped',
+        );
+        counts.skipped++;
+        continue;
+      }
+      (op.added ? added : modified).push(n);
+    }
+    const all = [...added, ...modified];
+    const ids = [
+      ...new Set([
+        ...batch.ops.keys(),
+        ...all.flatMap((t) => (t.pendingTransactionId ? [t.pendingTransactionId] : [])),
+      ]),
+    ];
+    const stored = await deps.transactions.byIds(c.id, ids);
+    let pendingCandidates: Awaited<ReturnType<typeof deps.transactions.pendingCandidates>> = [];
+    let transferCandidates: Awaited<ReturnType<typeof deps.transactions.transferCandidates>> = [];
+    // Only transactions new or changed in amount, day, state or account can match anything new.
+    const moved = all.filter((t) => {
+      const s = stored.get(t.providerTransactionId);
+      return (
+        !s ||
+        s.removedAt !== null ||
+        s.amountMinor !== t.amountMinor ||
+        s.currency !== t.currency ||
+        s.bookedOn !== t.bookedOn ||
+        s.pending !== t.pending ||
+        s.accountId !== t.accountId
+      );
+    });
+    if (moved.length) {
+      const days = moved.map((t) => t.bookedOn);
+      const first = minDay(days[0]!, ...days.slice(1));
+      const last = maxDay(days[0]!, ...days.slice(1));
+      if (moved.some((t) => !t.pending && !t.pendingTransactionId && !stored.has(t.providerTransactionId))) {
+        pendingCandidates = await deps.transactions.pendingCandidates(
+          c.id,
+          addDays(first, -PENDING_DAYS_BEFORE),
+          addDays(last, PENDING_DAYS_AFTER),
+        );
+      }
+      const amounts = [...new Set(moved.map((t) => -t.amountMinor))];
+      transferCandidates = await deps.transactions.transferCandidates(
+        c.familyId,
+        amounts,
+        addDays(first, -TRANSFER_DAYS),
+        addDays(last, TRANSFER_DAYS),
+      );
+    }
+    const planAccounts = new Map<string, PlanAccount>(
+      accounts.map((a) => [a.id, { id: a.id, memberId: a.memberId, tracked: a.tracked }]),
+    );
+    const plan = planBatch({
+      connectionId: c.id,
+      familyId: c.familyId,
+      provider: c.provider,
+      creatorMemberId: c.createdByMemberId,
+      accounts: planAccounts,
+      added,
+      modified,
+      removed,
+      stored,
+      pendingCandidates,
+      transferCandidates,
+      now: deps.clock(),
+    });
+    if (plan.expense.length) {
+      const r = await deps.expense.import(c.familyId, plan.expense);
+      counts.added += r.added;
+      counts.modified += r.modified;
+      counts.removed += r.removed;
+      counts.skipped += r.skipped;
+    }
+    counts.skipped += plan.skipped;
+    await deps.db.transaction().execute(async (trx) => {
+      await deps.transactions.upsert(trx, plan.writes);
+      await deps.transactions.pair(trx, plan.pairings);
+      if (!(await deps.connections.saveCursor(trx, c.id, this.owner, cursor))) throw new LeaseLostError(c.id);
+    });
+  }
+}

@@ -1,0 +1,119 @@
+// The bank service's configuration, parsed once from the environment. A provider is enabled when its
+// settings are present; a half-configured provider stops start-up naming the missing variable, and the
+// Plaid environment URL is never defaulted (so nothing reaches production by accident).
+import { z } from 'zod';
+import { env } from '@family/config';
+import { authConnectionConfig } from '@family/auth-client';
+import { eventLogConfig } from '@family/outbox';
+import { parseTokenKeys, type TokenKey } from './domain/token.keys.js';
+
+const tokenKeys = z
+  .string({ error: 'is required: comma-separated keyId:base64 AES-256 keys, e.g. k1:<32 bytes base64>' })
+  .min(1, 'is required: comma-separated keyId:base64 AES-256 keys, e.g. k1:<32 bytes base64>')
+  .transform((value, ctx): TokenKey[] => {
+    const parsed = parseTokenKeys(value);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+export const bankConfigSchema = z
+  .object({
+    BANK_GRPC_HOST: z.string().default('0.0.0.0'),
+    BANK_GRPC_PORT: env.port(50056),
+    /** postgres:// URL; without it an embedded PGlite database is used (see PGLITE_DIR). */
+    DATABASE_URL: env.url(),
+    PGLITE_DIR: env.string(),
+    DB_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default('bank'),
+    ...authConnectionConfig('bank'),
+    /** Event log: EVENT_SUBSCRIBERS, OUTBOX_POLL_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_RETENTION_DAYS. */
+    ...eventLogConfig,
+    /** The expense service (host:port), which records the synced transactions as expenses. */
+    EXPENSE_GRPC_URL: z.string({ error: 'is required: host:port of the expense service' }).min(1),
+    /** Keys encrypting provider tokens at rest; the first encrypts, any listed key decrypts. */
+    BANK_TOKEN_KEYS: tokenKeys,
+    PLAID_BASE_URL: env.url(),
+    PLAID_CLIENT_ID: env.string(),
+    PLAID_SECRET: env.string(),
+    /** Where Plaid sends this deployment's webhooks (the BFF's POST /v1/webhooks/plaid). */
+    PLAID_WEBHOOK_URL: env.url(),
+    /** The OAuth redirect URI registered with Plaid, when OAuth institutions are used. */
+    PLAID_REDIRECT_URI: env.url(),
+    /** The name Plaid Link shows. */
+    PLAID_CLIENT_NAME: z.string().min(1).default('Family Expenses'),
+    TRUELAYER_AUTH_URL: env.url(),
+    TRUELAYER_API_URL: env.url(),
+    TRUELAYER_CLIENT_ID: env.string(),
+    TRUELAYER_CLIENT_SECRET: env.string(),
+    /** The one JWKS URL TrueLayer webhook signatures may name (its `jku`). */
+    TRUELAYER_WEBHOOK_JWKS_URL: env.url(),
+    /** How many days the first sync of a connection reaches back. */
+    BANK_FIRST_SYNC_DAYS: env.int(90, 1),
+    /** Pause between scheduled syncs of one connection (jittered by 10 %); 0 turns the timer off. */
+    BANK_SYNC_INTERVAL_MS: env.int(6 * 3600_000, 0),
+    /** How often the scheduler looks for connections that are due (schedule, webhook, retry, consent). */
+    BANK_SCHEDULER_POLL_MS: env.int(15_000, 0),
+    /** First retry after a rate limit or outage; doubles per failure up to BANK_RETRY_MAX_MS. */
+    BANK_RETRY_BASE_MS: env.int(30_000, 1),
+    BANK_RETRY_MAX_MS: env.int(3600_000, 1),
+    /** How long SyncConnection waits before answering that the sync continues in the background. */
+    BANK_SYNC_WAIT_MS: env.int(3000, 0),
+    /** A sync's hold on its connection; renewed while it runs, taken over by another replica after. */
+    BANK_SYNC_LEASE_MS: env.int(120_000, 1000),
+    /** Webhooks signed longer ago than this (or this far in the future) are dropped as replays. */
+    BANK_WEBHOOK_WINDOW_MS: env.int(5 * 60_000, 1000),
+    /** How long a link session (its state) may be used. */
+    BANK_LINK_SESSION_TTL_MS: env.int(30 * 60_000, 60_000),
+    /** Prometheus metrics at http://host:METRICS_PORT/metrics; 0 turns it off. */
+    METRICS_PORT: env.port(9469),
+    LOG_LEVEL: env.logLevel(),
+  })
+  .superRefine((c, ctx) => {
+    const plaid = {
+      PLAID_BASE_URL: c.PLAID_BASE_URL,
+      PLAID_CLIENT_ID: c.PLAID_CLIENT_ID,
+      PLAID_SECRET: c.PLAID_SECRET,
+    };
+    const trueLayer = {
+      TRUELAYER_AUTH_URL: c.TRUELAYER_AUTH_URL,
+      TRUELAYER_API_URL: c.TRUELAYER_API_URL,
+      TRUELAYER_CLIENT_ID: c.TRUELAYER_CLIENT_ID,
+      TRUELAYER_CLIENT_SECRET: c.TRUELAYER_CLIENT_SECRET,
+      TRUELAYER_WEBHOOK_JWKS_URL: c.TRUELAYER_WEBHOOK_JWKS_URL,
+    };
+    for (const [provider, settings] of [
+      ['Plaid', plaid],
+      ['TrueLayer', trueLayer],
+    ] as const) {
+      const given = Object.values(settings).some((v) => v !== undefined);
+      if (!given) continue;
+      for (const [name, value] of Object.entries(settings)) {
+        if (value === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `is required when ${provider} is enabled (another ${provider} setting is set)${
+              name === 'PLAID_BASE_URL' ? '; e.g. https://sandbox.plaid.com — there is no default' : ''
+            }`,
+          });
+        }
+      }
+    }
+  });
+
+export type BankConfig = z.infer<typeof bankConfigSchema>;
+
+export const plaidEnabled = (c: BankConfig) => Boolean(c.PLAID_BASE_URL && c.PLAID_CLIENT_ID && c.PLAID_SECRET);
+export const trueLayerEnabled = (c: BankConfig) =>
+  Boolean(
+    c.TRUELAYER_AUTH_URL &&
+    c.TRUELAYER_API_URL &&
+    c.TRUELAYER_CLIENT_ID &&
+    c.TRUELAYER_CLIENT_SECRET &&
+    c.TRUELAYER_WEBHOOK_JWKS_URL,
+  );
