@@ -16,6 +16,8 @@ export {
 export {
   pageLimit,
   pageCursor,
+  afterIdPage,
+  type PageInput,
   type CursorCodec,
   encodeCursor,
   decodeCursor,

@@ -1,6 +1,6 @@
 // The one pagination codec: keyset cursors (the sort key of the last row, opaque to clients) and
 // page-size rules shared by every list.
-import { AppError } from '@family/errors';
+import { AppError, isUuid } from '@family/errors';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -61,4 +61,25 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => readonly 
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : '' };
+}
+
+const idCursor = pageCursor('string');
+
+/**
+ * A page request for a list keyed by time-ordered UUIDv7 ids (the cursor toPage writes from the last
+ * item's id): the page size to use and the id to continue after.
+ */
+export interface PageInput {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export function afterIdPage(
+  page: PageInput | undefined,
+  field = 'page.cursor',
+): { limit: number; afterId: string | undefined } {
+  const limit = pageLimit(page?.limit);
+  const key = idCursor.decode(page?.cursor, field);
+  if (key && !isUuid(key[0])) throw AppError.invalidField(field, 'is not a cursor from a previous page');
+  return { limit, afterId: key?.[0] };
 }

@@ -1,7 +1,8 @@
 // The family-settings copy every service keeps in its own schema: table `families` (family_id,
 // currency, timezone), created by the service's migrations with createFamiliesTable.
 import { sql, type Kysely } from 'kysely';
-import type { FamilySettings, FamilySettingsStore } from './family.directory.js';
+import { MemberDirectory, type AuthGateway } from '@family/auth-client';
+import { FamilyDirectory, type FamilySettings, type FamilySettingsStore } from './family.directory.js';
 
 interface FamiliesTable {
   family_id: string;
@@ -59,4 +60,13 @@ export class KyselyFamilySettingsStore implements FamilySettingsStore {
       .execute();
     return rows.map((r) => ({ familyId: r.family_id, currency: r.currency, timezone: r.timezone }));
   }
+}
+
+/** The directory every service builds: settings in its own `families` table, members from auth. */
+export function familyDirectoryOverAuth(db: Kysely<any>, auth: AuthGateway, memberCacheMs: number): FamilyDirectory {
+  return new FamilyDirectory({
+    store: new KyselyFamilySettingsStore(db),
+    fetchFamilies: (ids) => auth.families(ids),
+    members: new MemberDirectory((familyId, token) => auth.members(familyId, token), memberCacheMs),
+  });
 }

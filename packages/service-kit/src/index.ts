@@ -4,4 +4,4 @@ export { enumCodec, type EnumCodec } from './enum.codec.js';
 export { dayFromMessage, requireDayFromMessage, dayToMessage } from './day.message.js';
 export { Access, type Actor } from './access.js';
 export { FamilyDirectory, type FamilySettings, type FamilySettingsStore } from './family.directory.js';
-export { KyselyFamilySettingsStore, createFamiliesTable } from './family.settings.store.js';
+export { KyselyFamilySettingsStore, createFamiliesTable, familyDirectoryOverAuth } from './family.settings.store.js';

@@ -5,8 +5,8 @@ import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
 import { openEventLog, type OutboxRelay } from '@family/outbox';
 import { createGrpcClient, type GrpcMetrics, type TokenVerifier } from '@family/grpc-kit';
-import { MemberDirectory, authConnectionOptions, connectToAuth } from '@family/auth-client';
-import { Access, FamilyDirectory, KyselyFamilySettingsStore, PeriodicTask, Scopes } from '@family/service-kit';
+import { authConnectionOptions, connectToAuth } from '@family/auth-client';
+import { Access, familyDirectoryOverAuth, PeriodicTask, Scopes } from '@family/service-kit';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import type { BankConfig } from './config.js';
 import type { BankDatabase } from './db/schema.js';
@@ -73,11 +73,7 @@ export async function startBankService(input: {
     logger,
     metrics: input.metrics,
   });
-  const families = new FamilyDirectory({
-    store: new KyselyFamilySettingsStore(db),
-    fetchFamilies: (ids) => gateway.families(ids),
-    members: new MemberDirectory((familyId, token) => gateway.members(familyId, token), config.MEMBER_CACHE_MS),
-  });
+  const families = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS);
   const connections = new ConnectionsStore(db);
   const expenseClient = createGrpcClient(ExpenseServiceDefinition, config.EXPENSE_GRPC_URL, {
     ...clientOptions,

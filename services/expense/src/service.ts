@@ -16,8 +16,8 @@ import { BudgetsStore } from './store/budgets.store.js';
 import { LimitsStore } from './store/limits.store.js';
 import { ProcessedEventsStore } from './store/events.store.js';
 import { RecurringStore } from './store/recurring.store.js';
-import { MemberDirectory, authConnectionOptions, connectToAuth } from '@family/auth-client';
-import { Access, FamilyDirectory, KyselyFamilySettingsStore, Scopes } from '@family/service-kit';
+import { authConnectionOptions, connectToAuth } from '@family/auth-client';
+import { Access, familyDirectoryOverAuth, type FamilyDirectory, Scopes } from '@family/service-kit';
 import { ExpenseApp } from './app/expense.app.js';
 import { DefaultCategories } from './app/default-categories.js';
 import { createExpenseServer } from './server.js';
@@ -62,11 +62,7 @@ export async function startExpenseService(input: {
   });
 
   const categories = new CategoriesStore(db);
-  const families = new FamilyDirectory({
-    store: new KyselyFamilySettingsStore(db),
-    fetchFamilies: (ids) => auth.families(ids),
-    members: new MemberDirectory((familyId, token) => auth.members(familyId, token), config.MEMBER_CACHE_MS),
-  });
+  const families = familyDirectoryOverAuth(db, auth, config.MEMBER_CACHE_MS);
   const app = new ExpenseApp(
     {
       db,

@@ -6,9 +6,9 @@ import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
 import { openEventLog, type OutboxRelay } from '@family/outbox';
 import { callMetadata, createGrpcClient, type GrpcMetrics, type TokenVerifier } from '@family/grpc-kit';
-import { MemberDirectory, authConnectionOptions, connectToAuth } from '@family/auth-client';
+import { authConnectionOptions, connectToAuth } from '@family/auth-client';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
-import { Access, FamilyDirectory, KyselyFamilySettingsStore, PeriodicTask, Scopes } from '@family/service-kit';
+import { Access, familyDirectoryOverAuth, type FamilyDirectory, PeriodicTask, Scopes } from '@family/service-kit';
 import type { GamificationConfig } from './config.js';
 import type { GamificationDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
@@ -81,11 +81,7 @@ export async function startGamificationService(input: {
       })
     : new PostgresGamificationStore(db, config.DB_SCHEMA, events.announce);
 
-  const families = new FamilyDirectory({
-    store: new KyselyFamilySettingsStore(db),
-    fetchFamilies: (ids) => gateway.families(ids),
-    members: new MemberDirectory((familyId, token) => gateway.members(familyId, token), config.MEMBER_CACHE_MS),
-  });
+  const families = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS);
   const deps: GamificationDeps = { store, access: new Access(families), families, catalog, clock };
   const recorder = new EventRecorder(deps);
   const grpc = createGamificationServer({

@@ -13,8 +13,8 @@ import { JarSettingsStore } from './store/jar-settings.store.js';
 import { GoalsStore } from './store/goals.store.js';
 import { ChoresStore } from './store/chores.store.js';
 import { AllowancesStore } from './store/allowances.store.js';
-import { MemberDirectory, authConnectionOptions, connectToAuth } from '@family/auth-client';
-import { Access, FamilyDirectory, KyselyFamilySettingsStore, PeriodicTask, Scopes } from '@family/service-kit';
+import { authConnectionOptions, connectToAuth } from '@family/auth-client';
+import { Access, familyDirectoryOverAuth, type FamilyDirectory, PeriodicTask, Scopes } from '@family/service-kit';
 import { GoalEvents } from './app/goal.events.js';
 import { JarPostings } from './app/jar.postings.js';
 import type { GoalsDeps } from './app/goals.deps.js';
@@ -68,11 +68,7 @@ export async function startGoalsService(input: {
   });
   const events = new GoalEvents(outbox);
 
-  const familyDirectory = new FamilyDirectory({
-    store: new KyselyFamilySettingsStore(db),
-    fetchFamilies: (ids) => gateway.families(ids),
-    members: new MemberDirectory((familyId, token) => gateway.members(familyId, token), config.MEMBER_CACHE_MS),
-  });
+  const familyDirectory = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS);
   const ledger = new LedgerStore(db);
   const deps: GoalsDeps = {
     db,

@@ -310,7 +310,7 @@ describe('GoalsService jars and ledger', () => {
     expect(own.balance).to.deep.equal(named.balance);
   });
 
-  it('refuses a cursor no page handed out, naming cursor', async () => {
+  it('refuses a cursor no page handed out, naming page.cursor', async () => {
     const key = (k: unknown[]) => Buffer.from(JSON.stringify(k)).toString('base64url');
     for (const cursor of ['not a cursor', key([42]), key(['not-an-id']), key(['a', 'b'])]) {
       const failure = await expectGrpcError(
@@ -323,7 +323,7 @@ describe('GoalsService jars and ledger', () => {
       expect(
         failure.violations.map((v) => v.field),
         cursor,
-      ).to.deep.equal(['cursor']);
+      ).to.deep.equal(['page.cursor']);
     }
   });
 

@@ -2,10 +2,9 @@
 // member whose spending it is, a name of the family's own, tracked or ignored — with If-Match.
 import { AppError, requireUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
-import { toPage } from '@family/db';
+import { toPage, afterIdPage, type PageInput } from '@family/db';
 import type { Account } from '../domain/bank.records.js';
 import type { BankDeps } from './bank.deps.js';
-import { pageOf, type PageInput } from './page.input.js';
 
 export interface AccountListInput {
   connectionId: string;
@@ -25,7 +24,7 @@ export class Accounts {
 
   async list(caller: Caller, familyId: string, input: AccountListInput) {
     const actor = await this.deps.access.actor(caller, familyId);
-    const { limit, afterId } = pageOf(input.page);
+    const { limit, afterId } = afterIdPage(input.page);
     const connectionId = input.connectionId ? requireUuid(input.connectionId, 'connectionId') : undefined;
     let memberId: string | undefined;
     let assignedTo: string | undefined;

@@ -2,11 +2,10 @@
 // only connections with an account assigned to them, and of those only their accounts.
 import { AppError, requireUuid } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
-import { toPage } from '@family/db';
+import { toPage, afterIdPage, type PageInput } from '@family/db';
 import type { Actor } from '@family/service-kit';
 import type { Account, Connection, Sync } from '../domain/bank.records.js';
 import type { BankDeps } from './bank.deps.js';
-import { pageOf, type PageInput } from './page.input.js';
 import type { SyncRunner } from './sync.runner.js';
 
 export interface ConnectionView {
@@ -29,7 +28,7 @@ export class Connections {
 
   async list(caller: Caller, familyId: string, page: PageInput | undefined) {
     const actor = await this.deps.access.actor(caller, familyId);
-    const { limit, afterId } = pageOf(page);
+    const { limit, afterId } = afterIdPage(page);
     const rows = await this.deps.connections.list(
       actor.familyId,
       { afterId, limit },

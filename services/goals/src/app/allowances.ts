@@ -3,7 +3,7 @@
 // The scheduler pays them; here they are set up, paused and resumed.
 import type { Kysely } from 'kysely';
 import { AppError, requireUuid, Violations } from '@family/errors';
-import { newId, toPage } from '@family/db';
+import { newId, toPage, afterIdPage, type PageInput } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { GoalsDatabase } from '../db/schema.js';
 import { dayIn, maxDay, type Day } from '@family/service-kit/calendar';
@@ -14,7 +14,6 @@ import { checkAmount, checkSplit } from '../domain/money.rules.js';
 import { checkVersion } from '../domain/version.rules.js';
 import type { Allowance } from '../domain/goals.records.js';
 import type { GoalsDeps } from './goals.deps.js';
-import { pageOf, type PageInput } from './page.input.js';
 
 export interface CreateAllowanceInput {
   memberId: string;
@@ -50,7 +49,7 @@ export class Allowances {
   async list(caller: Caller, familyId: string, q: { memberId: string; page: PageInput | undefined }) {
     const actor = await this.deps.access.actor(caller, familyId);
     const member = await this.deps.access.listScope(actor, q.memberId, 'memberId');
-    const { limit, afterId } = pageOf(q.page);
+    const { limit, afterId } = afterIdPage(q.page);
     const rows = await this.deps.allowances.list({ familyId: actor.familyId, memberId: member }, afterId, limit + 1);
     return toPage(rows, limit, (r) => [r.id]);
   }

@@ -3,7 +3,7 @@
 // A service with goals:read lists the family's chores (e.g. those waiting for approval), like a parent.
 import type { Kysely } from 'kysely';
 import { AppError, requireUuid, Violations } from '@family/errors';
-import { newId, toPage } from '@family/db';
+import { newId, toPage, afterIdPage, type PageInput } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { EventPayload } from '@family/outbox';
 import type { GoalsDatabase } from '../db/schema.js';
@@ -18,7 +18,6 @@ import { checkVersion } from '../domain/version.rules.js';
 import { postingContext, type GoalsDeps } from './goals.deps.js';
 import { money } from './goal.events.js';
 import { splitOf } from './jars.js';
-import { pageOf, type PageInput } from './page.input.js';
 
 export interface RecurrenceInput {
   frequency: ChoreFrequencyName | undefined;
@@ -79,7 +78,7 @@ export class Chores {
     const actor = await this.deps.access.reader(caller, familyId, Scopes.GOALS_READ);
     const assignee = await this.deps.access.listScope(actor, q.assigneeMemberId, 'assigneeMemberId');
     if (q.dueFrom && q.dueTo && q.dueFrom > q.dueTo) throw AppError.invalidField('dueTo', 'must not be before dueFrom');
-    const { limit, afterId } = pageOf(q.page);
+    const { limit, afterId } = afterIdPage(q.page);
     const rows = await this.deps.chores.list(
       { familyId: actor.familyId, assigneeMemberId: assignee, status: q.status, dueFrom: q.dueFrom, dueTo: q.dueTo },
       afterId,

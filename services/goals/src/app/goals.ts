@@ -3,7 +3,7 @@
 // withdrawal, cancellation or deletion.
 import type { Kysely } from 'kysely';
 import { AppError, requireUuid, Violations } from '@family/errors';
-import { newId, toPage } from '@family/db';
+import { newId, toPage, afterIdPage, type PageInput } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { GoalsDatabase } from '../db/schema.js';
 import { addDays, dayIn, monthStart, type Day } from '@family/service-kit/calendar';
@@ -17,7 +17,6 @@ import type { Goal, GoalContribution, Matching } from '../domain/goals.records.j
 import { postingContext, type GoalsDeps } from './goals.deps.js';
 import { money } from './goal.events.js';
 import type { BalanceView } from './jars.js';
-import { pageOf, type PageInput } from './page.input.js';
 import type { EventPayload } from '@family/outbox';
 
 /** A goal with the day it will be reached at the recent pace. */
@@ -65,7 +64,7 @@ export class Goals {
   ) {
     const actor = await this.deps.access.actor(caller, familyId);
     const owner = await this.deps.access.listScope(actor, q.ownerMemberId, 'ownerMemberId');
-    const { limit, afterId } = pageOf(q.page);
+    const { limit, afterId } = afterIdPage(q.page);
     const rows = await this.deps.goals.list(
       { familyId: actor.familyId, ownerMemberId: owner, status: q.status },
       afterId,
@@ -285,7 +284,7 @@ export class Goals {
   async contributions(caller: Caller, familyId: string, goalId: string, page: PageInput | undefined) {
     const actor = await this.deps.access.actor(caller, familyId);
     const goal = await this.visible(actor, goalId);
-    const { limit, afterId } = pageOf(page);
+    const { limit, afterId } = afterIdPage(page);
     const rows = await this.deps.goals.listContributions(goal.id, afterId, limit + 1);
     return toPage(rows, limit, (r) => [r.id]);
   }

@@ -1,7 +1,7 @@
 // Jars: balances, the ledger, posting deposits, withdrawals, transfers and purchases, and each
 // member's jar settings (default split, monthly interest on SAVE).
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
-import { newId, toPage } from '@family/db';
+import { newId, toPage, afterIdPage, type PageInput } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import { dayIn, monthStart, type Day } from '@family/service-kit/calendar';
 import { dayToMessage, type Actor } from '@family/service-kit';
@@ -17,7 +17,6 @@ import { checkText } from '../domain/text.rules.js';
 import type { JarSettings, LedgerEntry } from '../domain/goals.records.js';
 import { postingContext, type GoalsDeps } from './goals.deps.js';
 import { money } from './goal.events.js';
-import { pageOf, type PageInput } from './page.input.js';
 
 export interface BalanceView {
   memberId: string;
@@ -94,7 +93,7 @@ export class Jars {
     const actor = await this.deps.access.actor(caller, familyId);
     const holder = await this.deps.access.subject(actor, q.memberId);
     if (q.from && q.to && q.from > q.to) throw AppError.invalidField('to', 'must not be before from');
-    const { limit, afterId } = pageOf(q.page);
+    const { limit, afterId } = afterIdPage(q.page);
     const rows = await this.deps.ledger.list(
       { memberId: holder, jar: q.jar, kind: q.kind, from: q.from, to: q.to },
       afterId,
