@@ -15,6 +15,11 @@ export interface OutboxSubscriber {
   eventTypes?: readonly string[] | undefined;
   /** Resolves when the subscriber acknowledged every event; throws to have them retried. */
   deliver(events: DomainEvent[]): Promise<void>;
+  /**
+   * Whether a failure says nothing about the event (the subscriber is down, overloaded or too slow):
+   * such failures back off like any other but never park the event — an outage is not a poison event.
+   */
+  transient?: ((err: unknown) => boolean) | undefined;
 }
 
 export interface DeliverySettings {
@@ -216,10 +221,14 @@ export class SubscriberDelivery {
 
   /** The event after the cursor failed once more: back off, or park it after the last attempt. */
   private async failed(row: LogRow, previousAttempts: number, err: unknown): Promise<boolean> {
-    const attempts = previousAttempts + 1;
+    const transient = this.subscriber.transient?.(err) ?? false;
+    // A transient failure grows the backoff but stops one short of parking.
+    const attempts = transient
+      ? Math.min(previousAttempts + 1, Math.max(this.settings.maxAttempts - 1, 1))
+      : previousAttempts + 1;
     const lastError = String((err as Error)?.message ?? err).slice(0, 500);
     this.metrics?.deliveries.inc({ ...this.labels, outcome: 'failed' });
-    if (attempts >= this.settings.maxAttempts) {
+    if (!transient && attempts >= this.settings.maxAttempts) {
       await this.park(row, attempts, lastError);
       this.logger.error(
         { err, subscriber: this.name, eventId: row.event_id, eventType: row.event_type, attempts },

@@ -204,6 +204,32 @@ describe('outbox event log and relay', () => {
     expect(await r.parked('notification')).to.deep.equal([]);
   });
 
+  it('never parks an event while its subscriber is only unreachable, and delivers it once it is back', async () => {
+    const events = [removed('f4b', 1), removed('f4b', 2)];
+    let down = true;
+    let failures = 0;
+    const received: string[] = [];
+    const flaky: OutboxSubscriber = {
+      name: 'notification',
+      deliver: async (batch) => {
+        if (down) {
+          failures++;
+          throw new Error('connect ECONNREFUSED');
+        }
+        received.push(...batch.map((e) => e.id));
+      },
+      transient: () => true,
+    };
+    const r = relay({ subscribers: [flaky], maxAttempts: 2, retryBaseMs: 1, retryMaxMs: 5 });
+    await write(events);
+    r.start();
+    await waitFor(() => failures >= 6, { what: 'failed attempts well past maxAttempts' });
+    expect(await r.parked('notification')).to.deep.equal([]);
+    down = false;
+    await waitFor(() => received.length === 2, { what: 'the events once the subscriber is back' });
+    expect(received).to.deep.equal(events.map((e) => e.id));
+  });
+
   it('never delivers to one subscriber from two relays at the same time, and a second relay takes over', async () => {
     const events = Array.from({ length: 90 }, (_, i) => removed('f5', i));
     for (let i = 0; i < events.length; i += 15) await write(events.slice(i, i + 15));
