@@ -1,16 +1,20 @@
-// A stack with bank links for BFF tests: the Plaid and TrueLayer emulators (each over its own sandbox
-// bank in EUR, the test families' currency), the auth and expense services, the bank service speaking
+// A stack with bank links for BFF tests: the Plaid and TrueLayer emulators, and Tink's when asked (each
+// over its own sandbox bank in EUR, the test families' currency), the auth and expense services, the bank service speaking
 // to both emulators through the real client libraries, and the BFF in front, on a port chosen up
 // front so the bank service knows where Plaid's webhooks go. Helpers link a sandbox bank over REST
 // the way an app does.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import {
   BankSandbox,
   defaultUser,
   startPlaidEmulator,
+  startSaltEdgeEmulator,
+  startTinkEmulator,
   startTrueLayerEmulator,
   type PlaidEmulator,
+  type SaltEdgeEmulator,
+  type TinkEmulator,
   type TrueLayerEmulator,
 } from '@family/emulators';
 import { bankConfigSchema, startBankService, type RunningBankService } from '@family/bank-service';
@@ -32,13 +36,29 @@ const BANK_CLIENT_SECRET = 'bank-secret';
 export const BANK_SERVICE_CLIENT = `bank:${BANK_CLIENT_SECRET}:${Scopes.AUTH_READ} ${Scopes.EVENTS_WRITE} ${Scopes.EXPENSE_IMPORT}`;
 const PLAID = { clientId: 'plaid-test-client', secret: 'plaid-test-secret' };
 const TRUELAYER = { clientId: 'truelayer-test-client', clientSecret: 'truelayer-test-secret' };
+export const TINK = {
+  clientId: 'tink-test-client',
+  clientSecret: 'tink-test-secret',
+  webhookSecret: 'tink-test-webhook',
+};
+export const SALTEDGE = { appId: 'saltedge-test-app', secret: 'saltedge-test-secret' };
+/** The key pair the bank service signs Salt Edge requests with (the emulator holds the public half). */
+const SALTEDGE_CLIENT_KEYS = generateKeyPairSync('rsa', { modulusLength: 2048 });
 /** Where the TrueLayer sandbox sends the user back; nothing needs to listen there. */
 export const REDIRECT_URI = 'https://app.family.test/bank/callback';
 
 export type BankStack = Awaited<ReturnType<typeof startBankStack>>;
 
 /** Emulators, auth, expense, bank and the BFF; `stop()` stops them all. */
-export async function startBankStack(options: { bankEnv?: Record<string, string> } = {}) {
+export async function startBankStack(
+  options: {
+    bankEnv?: Record<string, string>;
+    /** Also the Tink emulator, configured for the bank service. */
+    tink?: boolean;
+    /** Also the Salt Edge emulator, configured for the bank service. */
+    saltEdge?: boolean;
+  } = {},
+) {
   const stopping: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stopping.splice(0).reverse()) await stop();
@@ -51,6 +71,19 @@ export async function startBankStack(options: { bankEnv?: Record<string, string>
       sandbox: new BankSandbox([defaultUser('EUR')]),
     });
     stopping.push(() => trueLayer.stop());
+    // Tink only when asked for, so the other bank tests keep seeing the providers they list.
+    const tink: TinkEmulator | undefined = options.tink
+      ? await startTinkEmulator({ ...TINK, sandbox: new BankSandbox([defaultUser('EUR')]) })
+      : undefined;
+    if (tink) stopping.push(() => tink.stop());
+    const saltEdge: SaltEdgeEmulator | undefined = options.saltEdge
+      ? await startSaltEdgeEmulator({
+          ...SALTEDGE,
+          clientPublicKey: SALTEDGE_CLIENT_KEYS.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+          sandbox: new BankSandbox([defaultUser('EUR')]),
+        })
+      : undefined;
+    if (saltEdge) stopping.push(() => saltEdge.stop());
     const auth: AuthStack = await startTestAuth({
       AUTH_SERVICE_CLIENTS: [STACK_SERVICE_CLIENTS, BANK_SERVICE_CLIENT].join(','),
     });
@@ -78,6 +111,21 @@ export async function startBankStack(options: { bankEnv?: Record<string, string>
           TRUELAYER_CLIENT_ID: TRUELAYER.clientId,
           TRUELAYER_CLIENT_SECRET: TRUELAYER.clientSecret,
           TRUELAYER_WEBHOOK_JWKS_URL: trueLayer.jwksUrl,
+          ...(tink && {
+            TINK_API_URL: tink.apiUrl,
+            TINK_LINK_URL: tink.linkUrl,
+            TINK_CLIENT_ID: TINK.clientId,
+            TINK_CLIENT_SECRET: TINK.clientSecret,
+            TINK_WEBHOOK_SECRET: TINK.webhookSecret,
+          }),
+          ...(saltEdge && {
+            SALTEDGE_API_URL: saltEdge.url,
+            SALTEDGE_APP_ID: SALTEDGE.appId,
+            SALTEDGE_SECRET: SALTEDGE.secret,
+            SALTEDGE_PRIVATE_KEY: SALTEDGE_CLIENT_KEYS.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+            SALTEDGE_CALLBACK_PUBLIC_KEY: saltEdge.callbackPublicKey,
+            SALTEDGE_CALLBACK_URL: `http://127.0.0.1:${bffPort}/v1/webhooks/saltedge`,
+          }),
           // No timer-driven syncs; webhooks and retries are picked up quickly.
           BANK_SYNC_INTERVAL_MS: '0',
           BANK_SCHEDULER_POLL_MS: '200',
@@ -96,7 +144,7 @@ export async function startBankStack(options: { bankEnv?: Record<string, string>
       BANK_GRPC_URL: bank.address,
     });
     stopping.push(() => bff.stop());
-    return { plaid, trueLayer, auth, expense, bank, bff, stop: stopAll };
+    return { plaid, trueLayer, tink, saltEdge, auth, expense, bank, bff, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -19,6 +19,9 @@ export const devstackConfigSchema = z.object({
   PLAID_SANDBOX_PORT: env.port(8091),
   TRUELAYER_AUTH_SANDBOX_PORT: env.port(8092),
   TRUELAYER_API_SANDBOX_PORT: env.port(8093),
+  TINK_SANDBOX_PORT: env.port(8094),
+  FINICITY_SANDBOX_PORT: env.port(8096),
+  SALTEDGE_SANDBOX_PORT: env.port(8097),
   /** Currency of the sandbox banks' accounts (a family in the same currency needs no exchange rates). */
   BANK_SANDBOX_CURRENCY: z
     .string()

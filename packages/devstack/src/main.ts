@@ -1,6 +1,6 @@
 // Starts the whole mesh in one process for local use: every implemented service on its own gRPC
 // port, and the BFF in front. Ctrl-C stops everything cleanly.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@family/config';
 import { openSql } from '@family/db';
@@ -135,11 +135,18 @@ async function main() {
   // Bank providers: each one not configured for real is its local sandbox (an emulator the real client
   // library talks to unchanged) on a fixed port, so link URLs and webhooks work from curl.
   const bffUrl = `http://${config.HOST}:${config.BFF_PORT}`;
+  // The Salt Edge sandbox verifies request signatures: a key pair for this run, its public half to the
+  // emulator (as a client uploads it at Salt Edge), the private half to the bank service.
+  const saltEdgeKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const sandboxes = await startBankSandboxes({
     host: config.HOST,
     plaidPort: config.PLAID_SANDBOX_PORT,
     trueLayerAuthPort: config.TRUELAYER_AUTH_SANDBOX_PORT,
     trueLayerApiPort: config.TRUELAYER_API_SANDBOX_PORT,
+    tinkPort: config.TINK_SANDBOX_PORT,
+    finicityPort: config.FINICITY_SANDBOX_PORT,
+    saltEdgePort: config.SALTEDGE_SANDBOX_PORT,
+    saltEdgeClientPublicKey: saltEdgeKeys.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
     consolePort: config.SANDBOX_CONSOLE_PORT,
     currency: config.BANK_SANDBOX_CURRENCY,
     webhooksUrl: `${bffUrl}/v1/webhooks`,
@@ -159,6 +166,36 @@ async function main() {
       TRUELAYER_CLIENT_ID: SANDBOX_CREDENTIALS.trueLayer.clientId,
       TRUELAYER_CLIENT_SECRET: SANDBOX_CREDENTIALS.trueLayer.secret,
       TRUELAYER_WEBHOOK_JWKS_URL: sandboxes.trueLayer.jwksUrl,
+    });
+  }
+  if (!env.TINK_API_URL) {
+    Object.assign(bankSandboxEnv, {
+      TINK_API_URL: sandboxes.tink.apiUrl,
+      TINK_LINK_URL: sandboxes.tink.linkUrl,
+      TINK_CLIENT_ID: SANDBOX_CREDENTIALS.tink.clientId,
+      TINK_CLIENT_SECRET: SANDBOX_CREDENTIALS.tink.secret,
+      TINK_WEBHOOK_SECRET: SANDBOX_CREDENTIALS.tink.webhookSecret,
+    });
+  }
+  if (!env.FINICITY_API_URL) {
+    Object.assign(bankSandboxEnv, {
+      FINICITY_API_URL: sandboxes.finicity.url,
+      FINICITY_PARTNER_ID: SANDBOX_CREDENTIALS.finicity.partnerId,
+      FINICITY_SECRET: SANDBOX_CREDENTIALS.finicity.secret,
+      FINICITY_APP_KEY: SANDBOX_CREDENTIALS.finicity.appKey,
+      FINICITY_WEBHOOK_SECRET: SANDBOX_CREDENTIALS.finicity.webhookSecret,
+      FINICITY_WEBHOOK_URL: `${bffUrl}/v1/webhooks/finicity`,
+      FINICITY_CUSTOMER_TYPE: 'testing',
+    });
+  }
+  if (!env.SALTEDGE_API_URL) {
+    Object.assign(bankSandboxEnv, {
+      SALTEDGE_API_URL: sandboxes.saltEdge.url,
+      SALTEDGE_APP_ID: SANDBOX_CREDENTIALS.saltEdge.appId,
+      SALTEDGE_SECRET: SANDBOX_CREDENTIALS.saltEdge.secret,
+      SALTEDGE_PRIVATE_KEY: saltEdgeKeys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      SALTEDGE_CALLBACK_PUBLIC_KEY: sandboxes.saltEdge.callbackPublicKey,
+      SALTEDGE_CALLBACK_URL: `${bffUrl}/v1/webhooks/saltedge`,
     });
   }
   const bank = await startBankService({
@@ -237,6 +274,9 @@ async function main() {
     `  notification (gRPC) ${notificationUrl}`,
     `  bank    (gRPC)   ${bankUrl}`,
     `  bank sandboxes   Plaid ${bankSandboxEnv.PLAID_BASE_URL ? sandboxes.plaid.url : '(real, PLAID_BASE_URL)'}   TrueLayer ${bankSandboxEnv.TRUELAYER_AUTH_URL ? `${sandboxes.trueLayer.authUrl} (auth) ${sandboxes.trueLayer.apiUrl} (data)` : '(real, TRUELAYER_AUTH_URL)'}`,
+    `  Finicity sandbox ${bankSandboxEnv.FINICITY_API_URL ? sandboxes.finicity.url : '(real, FINICITY_API_URL)'}`,
+    `  Tink sandbox     ${bankSandboxEnv.TINK_API_URL ? `${sandboxes.tink.apiUrl} (API) ${sandboxes.tink.linkUrl} (Tink Link)` : '(real, TINK_API_URL)'}`,
+    `  Salt Edge sandbox ${bankSandboxEnv.SALTEDGE_API_URL ? sandboxes.saltEdge.url : '(real, SALTEDGE_API_URL)'}`,
     `  sandbox console  ${sandboxes.console.url}   (signed webhooks, new sandbox transactions)`,
     `  database         ${config.DATABASE_URL ? 'Postgres at DATABASE_URL' : `embedded PGlite in ${pgliteDir}`}`,
     `  redis            ${redis.url}${config.REDIS_URL ? '' : ' (private redis-server)'}`,

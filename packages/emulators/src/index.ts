@@ -37,3 +37,32 @@ export {
   type TrueLayerRequest,
   type TrueLayerSignedWebhook,
 } from './truelayer.emulator.js';
+export {
+  startTinkEmulator,
+  tinkAmount,
+  type TinkEmulator,
+  type TinkEmulatorOptions,
+  type TinkFailureKind,
+  type TinkRequest,
+  type TinkSignedWebhook,
+  type TinkUser,
+} from './tink.emulator.js';
+export {
+  startFinicityEmulator,
+  type FinicityCustomer,
+  type FinicityEmulator,
+  type FinicityEmulatorOptions,
+  type FinicityFailureKind,
+  type FinicityRequest,
+  type FinicitySignedWebhook,
+} from './finicity.emulator.js';
+export {
+  startSaltEdgeEmulator,
+  type SaltEdgeEmulator,
+  type SaltEdgeEmulatorOptions,
+  type SaltEdgeConnection,
+  type SaltEdgeFailureKind,
+  type SaltEdgeRequest,
+  type SaltEdgeSignedCallback,
+  type SaltEdgeCallbackType,
+} from './saltedge.emulator.js';

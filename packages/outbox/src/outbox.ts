@@ -1,6 +1,6 @@
 // Writes domain events to the producer's event log inside the caller's transaction: each event once,
 // whoever subscribes to it (now or later).
-import type { ColumnType, Generated, Kysely } from 'kysely';
+import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
 import { DomainEvent } from '@family/contracts/events/v1/events';
 
 export interface EventLogTable {
@@ -51,12 +51,17 @@ export class Outbox {
 
   async enqueue(trx: Kysely<any>, events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const rows = events.map((event) => ({
-      event_id: event.id,
-      event_type: event.type,
-      payload: DomainEvent.encode(event).finish(),
-    }));
-    await (trx as Kysely<OutboxDatabase>).insertInto('event_log').values(rows).execute();
+    // One array per column, so the statement's size does not grow with the events; positions
+    // follow the order of `events`.
+    const values = sql<{ event_id: string; event_type: string; payload: Uint8Array; ord: number }>`(select *
+      from unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.type)}::text[],
+        ${events.map((e) => DomainEvent.encode(e).finish())}::bytea[])
+        with ordinality as u(event_id, event_type, payload, ord))`.as('v');
+    await (trx as Kysely<OutboxDatabase>)
+      .insertInto('event_log')
+      .columns(['event_id', 'event_type', 'payload'])
+      .expression((eb) => eb.selectFrom(values).select(['v.event_id', 'v.event_type', 'v.payload']).orderBy('v.ord'))
+      .execute();
     // The relay is woken after the caller's transaction commits (a macrotask later at the earliest);
     // if it wakes too soon it finds nothing yet and the next poll picks the events up.
     setImmediate(this.onEnqueued);

@@ -1,6 +1,7 @@
 // The bank service's configuration, parsed once from the environment. A provider is enabled when its
 // settings are present; a half-configured provider stops start-up naming the missing variable, and the
 // Plaid environment URL is never defaulted (so nothing reaches production by accident).
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { env } from '@family/config';
 import { authConnectionConfig } from '@family/auth-client';
@@ -18,6 +19,22 @@ const tokenKeys = z
     }
     return parsed;
   });
+
+/** A PEM key from the environment (literal `\n` escapes become newlines), checked to parse. */
+function pem(kind: 'private' | 'public') {
+  return env.string().transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const text = value.includes('-----BEGIN') ? value.replace(/\\n/g, '\n') : value;
+    try {
+      if (kind === 'private') createPrivateKey(text);
+      else createPublicKey(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `is not a PEM ${kind} key` });
+      return z.NEVER;
+    }
+    return text;
+  });
+}
 
 export const bankConfigSchema = z
   .object({
@@ -52,6 +69,35 @@ export const bankConfigSchema = z
     TRUELAYER_CLIENT_SECRET: env.string(),
     /** The one JWKS URL TrueLayer webhook signatures may name (its `jku`). */
     TRUELAYER_WEBHOOK_JWKS_URL: env.url(),
+    /** Tink's API host (e.g. https://api.tink.com) or its sandbox emulator: never defaulted. */
+    TINK_API_URL: env.url(),
+    /** Tink Link (e.g. https://link.tink.com) or its sandbox emulator: never defaulted. */
+    TINK_LINK_URL: env.url(),
+    TINK_CLIENT_ID: env.string(),
+    TINK_CLIENT_SECRET: env.string(),
+    /** The secret of this deployment's Tink webhook endpoint (X-Tink-Signature is an HMAC with it). */
+    TINK_WEBHOOK_SECRET: env.string(),
+    /** Finicity's API host (e.g. https://api.finicity.com) or its sandbox emulator: never defaulted. */
+    FINICITY_API_URL: env.url(),
+    FINICITY_PARTNER_ID: env.string(),
+    FINICITY_SECRET: env.string(),
+    FINICITY_APP_KEY: env.string(),
+    /** Finicity-Signature webhooks are verified with this (HMAC-SHA256 of the body); unset: all refused. */
+    FINICITY_WEBHOOK_SECRET: env.string(),
+    /** Where Connect posts its events (the BFF's POST /v1/webhooks/finicity). */
+    FINICITY_WEBHOOK_URL: env.url(),
+    /** `testing` customers reach only Finicity's test banks; `active` ones are real (and billed). */
+    FINICITY_CUSTOMER_TYPE: z.enum(['testing', 'active']).default('active'),
+    /** Salt Edge's API (e.g. https://www.saltedge.com/api/v5) or its sandbox emulator: never defaulted. */
+    SALTEDGE_API_URL: env.url(),
+    SALTEDGE_APP_ID: env.string(),
+    SALTEDGE_SECRET: env.string(),
+    /** The client's RSA private key (PEM; `\n` escapes allowed): every request is signed with it. */
+    SALTEDGE_PRIVATE_KEY: pem('private'),
+    /** Salt Edge's public key (PEM) that callbacks are verified with. */
+    SALTEDGE_CALLBACK_PUBLIC_KEY: pem('public'),
+    /** The callback URL set at Salt Edge (the BFF's POST /v1/webhooks/saltedge): Salt Edge signs it. */
+    SALTEDGE_CALLBACK_URL: env.url(),
     /** How many days the first sync of a connection reaches back. */
     BANK_FIRST_SYNC_DAYS: env.int(90, 1),
     /** Pause between scheduled syncs of one connection (jittered by 10 %); 0 turns the timer off. */
@@ -86,9 +132,33 @@ export const bankConfigSchema = z
       TRUELAYER_CLIENT_SECRET: c.TRUELAYER_CLIENT_SECRET,
       TRUELAYER_WEBHOOK_JWKS_URL: c.TRUELAYER_WEBHOOK_JWKS_URL,
     };
+    const tink = {
+      TINK_API_URL: c.TINK_API_URL,
+      TINK_LINK_URL: c.TINK_LINK_URL,
+      TINK_CLIENT_ID: c.TINK_CLIENT_ID,
+      TINK_CLIENT_SECRET: c.TINK_CLIENT_SECRET,
+      TINK_WEBHOOK_SECRET: c.TINK_WEBHOOK_SECRET,
+    };
+    const finicity = {
+      FINICITY_API_URL: c.FINICITY_API_URL,
+      FINICITY_PARTNER_ID: c.FINICITY_PARTNER_ID,
+      FINICITY_SECRET: c.FINICITY_SECRET,
+      FINICITY_APP_KEY: c.FINICITY_APP_KEY,
+    };
+    const saltEdge = {
+      SALTEDGE_API_URL: c.SALTEDGE_API_URL,
+      SALTEDGE_APP_ID: c.SALTEDGE_APP_ID,
+      SALTEDGE_SECRET: c.SALTEDGE_SECRET,
+      SALTEDGE_PRIVATE_KEY: c.SALTEDGE_PRIVATE_KEY,
+      SALTEDGE_CALLBACK_PUBLIC_KEY: c.SALTEDGE_CALLBACK_PUBLIC_KEY,
+      SALTEDGE_CALLBACK_URL: c.SALTEDGE_CALLBACK_URL,
+    };
     for (const [provider, settings] of [
       ['Plaid', plaid],
       ['TrueLayer', trueLayer],
+      ['Salt Edge', saltEdge],
+      ['Tink', tink],
+      ['Finicity', finicity],
     ] as const) {
       const given = Object.values(settings).some((v) => v !== undefined);
       if (!given) continue;
@@ -98,7 +168,15 @@ export const bankConfigSchema = z
             code: 'custom',
             path: [name],
             message: `is required when ${provider} is enabled (another ${provider} setting is set)${
-              name === 'PLAID_BASE_URL' ? '; e.g. https://sandbox.plaid.com — there is no default' : ''
+              name === 'SALTEDGE_API_URL' ? '; e.g. https://www.saltedge.com/api/v5 — there is no default' : ''
+            }${
+              name === 'TINK_API_URL' || name === 'TINK_LINK_URL'
+                ? `; e.g. ${name === 'TINK_API_URL' ? 'https://api.tink.com' : 'https://link.tink.com'} — there is no default`
+                : name === 'PLAID_BASE_URL'
+                  ? '; e.g. https://sandbox.plaid.com — there is no default'
+                  : name === 'FINICITY_API_URL'
+                    ? '; e.g. https://api.finicity.com — there is no default'
+                    : ''
             }`,
           });
         }
@@ -116,4 +194,20 @@ export const trueLayerEnabled = (c: BankConfig) =>
     c.TRUELAYER_CLIENT_ID &&
     c.TRUELAYER_CLIENT_SECRET &&
     c.TRUELAYER_WEBHOOK_JWKS_URL,
+  );
+
+export const finicityEnabled = (c: BankConfig) =>
+  Boolean(c.FINICITY_API_URL && c.FINICITY_PARTNER_ID && c.FINICITY_SECRET && c.FINICITY_APP_KEY);
+
+export const tinkEnabled = (c: BankConfig) =>
+  Boolean(c.TINK_API_URL && c.TINK_LINK_URL && c.TINK_CLIENT_ID && c.TINK_CLIENT_SECRET && c.TINK_WEBHOOK_SECRET);
+
+export const saltEdgeEnabled = (c: BankConfig) =>
+  Boolean(
+    c.SALTEDGE_API_URL &&
+    c.SALTEDGE_APP_ID &&
+    c.SALTEDGE_SECRET &&
+    c.SALTEDGE_PRIVATE_KEY &&
+    c.SALTEDGE_CALLBACK_PUBLIC_KEY &&
+    c.SALTEDGE_CALLBACK_URL,
   );

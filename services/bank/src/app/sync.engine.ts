@@ -100,15 +100,20 @@ export class SyncEngine {
     let restarts = 0;
     let batch = emptyBatch();
     let lastRenew = Date.now();
+    const fetchPage = (from: string) =>
+      adapter.fetchChanges({
+        credentials,
+        cursor: from,
+        since,
+        providerAccountIds: accounts.map((a) => a.providerAccountId),
+      });
+    // The next page is asked for while a batch is applied (reading is side-effect free at the
+    // provider); it is used only after the batch and its cursor are stored.
+    let prefetched: ReturnType<typeof fetchPage> | undefined;
     for (;;) {
       let page;
       try {
-        page = await adapter.fetchChanges({
-          credentials,
-          cursor,
-          since,
-          providerAccountIds: accounts.map((a) => a.providerAccountId),
-        });
+        page = await (prefetched ?? fetchPage(cursor));
       } catch (err) {
         if (err instanceof ProviderError && err.kind === 'RESTART_PAGINATION' && restarts < MAX_PAGINATION_RESTARTS) {
           // The provider's data moved while paging: start over from where this loop began.
@@ -116,12 +121,15 @@ export class SyncEngine {
           log.info({ restarts }, 'provider changed data while paging; restarting from the loop start');
           cursor = loopStart;
           batch = emptyBatch();
+          prefetched = undefined;
           continue;
         }
         if (err instanceof ProviderError && err.kind === 'RESTART_PAGINATION') {
           throw new ProviderError('UNAVAILABLE', 'the provider kept changing data while paging', err.details);
         }
         throw err;
+      } finally {
+        prefetched = undefined;
       }
       if (page.credentials) {
         credentials = page.credentials;
@@ -135,8 +143,18 @@ export class SyncEngine {
       batch.size += changes.added.length + changes.modified.length + changes.removed.length;
       cursor = changes.nextCursor;
       if (!changes.hasMore || batch.size >= SYNC_BATCH) {
-        await this.apply(c, accounts, batch, cursor, counts);
-        await onProgress(counts);
+        if (changes.hasMore) {
+          prefetched = fetchPage(cursor);
+          // Awaited (and its failure handled) on the next turn of the loop, or below if applying fails.
+          prefetched.catch(() => undefined);
+        }
+        try {
+          await this.apply(c, accounts, batch, cursor, counts);
+          await onProgress(counts);
+        } catch (err) {
+          await this.settle(c.id, prefetched);
+          throw err;
+        }
         batch = emptyBatch();
         lastRenew = Date.now();
       } else if (Date.now() - lastRenew > deps.settings.leaseMs / 3) {
@@ -146,6 +164,12 @@ export class SyncEngine {
       }
       if (!changes.hasMore) return counts;
     }
+  }
+
+  /** A page fetched ahead of a batch that failed: waited for, so refreshed credentials are not lost. */
+  private async settle(connectionId: string, page: ReturnType<BankAdapter['fetchChanges']> | undefined) {
+    const r = await page?.catch(() => undefined);
+    if (r?.credentials) await this.deps.vault.save(connectionId, r.credentials).catch(() => undefined);
   }
 
   private async apply(c: Connection, accounts: Account[], batch: Batch, cursor: string, counts: SyncCounts) {

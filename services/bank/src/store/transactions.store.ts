@@ -6,8 +6,27 @@ import type { StoredTransaction } from '../domain/bank.records.js';
 import type { TransferCandidate } from '../domain/sync.plan.js';
 
 const CHUNK = 2000;
+/** Rows per upsert statement (each column is one array parameter). */
+const UPSERT_CHUNK = 5000;
+/** A row's columns, its write time aside: what byIds reads and upsert writes. */
+const COLUMNS = [
+  'connection_id',
+  'provider_transaction_id',
+  'family_id',
+  'account_id',
+  'amount_minor',
+  'currency',
+  'booked_on',
+  'pending',
+  'pending_transaction_id',
+  'superseded_by',
+  'transfer_key',
+  'description',
+  'merchant',
+  'removed_at',
+] as const;
 
-function fromRow(r: Selectable<TransactionsTable>): StoredTransaction {
+function fromRow(r: Omit<Selectable<TransactionsTable>, 'updated_at'>): StoredTransaction {
   return {
     connectionId: r.connection_id,
     providerTransactionId: r.provider_transaction_id,
@@ -34,7 +53,7 @@ export class TransactionsStore {
     for (let i = 0; i < ids.length; i += CHUNK * 5) {
       const rows = await this.db
         .selectFrom('transactions')
-        .selectAll()
+        .select(COLUMNS)
         .where('connection_id', '=', connectionId)
         .where('provider_transaction_id', '=', sql<string>`any(${ids.slice(i, i + CHUNK * 5)}::text[])`)
         .execute();
@@ -80,28 +99,30 @@ export class TransactionsStore {
     return rows.map((r) => ({ ...fromRow(r), provider: r.provider }));
   }
 
+  /** Inserts or rewrites rows with one statement per chunk (one array per column). */
   async upsert(trx: Kysely<BankDatabase>, rows: StoredTransaction[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) {
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      const chunk = rows.slice(i, i + UPSERT_CHUNK);
+      const col = <T>(f: (t: StoredTransaction) => T) => chunk.map(f);
+      const values = sql<Record<(typeof COLUMNS)[number], unknown>>`(select
+          unnest(${col((t) => t.connectionId)}::uuid[]) as connection_id,
+          unnest(${col((t) => t.providerTransactionId)}::text[]) as provider_transaction_id,
+          unnest(${col((t) => t.familyId)}::uuid[]) as family_id,
+          unnest(${col((t) => t.accountId)}::uuid[]) as account_id,
+          unnest(${col((t) => t.amountMinor)}::int8[]) as amount_minor,
+          unnest(${col((t) => t.currency)}::text[]) as currency,
+          unnest(${col((t) => t.bookedOn)}::date[]) as booked_on,
+          unnest(${col((t) => t.pending)}::bool[]) as pending,
+          unnest(${col((t) => t.pendingTransactionId)}::text[]) as pending_transaction_id,
+          unnest(${col((t) => t.supersededBy)}::text[]) as superseded_by,
+          unnest(${col((t) => t.transferKey)}::text[]) as transfer_key,
+          unnest(${col((t) => t.description)}::text[]) as description,
+          unnest(${col((t) => t.merchant)}::text[]) as merchant,
+          unnest(${col((t) => t.removedAt)}::timestamptz[]) as removed_at)`.as('v');
       await trx
         .insertInto('transactions')
-        .values(
-          rows.slice(i, i + CHUNK).map((t) => ({
-            connection_id: t.connectionId,
-            provider_transaction_id: t.providerTransactionId,
-            family_id: t.familyId,
-            account_id: t.accountId,
-            amount_minor: t.amountMinor,
-            currency: t.currency,
-            booked_on: t.bookedOn,
-            pending: t.pending,
-            pending_transaction_id: t.pendingTransactionId,
-            superseded_by: t.supersededBy,
-            transfer_key: t.transferKey,
-            description: t.description,
-            merchant: t.merchant,
-            removed_at: t.removedAt,
-          })),
-        )
+        .columns(COLUMNS)
+        .expression((eb) => eb.selectFrom(values).select(COLUMNS.map((c) => `v.${c}` as const)))
         .onConflict((oc) =>
           oc.columns(['connection_id', 'provider_transaction_id']).doUpdateSet((eb) => ({
             account_id: eb.ref('excluded.account_id'),
@@ -122,18 +143,24 @@ export class TransactionsStore {
     }
   }
 
+  /** Sets the transfer key of rows elsewhere in the family, in one statement. */
   async pair(
     trx: Kysely<BankDatabase>,
     pairings: { connectionId: string; providerTransactionId: string; transferKey: string }[],
   ): Promise<void> {
-    for (const p of pairings) {
-      await trx
-        .updateTable('transactions')
-        .set({ transfer_key: p.transferKey, updated_at: sql<Date>`now()` })
-        .where('connection_id', '=', p.connectionId)
-        .where('provider_transaction_id', '=', p.providerTransactionId)
-        .execute();
-    }
+    if (pairings.length === 0) return;
+    await trx
+      .updateTable('transactions as t')
+      .from(
+        sql<{ connection_id: string; provider_transaction_id: string; transfer_key: string }>`(select
+          unnest(${pairings.map((p) => p.connectionId)}::uuid[]) as connection_id,
+          unnest(${pairings.map((p) => p.providerTransactionId)}::text[]) as provider_transaction_id,
+          unnest(${pairings.map((p) => p.transferKey)}::text[]) as transfer_key)`.as('v'),
+      )
+      .set((eb) => ({ transfer_key: eb.ref('v.transfer_key'), updated_at: sql<Date>`now()` }))
+      .whereRef('t.connection_id', '=', 'v.connection_id')
+      .whereRef('t.provider_transaction_id', '=', 'v.provider_transaction_id')
+      .execute();
   }
 
   /** Forgets rows removed at the provider before `before` (kept until then for late posted matches). */

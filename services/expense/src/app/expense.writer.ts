@@ -133,7 +133,7 @@ export class ExpenseWriter {
   }
 
   async enqueue(trx: Kysely<ExpenseDatabase>, events: DomainEvent[]): Promise<void> {
-    for (let i = 0; i < events.length; i += 1000) await this.deps.outbox.enqueue(trx, events.slice(i, i + 1000));
+    for (let i = 0; i < events.length; i += 5000) await this.deps.outbox.enqueue(trx, events.slice(i, i + 5000));
   }
 
   private async tree(trx: Kysely<ExpenseDatabase>, familyId: string) {

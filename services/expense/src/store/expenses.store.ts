@@ -1,5 +1,5 @@
 // Expenses and their split parts; rows map to Expense here, and nowhere else.
-import { sql, type Expression, type Kysely, type Selectable, type SqlBool, type Insertable } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { ExpenseDatabase, ExpensesTable, ExpenseSplitsTable, ExpenseSourceName } from '../db/schema.js';
 import type { Expense, ExpenseSplit, NewExpense } from '../domain/expense.records.js';
 
@@ -133,38 +133,6 @@ function toExpense(r: ExpenseRow, splits: ExpenseSplit[]): Expense {
   };
 }
 
-function toRow(e: NewExpense): Omit<Insertable<ExpensesTable>, 'search' | 'created_at' | 'updated_at' | 'version'> {
-  return {
-    id: e.id,
-    family_id: e.familyId,
-    member_id: e.memberId,
-    amount_minor: e.amountMinor,
-    currency: e.currency,
-    base_amount_minor: e.baseAmountMinor,
-    base_currency: e.baseCurrency,
-    fx_rate: e.fxRate,
-    fx_rate_source: e.fxRateSource,
-    occurred_on: e.occurredOn,
-    description: e.description,
-    merchant: e.merchant,
-    category_id: e.splits.length ? null : e.categoryId,
-    split: e.splits.length > 0,
-    tags: e.tags,
-    note: e.note,
-    source: e.source,
-    flagged: e.flagged,
-    flag_reason: e.flagReason,
-    recurring_expense_id: e.recurringExpenseId,
-    bank_provider: e.bankProvider,
-    bank_transaction_id: e.bankTransactionId,
-    bank_account_id: e.bankAccountId,
-    pending: e.pending,
-    ledger_entry_id: e.ledgerEntryId,
-    fingerprint: e.fingerprint,
-    created_by_member_id: e.createdByMemberId,
-  };
-}
-
 function patchRow(p: ExpensePatch) {
   return {
     ...(p.memberId !== undefined ? { member_id: p.memberId } : {}),
@@ -199,22 +167,112 @@ export interface ExpenseFilter {
   uncategorizedOnly?: boolean | undefined;
 }
 
+/** The columns an insert sets (the rest have defaults); `tags` last, as the insert selects it. */
+const INSERT_COLUMNS = [
+  'id',
+  'family_id',
+  'member_id',
+  'amount_minor',
+  'currency',
+  'base_amount_minor',
+  'base_currency',
+  'fx_rate',
+  'fx_rate_source',
+  'occurred_on',
+  'description',
+  'merchant',
+  'category_id',
+  'split',
+  'note',
+  'source',
+  'flagged',
+  'flag_reason',
+  'recurring_expense_id',
+  'bank_provider',
+  'bank_transaction_id',
+  'bank_account_id',
+  'pending',
+  'ledger_entry_id',
+  'fingerprint',
+  'created_by_member_id',
+  'tags',
+] as const;
+
+type UnnestRow = Record<Exclude<(typeof INSERT_COLUMNS)[number], 'tags'>, unknown> & { tags: string };
+
 // Multi-row inserts stay well under Postgres's 65,535 bind parameters.
 const INSERT_CHUNK = 1000;
+/** Rows per statement when each column is sent as one array. */
+const UNNEST_CHUNK = 5000;
 /** How many of the newest rows a text search walks before it asks the GIN index instead. */
 const SEARCH_WINDOW = 2000;
 
 export class ExpensesStore {
   constructor(private readonly db: Kysely<ExpenseDatabase>) {}
 
-  /** Inserts expenses and their splits with a few multi-row statements; returns them in order. */
+  /**
+   * Inserts expenses and their splits with a few multi-row statements (one array per column, so a
+   * statement has a fixed number of parameters whatever its rows); returns them in order.
+   */
   async insertMany(db: Kysely<ExpenseDatabase>, expenses: readonly NewExpense[]): Promise<Expense[]> {
     const out: Expense[] = [];
-    for (let i = 0; i < expenses.length; i += INSERT_CHUNK) {
-      const chunk = expenses.slice(i, i + INSERT_CHUNK);
-      const rows = await db.insertInto('expenses').values(chunk.map(toRow)).returning(EXPENSE_COLUMNS).execute();
+    for (let i = 0; i < expenses.length; i += UNNEST_CHUNK) {
+      const chunk = expenses.slice(i, i + UNNEST_CHUNK);
+      const col = <T>(f: (e: NewExpense) => T) => chunk.map(f);
+      const values = sql<UnnestRow>`(select unnest(${col((e) => e.id)}::uuid[]) as id,
+          unnest(${col((e) => e.familyId)}::uuid[]) as family_id,
+          unnest(${col((e) => e.memberId)}::uuid[]) as member_id,
+          unnest(${col((e) => e.amountMinor)}::int8[]) as amount_minor,
+          unnest(${col((e) => e.currency)}::text[]) as currency,
+          unnest(${col((e) => e.baseAmountMinor)}::int8[]) as base_amount_minor,
+          unnest(${col((e) => e.baseCurrency)}::text[]) as base_currency,
+          unnest(${col((e) => e.fxRate)}::text[]) as fx_rate,
+          unnest(${col((e) => e.fxRateSource)}::text[]) as fx_rate_source,
+          unnest(${col((e) => e.occurredOn)}::date[]) as occurred_on,
+          unnest(${col((e) => e.description)}::text[]) as description,
+          unnest(${col((e) => e.merchant)}::text[]) as merchant,
+          unnest(${col((e) => (e.splits.length ? null : e.categoryId))}::uuid[]) as category_id,
+          unnest(${col((e) => e.splits.length > 0)}::bool[]) as split,
+          unnest(${col((e) => e.tags.join('\u001f'))}::text[]) as tags,
+          unnest(${col((e) => e.note)}::text[]) as note,
+          unnest(${col((e) => e.source)}::text[]) as source,
+          unnest(${col((e) => e.flagged)}::bool[]) as flagged,
+          unnest(${col((e) => e.flagReason)}::text[]) as flag_reason,
+          unnest(${col((e) => e.recurringExpenseId)}::uuid[]) as recurring_expense_id,
+          unnest(${col((e) => e.bankProvider)}::text[]) as bank_provider,
+          unnest(${col((e) => e.bankTransactionId)}::text[]) as bank_transaction_id,
+          unnest(${col((e) => e.bankAccountId)}::text[]) as bank_account_id,
+          unnest(${col((e) => e.pending)}::bool[]) as pending,
+          unnest(${col((e) => e.ledgerEntryId)}::uuid[]) as ledger_entry_id,
+          unnest(${col((e) => e.fingerprint)}::text[]) as fingerprint,
+          unnest(${col((e) => e.createdByMemberId)}::uuid[]) as created_by_member_id)`.as('v');
+      const rows = await db
+        .insertInto('expenses')
+        .columns(INSERT_COLUMNS)
+        .expression((eb) =>
+          eb
+            .selectFrom(values)
+            .select(INSERT_COLUMNS.filter((c) => c !== 'tags').map((c) => `v.${c}` as const))
+            .select(
+              sql<string[]>`case when v.tags = '' then '{}'::text[] else string_to_array(v.tags, chr(31)) end`.as(
+                'tags',
+              ),
+            ),
+        )
+        .returning(['id', 'version', 'created_at', 'updated_at'])
+        .execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
-      out.push(...chunk.map((e) => toExpense(byId.get(e.id)!, e.splits)));
+      for (const e of chunk) {
+        const r = byId.get(e.id)!;
+        out.push({
+          ...e,
+          categoryId: e.splits.length ? null : e.categoryId,
+          splits: e.splits,
+          version: Number(r.version),
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        });
+      }
     }
     const splits = expenses.flatMap((e) => splitRows(e.familyId, e.id, e.splits));
     for (let i = 0; i < splits.length; i += INSERT_CHUNK) {
