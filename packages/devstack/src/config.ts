@@ -5,6 +5,12 @@ export const devstackConfigSchema = z.object({
   /** A real Postgres; without it every service shares one embedded PGlite database on disk. */
   DATABASE_URL: env.url(),
   PGLITE_DIR: z.string().default('.data/pglite'),
+  /**
+   * `many`: each service and the BFF's API and workers in its own process, as in containers (the
+   * default with DATABASE_URL); `one`: all in the launcher's process (the default, and the only
+   * choice, on the embedded database).
+   */
+  DEVSTACK_PROCESSES: z.enum(['one', 'many']).optional(),
   /** A running Redis; without it a private redis-server is started, if one is installed. */
   REDIS_URL: env.url(),
   HOST: z.string().default('127.0.0.1'),

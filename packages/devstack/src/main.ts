@@ -1,5 +1,6 @@
-// Starts the whole mesh in one process for local use: every implemented service on its own gRPC
-// port, and the BFF in front. Ctrl-C stops everything cleanly.
+// Starts the whole mesh for local use: every service on its own gRPC port, and the BFF in front.
+// On an embedded database, all in this one process; on Postgres (DATABASE_URL), each service and
+// the BFF's API and workers in a process of their own, as in containers. Ctrl-C stops everything.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@family/config';
@@ -16,6 +17,7 @@ import { notificationConfigSchema, startNotificationService } from '@family/noti
 import { startExpoEmulator, startSmtpEmulator, startTwilioEmulator } from '@family/emulators';
 import { bffConfigSchema, startBff } from '@family/bff';
 import { SANDBOX_CREDENTIALS, startBankSandboxes } from './bank.sandboxes.js';
+import { startMeshProcess, type MeshEntry } from './mesh.processes.js';
 import { localBankTokenKeys } from './bank.token.keys.js';
 import { devstackConfigSchema } from './config.js';
 import { RedisMissingError, startPrivateRedis } from './redis.process.js';
@@ -29,7 +31,40 @@ async function main() {
     ? { url: config.REDIS_URL, stop: async () => undefined }
     : await startPrivateRedis(config.HOST, resolve('.data/redis'));
   const pgliteDir = resolve(config.PGLITE_DIR);
-  const sql = await openSql({ databaseUrl: config.DATABASE_URL, dataDir: pgliteDir });
+  const processes = config.DEVSTACK_PROCESSES ?? (config.DATABASE_URL ? 'many' : 'one');
+  if (processes === 'many' && !config.DATABASE_URL) {
+    throw new ConfigError('DEVSTACK_PROCESSES=many needs DATABASE_URL: processes cannot share an embedded database.');
+  }
+  const sql = processes === 'one' ? await openSql({ databaseUrl: config.DATABASE_URL, dataDir: pgliteDir }) : undefined;
+  const stops: { name: string; run(): Promise<void> }[] = [];
+  /**
+   * One service: in this process over the shared database, or as its own process with the same
+   * settings (its metrics listener off: the default ports would collide on one machine).
+   */
+  const launch = async (
+    name: MeshEntry,
+    port: number,
+    settings: Record<string, string>,
+    inProcess: (
+      env: NodeJS.ProcessEnv,
+      db: NonNullable<typeof sql>,
+    ) => Promise<{ port: number; stop(): Promise<void> }>,
+  ): Promise<string> => {
+    if (!sql) {
+      const address = `${config.HOST}:${port}`;
+      const child = await startMeshProcess({
+        name,
+        entry: name,
+        env: { ...settings, METRICS_PORT: '0' },
+        grpcAddress: address,
+      });
+      stops.unshift({ name, run: () => child.stop() });
+      return address;
+    }
+    const started = await inProcess({ ...env, ...settings }, sql);
+    stops.unshift({ name, run: () => started.stop() });
+    return `${config.HOST}:${started.port}`;
+  };
 
   // Service credentials for this run only: each service gets a client at auth with what it may do.
   const secret = () => randomBytes(24).toString('base64url');
@@ -60,35 +95,44 @@ async function main() {
   const gamificationUrl = `${config.HOST}:${config.GAMIFICATION_GRPC_PORT}`;
   const subscribers = (...extra: string[]) =>
     [`notification=${notificationUrl}`, `gamification=${gamificationUrl}`, ...extra].join(',');
-  const auth = await startAuthService({
-    config: loadConfig(authConfigSchema, {
-      ...env,
+  const authUrl = await launch(
+    'auth',
+    config.AUTH_GRPC_PORT,
+    {
       AUTH_GRPC_HOST: config.HOST,
       AUTH_GRPC_PORT: String(config.AUTH_GRPC_PORT),
       AUTH_SERVICE_CLIENTS: [env.AUTH_SERVICE_CLIENTS, serviceClients].filter(Boolean).join(','),
       EVENT_SUBSCRIBERS: subscribers(),
-    }),
-    sql,
-    logger: logger.child({ service: 'auth' }),
-  });
-  const authUrl = `${config.HOST}:${auth.port}`;
-  const expense = await startExpenseService({
-    config: loadConfig(expenseConfigSchema, {
-      ...env,
+    },
+    (settings, db) =>
+      startAuthService({
+        config: loadConfig(authConfigSchema, settings),
+        sql: db,
+        logger: logger.child({ service: 'auth' }),
+      }),
+  );
+  const expenseUrl = await launch(
+    'expense',
+    config.EXPENSE_GRPC_PORT,
+    {
       EXPENSE_GRPC_HOST: config.HOST,
       EXPENSE_GRPC_PORT: String(config.EXPENSE_GRPC_PORT),
       AUTH_GRPC_URL: authUrl,
       AUTH_CLIENT_ID: 'expense',
       AUTH_CLIENT_SECRET: credentials.expense,
       EVENT_SUBSCRIBERS: subscribers(),
-    }),
-    sql,
-    logger: logger.child({ service: 'expense' }),
-  });
-  const expenseUrl = `${config.HOST}:${expense.port}`;
-  const goals = await startGoalsService({
-    config: loadConfig(goalsConfigSchema, {
-      ...env,
+    },
+    (settings, db) =>
+      startExpenseService({
+        config: loadConfig(expenseConfigSchema, settings),
+        sql: db,
+        logger: logger.child({ service: 'expense' }),
+      }),
+  );
+  const goalsUrl = await launch(
+    'goals',
+    config.GOALS_GRPC_PORT,
+    {
       GOALS_GRPC_HOST: config.HOST,
       GOALS_GRPC_PORT: String(config.GOALS_GRPC_PORT),
       AUTH_GRPC_URL: authUrl,
@@ -96,16 +140,20 @@ async function main() {
       AUTH_CLIENT_SECRET: credentials.goals,
       // The expense service records purchases paid from a jar, and wants nothing else.
       EVENT_SUBSCRIBERS: subscribers(`expense=${expenseUrl}[jar.spent]`),
-    }),
-    sql,
-    logger: logger.child({ service: 'goals' }),
-  });
-  const goalsUrl = `${config.HOST}:${goals.port}`;
+    },
+    (settings, db) =>
+      startGoalsService({
+        config: loadConfig(goalsConfigSchema, settings),
+        sql: db,
+        logger: logger.child({ service: 'goals' }),
+      }),
+  );
   // Its Postgres store on the same database unless GAMIFICATION_MONGODB_URL is set; its news (badges,
   // levels, streaks, quests) goes to the notification service, and rewards to the goals service.
-  const gamification = await startGamificationService({
-    config: loadConfig(gamificationConfigSchema, {
-      ...env,
+  await launch(
+    'gamification',
+    config.GAMIFICATION_GRPC_PORT,
+    {
       GAMIFICATION_GRPC_HOST: config.HOST,
       GAMIFICATION_GRPC_PORT: String(config.GAMIFICATION_GRPC_PORT),
       AUTH_GRPC_URL: authUrl,
@@ -114,13 +162,18 @@ async function main() {
       EXPENSE_GRPC_URL: expenseUrl,
       // The goals service pays parent-made badges' rewards into the jar, once per reward key.
       EVENT_SUBSCRIBERS: `notification=${notificationUrl},goals=${goalsUrl}[achievement.unlocked]`,
-    }),
-    sql,
-    logger: logger.child({ service: 'gamification' }),
-  });
-  const notification = await startNotificationService({
-    config: loadConfig(notificationConfigSchema, {
-      ...env,
+    },
+    (settings, db) =>
+      startGamificationService({
+        config: loadConfig(gamificationConfigSchema, settings),
+        sql: db,
+        logger: logger.child({ service: 'gamification' }),
+      }),
+  );
+  await launch(
+    'notification',
+    config.NOTIFICATION_GRPC_PORT,
+    {
       NOTIFICATION_GRPC_HOST: config.HOST,
       NOTIFICATION_GRPC_PORT: String(config.NOTIFICATION_GRPC_PORT),
       REDIS_URL: redis.url,
@@ -129,9 +182,13 @@ async function main() {
       AUTH_CLIENT_SECRET: credentials.notification,
       EXPENSE_GRPC_URL: expenseUrl,
       GOALS_GRPC_URL: goalsUrl,
-    }),
-    logger: logger.child({ service: 'notification' }),
-  });
+    },
+    (settings) =>
+      startNotificationService({
+        config: loadConfig(notificationConfigSchema, settings),
+        logger: logger.child({ service: 'notification' }),
+      }),
+  );
   // Bank providers: each one not configured for real is its local sandbox (an emulator the real client
   // library talks to unchanged) on a fixed port, so link URLs and webhooks work from curl.
   const bffUrl = `http://${config.HOST}:${config.BFF_PORT}`;
@@ -198,9 +255,10 @@ async function main() {
       SALTEDGE_CALLBACK_URL: `${bffUrl}/v1/webhooks/saltedge`,
     });
   }
-  const bank = await startBankService({
-    config: loadConfig(bankConfigSchema, {
-      ...env,
+  const bankUrl = await launch(
+    'bank',
+    config.BANK_GRPC_PORT,
+    {
       ...bankSandboxEnv,
       BANK_GRPC_HOST: config.HOST,
       BANK_GRPC_PORT: String(config.BANK_GRPC_PORT),
@@ -213,11 +271,14 @@ async function main() {
       PLAID_WEBHOOK_URL: env.PLAID_WEBHOOK_URL ?? `${bffUrl}/v1/webhooks/plaid`,
       // Needs reauth and consent expiring reach the parents; gamification hears of syncs.
       EVENT_SUBSCRIBERS: subscribers(),
-    }),
-    sql,
-    logger: logger.child({ service: 'bank' }),
-  });
-  const bankUrl = `${config.HOST}:${bank.port}`;
+    },
+    (settings, db) =>
+      startBankService({
+        config: loadConfig(bankConfigSchema, settings),
+        sql: db,
+        logger: logger.child({ service: 'bank' }),
+      }),
+  );
 
   // Email, push and SMS go to local emulators unless a real provider is configured: nothing leaves
   // the machine.
@@ -244,32 +305,52 @@ async function main() {
     });
   }
 
-  const bff = await startBff({
-    config: loadConfig(bffConfigSchema, {
-      ...env,
-      BFF_HOST: config.HOST,
-      BFF_PORT: String(config.BFF_PORT),
-      AUTH_GRPC_URL: authUrl,
-      EXPENSE_GRPC_URL: expenseUrl,
-      GOALS_GRPC_URL: goalsUrl,
-      NOTIFICATION_GRPC_URL: notificationUrl,
-      GAMIFICATION_GRPC_URL: gamificationUrl,
-      BANK_GRPC_URL: bankUrl,
-      AUTH_CLIENT_ID: 'bff',
-      AUTH_CLIENT_SECRET: credentials.bff,
-      REDIS_URL: redis.url,
-      ...delivery,
-    }),
-    logger: logger.child({ service: 'bff' }),
-  });
+  const bffSettings: Record<string, string> = {
+    BFF_HOST: config.HOST,
+    BFF_PORT: String(config.BFF_PORT),
+    AUTH_GRPC_URL: authUrl,
+    EXPENSE_GRPC_URL: expenseUrl,
+    GOALS_GRPC_URL: goalsUrl,
+    NOTIFICATION_GRPC_URL: notificationUrl,
+    GAMIFICATION_GRPC_URL: gamificationUrl,
+    BANK_GRPC_URL: bankUrl,
+    AUTH_CLIENT_ID: 'bff',
+    AUTH_CLIENT_SECRET: credentials.bff,
+    REDIS_URL: redis.url,
+    ...delivery,
+  };
+  let bffUrlShown = bffUrl;
+  if (sql) {
+    const bff = await startBff({
+      config: loadConfig(bffConfigSchema, { ...env, ...bffSettings }),
+      logger: logger.child({ service: 'bff' }),
+    });
+    stops.unshift({ name: 'bff', run: () => bff.stop() });
+    bffUrlShown = bff.url;
+  } else {
+    // The delivery workers first, then the API: as two deployments would run.
+    const workers = await startMeshProcess({
+      name: 'bff workers',
+      entry: 'bff',
+      env: { ...bffSettings, BFF_MODE: 'worker', BFF_PORT: '0' },
+    });
+    stops.unshift({ name: 'bff workers', run: () => workers.stop() });
+    const api = await startMeshProcess({
+      name: 'bff',
+      entry: 'bff',
+      env: { ...bffSettings, BFF_MODE: 'api' },
+      httpReadyUrl: `${bffUrl}/healthz`,
+    });
+    stops.unshift({ name: 'bff', run: () => api.stop() });
+  }
 
   const lines = [
     '',
     'Family Expense Tracker is running:',
-    `  REST API (BFF)   ${bff.url}    docs ${bff.url}/docs   ready ${bff.url}/readyz`,
+    `  REST API (BFF)   ${bffUrlShown}    docs ${bffUrlShown}/docs   ready ${bffUrlShown}/readyz`,
     `  auth    (gRPC)   ${authUrl}`,
     `  expense (gRPC)   ${expenseUrl}`,
-    `  goals   (gRPC)   ${config.HOST}:${goals.port}`,
+    `  goals   (gRPC)   ${goalsUrl}`,
     `  gamification (gRPC) ${gamificationUrl}   (${env.GAMIFICATION_MONGODB_URL ? 'MongoDB' : 'Postgres store'})`,
     `  notification (gRPC) ${notificationUrl}`,
     `  bank    (gRPC)   ${bankUrl}`,
@@ -279,6 +360,7 @@ async function main() {
     `  Salt Edge sandbox ${bankSandboxEnv.SALTEDGE_API_URL ? sandboxes.saltEdge.url : '(real, SALTEDGE_API_URL)'}`,
     `  sandbox console  ${sandboxes.console.url}   (signed webhooks, new sandbox transactions)`,
     `  database         ${config.DATABASE_URL ? 'Postgres at DATABASE_URL' : `embedded PGlite in ${pgliteDir}`}`,
+    `  processes        ${sql ? 'one (every service and the BFF in this process)' : 'one per service, the BFF API and the BFF workers (DEVSTACK_PROCESSES=many)'}`,
     `  redis            ${redis.url}${config.REDIS_URL ? '' : ' (private redis-server)'}`,
     `  delivery         ${Object.keys(delivery).length ? `local emulators for ${[delivery.SMTP_URL && 'email', delivery.EXPO_BASE_URL && 'push', delivery.TWILIO_BASE_URL && 'SMS'].filter(Boolean).join(', ')}` : 'real providers'}`,
     'Press Ctrl-C to stop.',
@@ -286,15 +368,10 @@ async function main() {
   ];
   process.stdout.write(lines.join('\n'));
 
+  // The BFF first, then the services in the reverse of their start order, then what they use.
   installShutdown(logger, [
-    { name: 'bff', run: () => bff.stop() },
-    { name: 'bank', run: () => bank.stop() },
-    { name: 'gamification', run: () => gamification.stop() },
-    { name: 'goals', run: () => goals.stop() },
-    { name: 'expense', run: () => expense.stop() },
-    { name: 'auth', run: () => auth.stop() },
-    { name: 'notification', run: () => notification.stop() },
-    { name: 'database', run: () => sql.close() },
+    ...stops,
+    { name: 'database', run: async () => sql?.close() },
     { name: 'emulators', run: async () => void (await Promise.all(emulators.map((e) => e.stop()))) },
     { name: 'bank sandboxes', run: () => sandboxes.stop() },
     { name: 'redis', run: () => redis.stop() },
