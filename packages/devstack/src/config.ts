@@ -11,6 +11,8 @@ export const devstackConfigSchema = z.object({
    * choice, on the embedded database).
    */
   DEVSTACK_PROCESSES: z.enum(['one', 'many']).optional(),
+  /** Extra Node options for each process of the `many` mode, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  DEVSTACK_NODE_ARGS: z.string().default(''),
   /** A running Redis; without it a private redis-server is started, if one is installed. */
   REDIS_URL: env.url(),
   HOST: z.string().default('127.0.0.1'),

@@ -37,6 +37,7 @@ async function main() {
   }
   const sql = processes === 'one' ? await openSql({ databaseUrl: config.DATABASE_URL, dataDir: pgliteDir }) : undefined;
   const stops: { name: string; run(): Promise<void> }[] = [];
+  const nodeArgs = config.DEVSTACK_NODE_ARGS.split(/\s+/).filter(Boolean);
   /**
    * One service: in this process over the shared database, or as its own process with the same
    * settings (its metrics listener off: the default ports would collide on one machine).
@@ -56,6 +57,7 @@ async function main() {
         name,
         entry: name,
         env: { ...settings, METRICS_PORT: '0' },
+        nodeArgs,
         grpcAddress: address,
       });
       stops.unshift({ name, run: () => child.stop() });
@@ -333,12 +335,14 @@ async function main() {
       name: 'bff workers',
       entry: 'bff',
       env: { ...bffSettings, BFF_MODE: 'worker', BFF_PORT: '0' },
+      nodeArgs,
     });
     stops.unshift({ name: 'bff workers', run: () => workers.stop() });
     const api = await startMeshProcess({
       name: 'bff',
       entry: 'bff',
       env: { ...bffSettings, BFF_MODE: 'api' },
+      nodeArgs,
       httpReadyUrl: `${bffUrl}/healthz`,
     });
     stops.unshift({ name: 'bff', run: () => api.stop() });

@@ -54,13 +54,15 @@ export async function startMeshProcess(options: {
   name: string;
   entry: MeshEntry;
   env: Record<string, string>;
+  /** Node options added to the launcher's own (the source condition and tsx). */
+  nodeArgs?: readonly string[];
   grpcAddress?: string;
   httpReadyUrl?: string;
 }): Promise<MeshProcess> {
   const { name } = options;
   const child = spawn(
     process.execPath,
-    [...process.execArgv, fileURLToPath(new URL(entries[options.entry], import.meta.url))],
+    [...process.execArgv, ...(options.nodeArgs ?? []), fileURLToPath(new URL(entries[options.entry], import.meta.url))],
     {
       env: { ...process.env, ...options.env },
       // Its own process group: Ctrl-C reaches only the launcher, which stops the processes in order.

@@ -7,6 +7,7 @@ import { openEventLog, type OutboxRelay } from '@family/outbox';
 import type { GrpcMetrics, TokenVerifier } from '@family/grpc-kit';
 import type { ExpenseConfig } from './config.js';
 import type { ExpenseDatabase } from './db/schema.js';
+import { FamilyConfigCache } from './app/family.config.js';
 import { migrations } from './db/migrations/index.js';
 import { CategoriesStore } from './store/categories.store.js';
 import { ExpensesStore } from './store/expenses.store.js';
@@ -62,6 +63,9 @@ export async function startExpenseService(input: {
   });
 
   const categories = new CategoriesStore(db);
+  const rules = new RulesStore(db);
+  const budgets = new BudgetsStore(db);
+  const limits = new LimitsStore(db);
   const families = familyDirectoryOverAuth(db, auth, config.MEMBER_CACHE_MS);
   const app = new ExpenseApp(
     {
@@ -73,9 +77,10 @@ export async function startExpenseService(input: {
       categories,
       expenses: new ExpensesStore(db),
       fxRates: new FxRatesStore(db),
-      rules: new RulesStore(db),
-      budgets: new BudgetsStore(db),
-      limits: new LimitsStore(db),
+      rules,
+      budgets,
+      limits,
+      familyConfig: new FamilyConfigCache(db, { categories, rules, limits, budgets }),
       processedEvents: new ProcessedEventsStore(),
       recurring: new RecurringStore(db),
       now,

@@ -11,6 +11,7 @@ import type { LimitsStore } from '../store/limits.store.js';
 import type { ProcessedEventsStore } from '../store/events.store.js';
 import type { RecurringStore } from '../store/recurring.store.js';
 import type { DefaultCategories } from './default-categories.js';
+import type { FamilyConfigCache } from './family.config.js';
 
 /** Everything the use cases need, built once by the composition root. */
 export interface ExpenseDeps {
@@ -25,6 +26,8 @@ export interface ExpenseDeps {
   rules: RulesStore;
   budgets: BudgetsStore;
   limits: LimitsStore;
+  /** Categories, rules, limits and budgets per family, kept while their version holds. */
+  familyConfig: FamilyConfigCache;
   processedEvents: ProcessedEventsStore;
   recurring: RecurringStore;
   /** The clock; tests move it. */

@@ -24,6 +24,7 @@ import { budgetPeriods, budgetStatus, reachedThresholds, rolloverApplies } from 
 import { LIMIT_PERIODS, overLimit, type LimitPeriod } from '../domain/limit.rules.js';
 import { expenseCreatedEvent } from '../contract/expense.events.js';
 import type { ExpenseDeps } from './expense.deps.js';
+import type { FamilyConfig } from './family.config.js';
 
 export interface ExpenseDraft {
   /** A preset id (the scheduler reserves the occurrence under it first); new when absent. */
@@ -53,6 +54,11 @@ export interface ExpenseDraft {
 
 export interface WriteContext {
   actorUserId?: string | undefined;
+  /**
+   * The family's categories, rules, limits and budgets as read (version-checked) just before the
+   * transaction; without it they are read inside it.
+   */
+  config?: FamilyConfig | undefined;
 }
 
 /** Split parts with their share of the base amount (exact: the shares add up to the base amount). */
@@ -74,10 +80,15 @@ export class ExpenseWriter {
   constructor(private readonly deps: ExpenseDeps) {}
 
   /** Applies the family's rules to drafts without a category (and without splits). */
-  async categorize(db: Kysely<ExpenseDatabase>, familyId: string, drafts: ExpenseDraft[]): Promise<void> {
+  async categorize(
+    db: Kysely<ExpenseDatabase>,
+    familyId: string,
+    drafts: ExpenseDraft[],
+    config?: FamilyConfig,
+  ): Promise<void> {
     const open = drafts.filter((d) => !d.categoryId && d.splits.length === 0);
     if (open.length === 0) return;
-    const rules = new RuleSet(await this.deps.rules.enabled(familyId, db));
+    const rules = config?.rules ?? new RuleSet(await this.deps.rules.enabled(familyId, db));
     if (rules.size === 0) return;
     for (const d of open) {
       const rule = rules.firstMatch({
@@ -102,7 +113,7 @@ export class ExpenseWriter {
     ctx: WriteContext,
   ): Promise<Expense[]> {
     if (drafts.length === 0) return [];
-    await this.categorize(trx, family.familyId, drafts);
+    await this.categorize(trx, family.familyId, drafts, ctx.config);
     const created = await this.deps.expenses.insertMany(
       trx,
       drafts.map((d) => newExpense(family, d)),
@@ -153,11 +164,14 @@ export class ExpenseWriter {
   ): Promise<Map<string, string>> {
     const reasons = new Map<string, string[]>();
     if (expenses.length === 0) return new Map();
-    const limits = await this.deps.limits.forMembers(trx, family.familyId, [
-      ...new Set(expenses.map((e) => e.memberId)),
-    ]);
+    const members = new Set(expenses.map((e) => e.memberId));
+    const limits = ctx.config
+      ? ctx.config.limits.filter((l) => members.has(l.memberId))
+      : await this.deps.limits.forMembers(trx, family.familyId, [...members]);
     if (limits.length === 0) return new Map();
-    const tree = limits.some((l) => l.blockedCategoryIds.length) ? await this.tree(trx, family.familyId) : undefined;
+    const tree = limits.some((l) => l.blockedCategoryIds.length)
+      ? (ctx.config?.tree ?? (await this.tree(trx, family.familyId)))
+      : undefined;
     const breach = (e: Expense, period: string, limitMinor: number, spentMinor: number, categoryId: string) => {
       reasons.set(e.id, [
         ...(reasons.get(e.id) ?? []),
@@ -247,10 +261,12 @@ export class ExpenseWriter {
     ctx: WriteContext,
   ): Promise<void> {
     if (expenses.length === 0) return;
-    const budgets = await this.deps.budgets.all(family.familyId, trx);
+    const budgets = ctx.config ? [...ctx.config.budgets] : await this.deps.budgets.all(family.familyId, trx);
     if (budgets.length === 0) return;
     const today = dayIn(family.timezone, this.deps.now());
-    const tree = budgets.some((b) => b.categoryId) ? await this.tree(trx, family.familyId) : undefined;
+    const tree = budgets.some((b) => b.categoryId)
+      ? (ctx.config?.tree ?? (await this.tree(trx, family.familyId)))
+      : undefined;
     const relevant = budgets.filter((b) => {
       const { current } = budgetPeriods(b.period, today);
       const cats = b.categoryId && tree ? new Set(tree.subtree(b.categoryId)) : undefined;

@@ -109,7 +109,9 @@ export class Expenses {
     const categoryId = input.categoryId ? input.categoryId.toLowerCase() : null;
     const v = new Violations();
     checkExpenseFields(v, { ...input, currency, categoryId, splits }, '', [family.currency]);
-    checkCategoryRefs(v, await this.tree(family.familyId), categoryId, splits);
+    // One version read instead of the tree, rules, limits and budgets (FamilyConfigCache).
+    const config = await this.deps.familyConfig.current(family.familyId);
+    checkCategoryRefs(v, config.tree, categoryId, splits);
     v.throwIfAny();
     const userGave = input.fxRate !== undefined || input.baseAmountMinor !== undefined;
     const base = resolveBaseAmount({
@@ -141,7 +143,7 @@ export class Expenses {
             createdByMemberId: actor.memberId,
           },
         ],
-        { actorUserId: actor.userId },
+        { actorUserId: actor.userId, config },
       ),
     );
     return created!;

@@ -167,6 +167,11 @@ export interface RecurringOccurrencesTable {
 }
 
 /** Families whose default categories were seeded (migration 0004): one row, written with the seed. */
+export interface FamilyConfigVersionsTable {
+  family_id: string;
+  version: ColumnType<string, string | number | bigint, string | number | bigint>;
+}
+
 export interface DefaultCategoriesSeededTable {
   family_id: string;
   seeded_at: CreatedAt;
@@ -216,4 +221,5 @@ export interface ExpenseDatabase extends OutboxDatabase {
   recurring_occurrences: RecurringOccurrencesTable;
   processed_events: ProcessedEventsTable;
   default_categories_seeded: DefaultCategoriesSeededTable;
+  family_config_versions: FamilyConfigVersionsTable;
 }
