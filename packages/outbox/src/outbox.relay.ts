@@ -99,8 +99,9 @@ export class OutboxRelay {
 
   /** Runs one pass for each subscriber (or the one named) and waits for it; for tests and tools. */
   async runOnce(subscriber?: string): Promise<void> {
-    const tasks = subscriber ? [this.task(subscriber)] : [...this.tasks.values()];
-    await Promise.all(tasks.map((t) => t.runNow()));
+    const names = subscriber ? [subscriber] : [...this.tasks.keys()];
+    for (const name of names) this.deliveries.get(name)?.checkRedriveNextPass();
+    await Promise.all(names.map((name) => this.task(name).runNow()));
   }
 
   /**
@@ -110,6 +111,7 @@ export class OutboxRelay {
   async redrive(subscriber: string, eventIds?: readonly string[]): Promise<number> {
     const task = this.task(subscriber);
     const queued = await requestRedrive(this.db, subscriber, eventIds);
+    this.deliveries.get(subscriber)?.checkRedriveNextPass();
     task.kick();
     return queued;
   }

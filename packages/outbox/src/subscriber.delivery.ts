@@ -43,10 +43,29 @@ interface LogRow {
 /** The lease was taken over by another relay (ours ran out): stop this pass, nothing is lost. */
 class LeaseLost extends Error {}
 
+interface Progress {
+  cursor_xid: string;
+  cursor_position: number;
+  attempts: number;
+  retry_at: Date | null;
+}
+
+/** How often a pass looks for redrive requests made by another process (the CLI). */
+const REDRIVE_CHECK_MS = 1000;
+
 export class SubscriberDelivery {
   /** Identifies this relay instance as the holder of a lease. */
   private readonly holder = randomUUID();
   private initialised = false;
+  /**
+   * The progress row as this relay last wrote it, while it surely still holds the lease: until
+   * `heldUntil` (local clock), half a lease before the lease itself runs out, no other relay can have
+   * taken it, so a pass needs no claim. Every write renews the lease and checks it is still ours.
+   */
+  private held: { progress: Progress; heldUntil: number } | undefined;
+  /** When parked events were last looked at for redrive requests (another process may ask). */
+  private redriveCheckedAt = 0;
+  private redriveWanted = true;
 
   constructor(
     private readonly db: Kysely<OutboxDatabase>,
@@ -78,14 +97,19 @@ export class SubscriberDelivery {
   /** One pass. Resolves to true when more work is waiting (a full batch, or an event just parked). */
   async run(): Promise<boolean> {
     await this.ensureSubscription();
-    const progress = await this.claimLease();
+    const progress = this.held && this.held.heldUntil > Date.now() ? this.held.progress : await this.claimLease();
     if (!progress) return false;
     try {
-      await this.redriveRequested();
+      if (this.redriveWanted || Date.now() - this.redriveCheckedAt >= REDRIVE_CHECK_MS) {
+        this.redriveWanted = false;
+        this.redriveCheckedAt = Date.now();
+        await this.redriveRequested();
+      }
       if (progress.retry_at && progress.retry_at.getTime() > Date.now()) return false;
       return await this.deliverNext(progress);
     } catch (err) {
       if (err instanceof LeaseLost) {
+        this.held = undefined;
         this.logger.warn({ subscriber: this.name }, 'outbox lease taken over by another relay; pass stopped');
         return false;
       }
@@ -93,8 +117,19 @@ export class SubscriberDelivery {
     }
   }
 
+  /** The next pass also looks for redrive requests (an operator just made one). */
+  checkRedriveNextPass(): void {
+    this.redriveWanted = true;
+  }
+
+  /** What this relay wrote to the progress row, with the lease it renewed at the same time. */
+  private wrote(progress: Progress): void {
+    this.held = { progress, heldUntil: Date.now() + this.settings.leaseMs / 2 };
+  }
+
   /** Gives the lease up (at shutdown) so another replica takes over at once. */
   async releaseLease(): Promise<void> {
+    this.held = undefined;
     await this.db
       .updateTable('event_subscriptions')
       .set({ lease_owner: null, lease_until: null })
@@ -107,8 +142,9 @@ export class SubscriberDelivery {
    * Takes (or renews) the lease on the progress row. FOR UPDATE SKIP LOCKED makes replicas racing for
    * it skip rather than wait; the expiry hands it over when its holder died.
    */
-  private async claimLease() {
-    return this.db.transaction().execute(async (trx) => {
+  private async claimLease(): Promise<Progress | undefined> {
+    this.held = undefined;
+    const claimed = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('event_subscriptions')
         .select(['subscriber'])
@@ -132,6 +168,8 @@ export class SubscriberDelivery {
         .returning([sql<string>`cursor_xid::text`.as('cursor_xid'), 'cursor_position', 'attempts', 'retry_at'])
         .executeTakeFirstOrThrow();
     });
+    if (claimed) this.wrote(claimed);
+    return claimed;
   }
 
   private leaseUntil() {
@@ -217,6 +255,7 @@ export class SubscriberDelivery {
       .where('lease_owner', '=', this.holder)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new LeaseLost();
+    this.wrote({ cursor_xid: row.xid, cursor_position: row.position, attempts: 0, retry_at: null });
   }
 
   /** The event after the cursor failed once more: back off, or park it after the last attempt. */
@@ -237,6 +276,7 @@ export class SubscriberDelivery {
       return true;
     }
     const delay = this.backoff(attempts);
+    const retryAt = new Date(Date.now() + delay);
     this.logger.warn(
       { err, subscriber: this.name, eventId: row.event_id, attempts, retryInMs: delay },
       'outbox delivery failed',
@@ -253,6 +293,9 @@ export class SubscriberDelivery {
       .where('lease_owner', '=', this.holder)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new LeaseLost();
+    // The row's retry_at is the database's clock; the next claim reads it back. Until then the
+    // local estimate holds the subscriber back just as long.
+    if (this.held) this.wrote({ ...this.held.progress, attempts, retry_at: retryAt });
     return false;
   }
 
@@ -292,6 +335,7 @@ export class SubscriberDelivery {
         )
         .execute();
     });
+    this.wrote({ cursor_xid: row.xid, cursor_position: row.position, attempts: 0, retry_at: null });
     this.metrics?.parkedTotal.inc(this.labels);
     await this.refreshParkedGauge();
   }
