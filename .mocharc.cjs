@@ -5,7 +5,13 @@ module.exports = {
   // Named test files on the command line run alone (mocha would otherwise add them to this list).
   spec: process.argv.slice(2).some((a) => /\.test\.ts$/.test(a))
     ? []
-    : ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'bff/test/**/*.test.ts'],
+    : [
+        'packages/*/test/**/*.test.ts',
+        'services/*/test/**/*.test.ts',
+        'bff/test/**/*.test.ts',
+        'apps/web/test/**/*.test.ts',
+        'k8s/test/**/*.test.ts',
+      ],
   reporter: './packages/testing/summary.reporter.cjs',
   timeout: 30000,
   exit: true,

@@ -10,6 +10,7 @@ export default tseslint.config(
       '**/*.cjs',
       '.data/**',
       'apps/*/.next/**',
+      'apps/*/next-env.d.ts',
     ],
   },
   js.configs.recommended,

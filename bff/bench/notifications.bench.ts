@@ -10,8 +10,10 @@
 // Run: pnpm --filter @family/bff bench:notifications
 //   knobs: BENCH_NOTIFICATIONS (10000), BENCH_FAMILIES (10), BENCH_BATCH (100 events per call),
 //          BENCH_CALLS (8 concurrent HandleEvents calls), BENCH_SECONDS (300, then it gives up);
-//          PUSH_CONCURRENCY / EMAIL_CONCURRENCY are passed to the BFF when set.
+//          PUSH_CONCURRENCY, EMAIL_CONCURRENCY, SMTP_MAX_CONNECTIONS, PUSH_RATE_PER_SECOND and
+//          EMAIL_RATE_PER_SECOND are passed to the BFF when set.
 import { randomUUID } from 'node:crypto';
+import { Status } from 'nice-grpc';
 import { performance } from 'node:perf_hooks';
 import { startExpoEmulator, startSmtpEmulator } from '@family/emulators';
 import { callMetadata, createGrpcClient } from '@family/grpc-kit';
@@ -103,7 +105,13 @@ async function main() {
   });
   stops.notification = () => notification.stop();
   const concurrency = Object.fromEntries(
-    ['PUSH_CONCURRENCY', 'EMAIL_CONCURRENCY'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+    [
+      'PUSH_CONCURRENCY',
+      'EMAIL_CONCURRENCY',
+      'SMTP_MAX_CONNECTIONS',
+      'PUSH_RATE_PER_SECOND',
+      'EMAIL_RATE_PER_SECOND',
+    ].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
   );
   const bff = await startTestBff(auth, {
     EXPENSE_GRPC_URL: expense.address,
@@ -190,11 +198,22 @@ async function main() {
 
   const t0 = performance.now();
   let next = 0;
+  let retried = 0;
   const caller = async () => {
     while (next < batches.length) {
       if (performance.now() > deadline) throw new Error(`fan-out not done after ${SECONDS} s`);
       const batch = batches[next++]!;
-      await client.handleEvents({ events: batch }, { metadata });
+      // As a relay does: a call answered UNAVAILABLE is sent again (HandleEvents is idempotent).
+      for (;;) {
+        try {
+          await client.handleEvents({ events: batch }, { metadata });
+          break;
+        } catch (err) {
+          if ((err as { code?: number }).code !== Status.UNAVAILABLE) throw err;
+          retried++;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
     }
   };
   try {
@@ -219,7 +238,7 @@ async function main() {
       '',
       `notifications end to end: ${NOTIFICATIONS} spending_limit.exceeded events → ${NOTIFICATIONS} notifications` +
         ` to ${FAMILIES} parents (in-app + email + push each)`,
-      `  HandleEvents: ${batches.length} calls of ≤${BATCH} events, ${CALLS} concurrent`,
+      `  HandleEvents: ${batches.length} calls of ≤${BATCH} events, ${CALLS} concurrent; ${retried} sent again after UNAVAILABLE`,
       `  fan-out (events in → inbox entries + ${2 * NOTIFICATIONS} delivery jobs): ${fanout.toFixed(2)} s` +
         `  (${(NOTIFICATIONS / fanout).toFixed(0)} notifications/s)`,
       `  end to end (first event in → last delivery at the emulators): ${seconds.toFixed(2)} s`,
@@ -227,7 +246,10 @@ async function main() {
         ` (${((2 * NOTIFICATIONS) / seconds).toFixed(0)} deliveries/s)`,
       `  delivered: ${mails()} emails, ${pushes()} pushes; inbox entries kept: ${inboxes.reduce((a, b) => a + b, 0)}` +
         ' (bounded per user by INBOX_MAX_ITEMS)',
-      `  workers: PUSH_CONCURRENCY ${bff.config.PUSH_CONCURRENCY}, EMAIL_CONCURRENCY ${bff.config.EMAIL_CONCURRENCY}`,
+      `  workers: PUSH_CONCURRENCY ${bff.config.PUSH_CONCURRENCY}, EMAIL_CONCURRENCY ${bff.config.EMAIL_CONCURRENCY},` +
+        ` SMTP_MAX_CONNECTIONS ${bff.config.SMTP_MAX_CONNECTIONS}, PUSH_BATCH_WAIT_MS ${bff.config.PUSH_BATCH_WAIT_MS}`,
+      `  send rates (per second): push ${bff.config.PUSH_RATE_PER_SECOND}, email ${bff.config.EMAIL_RATE_PER_SECOND}` +
+        `; Expo requests: ${expo.requests.length} for ${expo.messages.length} messages`,
       '',
     ];
     process.stdout.write(lines.join('\n'));

@@ -1,4 +1,5 @@
 // The Express app, built from its dependencies: no listening, no environment, no globals.
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -11,11 +12,15 @@ import type { BffRedis } from './redis.client.js';
 import type { UserEventsHub } from './events/user.events.hub.js';
 import { eventsRoutes, type NotificationReplay } from './routes/events.routes.js';
 import { createApiRegistry } from './openapi.js';
+import { graphqlRoutes } from './graphql/graphql.route.js';
+import { corsPolicy } from './middleware/cors.middleware.js';
 import { identifyCaller } from './middleware/auth.middleware.js';
 import { idempotency } from './middleware/idempotency.middleware.js';
+import { jsonDepthLimit } from './middleware/json.depth.middleware.js';
 import { httpMetrics } from './middleware/metrics.middleware.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.middleware.js';
 import { rateLimits } from './middleware/rate.limit.js';
+import { parseRegionEdges, regionEdge } from './middleware/region.edge.js';
 import { requestContext } from './middleware/request.context.middleware.js';
 import { allowancesRoutes } from './routes/allowances.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -48,10 +53,14 @@ export interface AppDeps {
   clients: BffClients;
   redis: BffRedis;
   verifier: TokenVerifier;
-  /** Holds the HTTP histogram; /metrics serves it (with GrpcMetrics' client histogram). */
+  /** Holds the HTTP histogram; the METRICS_PORT listener serves it (with GrpcMetrics' client histogram). */
   registry: Registry;
   /** Live updates for GET /v1/events (the route is absent without it). */
   events?: { hub: UserEventsHub; replay?: NotificationReplay | undefined };
+  /** Where the routes register their OpenAPI entries (the document writer reads it); a fresh one by default. */
+  apiRegistry?: OpenAPIRegistry;
+  /** True once shutdown began: /readyz answers 503 so no new traffic is sent here. */
+  draining?: () => boolean;
 }
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -63,6 +72,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', config.TRUST_PROXY);
 
   app.use(requestContext({ timeoutMs: config.REQUEST_TIMEOUT_MS }));
+  // Before everything else that answers: a preflight is answered here, and refusals carry the headers too.
+  app.use(corsPolicy({ origins: config.CORS_ORIGINS, credentials: config.CORS_CREDENTIALS }));
   app.use(
     pinoHttp({
       logger,
@@ -91,6 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Webhook signatures cover the exact bytes sent: read them raw before any JSON parser sees them.
   app.use(WEBHOOKS_PATH, webhookRawBody(config.BODY_LIMIT));
   app.use(express.json({ limit: config.BODY_LIMIT }));
+  app.use(jsonDepthLimit());
   app.use(httpMetrics(deps.registry));
   app.use(identifyCaller(deps.verifier));
   app.use(
@@ -102,9 +114,17 @@ export function createApp(deps: AppDeps): express.Express {
       logger,
     }),
   );
+  app.use(
+    regionEdge({
+      region: config.REGION,
+      edges: parseRegionEdges(config.REGION_EDGES),
+      timeoutMs: config.REQUEST_TIMEOUT_MS,
+      logger,
+    }),
+  );
 
   const routeContext = {
-    registry: createApiRegistry(),
+    registry: deps.apiRegistry ?? createApiRegistry(),
     clients: deps.clients,
     idempotency: idempotency({
       redis: deps.redis,
@@ -148,7 +168,16 @@ export function createApp(deps: AppDeps): express.Express {
       }),
     );
   }
-  app.use(systemRoutes({ ...routeContext, redis: deps.redis, metrics: deps.registry }));
+  app.use(
+    graphqlRoutes({
+      config,
+      clients: deps.clients,
+      logger,
+      idempotency: routeContext.idempotency,
+      hub: deps.events?.hub,
+    }),
+  );
+  app.use(systemRoutes({ ...routeContext, redis: deps.redis, ...(deps.draining ? { draining: deps.draining } : {}) }));
 
   app.use(notFoundHandler());
   app.use(problemHandler());

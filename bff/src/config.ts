@@ -5,6 +5,11 @@ import { env } from '@family/config';
 export const bffConfigSchema = z.object({
   BFF_HOST: z.string().default('0.0.0.0'),
   BFF_PORT: env.port(8080),
+  /**
+   * Prometheus /metrics on its own listener (same host as the API), never on the public port;
+   * 0 turns it off. In worker mode /metrics is served on BFF_PORT, which is then not public.
+   */
+  METRICS_PORT: env.port(9464),
   /** host:port of the auth service's gRPC endpoint, e.g. 127.0.0.1:50051. */
   AUTH_GRPC_URL: z
     .string({ error: 'is required: host:port of the auth service, e.g. 127.0.0.1:50051' })
@@ -37,6 +42,13 @@ export const bffConfigSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: env.int(20, 1),
   IDEMPOTENCY_TTL_SECONDS: env.int(86_400, 60),
   LOG_LEVEL: env.logLevel(),
+  /**
+   * This edge's region in a multi-region installation (e.g. "eu"); with REGION_EDGES, a request
+   * about a family homed elsewhere is answered by that region's edge. Unset: one region.
+   */
+  REGION: env.string(),
+  /** The other regions' edges: "us=http://edge.us.internal:8080,eu=http://edge.eu.internal:8080". */
+  REGION_EDGES: env.list(),
 
   /** api: REST only; worker: the delivery workers only; both (local, small installs): one process. */
   BFF_MODE: z.enum(['api', 'worker', 'both']).default('both'),
@@ -81,9 +93,27 @@ export const bffConfigSchema = z.object({
   TWILIO_FROM: env.string(),
   TWILIO_BASE_URL: env.url(),
 
-  PUSH_CONCURRENCY: env.int(10, 1),
-  EMAIL_CONCURRENCY: env.int(5, 1),
+  /**
+   * Jobs each worker process has in hand per channel. Push jobs in hand share Expo requests (up to 100
+   * messages each, gathered for PUSH_BATCH_WAIT_MS); emails share the SMTP_MAX_CONNECTIONS connections.
+   */
+  PUSH_CONCURRENCY: env.int(200, 1),
+  EMAIL_CONCURRENCY: env.int(50, 1),
   SMS_CONCURRENCY: env.int(5, 1),
+  PUSH_BATCH_WAIT_MS: env.int(20, 0),
+  /** SMTP connections each worker process keeps open, and mails per connection before a new one. */
+  SMTP_MAX_CONNECTIONS: env.int(10, 1),
+  SMTP_MAX_MESSAGES_PER_CONNECTION: env.int(100, 1),
+  /**
+   * Sends per second per provider, for the whole deployment (every replica's workers together): Expo
+   * accepts 600 notifications/s per project; Twilio sends 1 message/s from a US long code (toll-free 3,
+   * short code 100: raise it for such a sender); EMAIL as agreed with the SMTP relay.
+   */
+  PUSH_RATE_PER_SECOND: env.int(600, 1),
+  EMAIL_RATE_PER_SECOND: env.int(1000, 1),
+  SMS_RATE_PER_SECOND: env.int(1, 1),
+  /** Expo push receipts are read this long after sending (Expo: allow up to 15 minutes). */
+  PUSH_RECEIPT_DELAY_MS: env.int(15 * 60_000, 0),
   /** Deadline of one provider call (SMTP, Expo, Twilio) or internal gRPC call made by a worker. */
   DELIVERY_TIMEOUT_MS: env.int(15_000, 100),
 
@@ -91,6 +121,21 @@ export const bffConfigSchema = z.object({
   SSE_HEARTBEAT_MS: env.int(25_000, 10),
   /** Most notifications replayed after Last-Event-ID (the inbox's first page). */
   SSE_REPLAY_LIMIT: env.int(50, 1),
+
+  /** GraphQL schema introspection (and the GraphiQL page): on for the local stack, off in production. */
+  GRAPHQL_INTROSPECTION: env.bool(false),
+  /** Only persisted operations (documentId / persistedQuery hash) are executed; free-form documents are refused. */
+  GRAPHQL_PERSISTED_ONLY: env.bool(false),
+  /** Limits checked before anything executes (graphql-armor). */
+  GRAPHQL_MAX_DEPTH: env.int(8, 1),
+  GRAPHQL_MAX_COST: env.int(5000, 1),
+  GRAPHQL_MAX_ALIASES: env.int(15, 0),
+  GRAPHQL_MAX_TOKENS: env.int(2000, 1),
+
+  /** Web origins allowed to call the API from a browser (comma-separated, exact); empty: none. */
+  CORS_ORIGINS: env.list(),
+  /** Cross-origin requests may carry cookies or HTTP auth (the apps use bearer tokens: off). */
+  CORS_CREDENTIALS: env.bool(false),
 });
 
 export type BffConfig = z.infer<typeof bffConfigSchema>;

@@ -50,5 +50,7 @@ export function generateOpenApiDocument(
         'REST API for the mobile and web apps. Errors are application/problem+json with a stable `code`. ' +
         'POST requests accept an Idempotency-Key header (replayed for 24 h).',
     },
+    // Paths are absolute from the BFF's origin; the local stack (`npm start`) listens here.
+    servers: [{ url: 'http://127.0.0.1:8080', description: 'The local stack (npm start)' }],
   });
 }

@@ -1,10 +1,11 @@
 // Builds the BFF's dependencies, listens, and knows how to stop: the composition root that main.ts
 // and tests share.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { GrpcMetrics, startMetricsServer, TokenVerifier } from '@family/grpc-kit';
 import type { Logger } from '@family/logger';
+import { closeRedisWithin } from '@family/service-kit';
 import { createApp } from './app.js';
 import { createClients } from './clients.js';
 import type { BffConfig } from './config.js';
@@ -22,6 +23,8 @@ export interface StartedBff {
   /** The REST port in api/both mode; in worker mode the port of the /metrics listener. */
   port: number;
   url: string;
+  /** api/both mode: where /metrics is served (METRICS_PORT), undefined when that is 0. */
+  metricsUrl?: string | undefined;
   mode: BffConfig['BFF_MODE'];
   stop(): Promise<void>;
 }
@@ -51,15 +54,25 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-/** Stops accepting, lets in-flight requests finish (up to drainMs), then cuts what is left. */
+/** How long an idle keep-alive connection stays open once draining (a request may be on its way). */
+const IDLE_GRACE_MS = 1_000;
+
+/**
+ * Stops accepting, lets in-flight requests finish (up to drainMs), then cuts what is left. Idle
+ * keep-alive connections are not cut at once: a request a client already sent on one would be reset.
+ * Every response from now on carries `Connection: close` (see startBff), so clients move off them;
+ * those still idle after IDLE_GRACE_MS are closed.
+ */
 function drain(server: Server, drainMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), drainMs);
-    server.close(() => {
-      clearTimeout(timer);
+    const cut = setTimeout(() => server.closeAllConnections(), drainMs);
+    const idle = setTimeout(() => server.closeIdleConnections(), Math.min(IDLE_GRACE_MS, drainMs));
+    // net.Server's close: stop listening, without http.Server's immediate closeIdleConnections().
+    NetServer.prototype.close.call(server, () => {
+      clearTimeout(cut);
+      clearTimeout(idle);
       resolve();
     });
-    server.closeIdleConnections();
   });
 }
 
@@ -94,15 +107,13 @@ export async function startBff(options: StartBffOptions): Promise<StartedBff> {
 
   try {
     let port: number;
+    let metricsPort: number | undefined;
     if (serveApi) {
       const redis: BffRedis = await connectRedis(config.REDIS_URL, logger);
       closers.push({
         name: 'redis',
-        run: () =>
-          redis.close().catch((err: unknown) => {
-            logger.warn({ err }, 'redis did not close cleanly; destroying it');
-            redis.destroy();
-          }),
+        // Bounded: closing a client whose server is gone would otherwise never return.
+        run: () => closeRedisWithin(redis),
       });
       const hub: UserEventsHub = await connectUserEventsHub({
         redisUrl: config.REDIS_URL,
@@ -116,13 +127,39 @@ export async function startBff(options: StartBffOptions): Promise<StartedBff> {
         audience: config.JWT_AUDIENCE,
       });
       const replay = options.replay ?? inboxReplay(clients, config.SSE_REPLAY_LIMIT);
-      const app = createApp({ config, logger, clients, redis, verifier, registry, events: { hub, replay } });
-      const server = createServer(app);
+      // Set when stop() begins: /readyz answers 503 and every response asks the client to close.
+      let draining = false;
+      const app = createApp({
+        config,
+        logger,
+        clients,
+        redis,
+        verifier,
+        registry,
+        events: { hub, replay },
+        draining: () => draining,
+      });
+      const server = createServer((req, res) => {
+        if (draining) res.setHeader('Connection', 'close');
+        app(req, res);
+      });
       // Behind a load balancer whose idle timeout is usually 60 s: keep connections open a bit longer.
       server.keepAliveTimeout = 65_000;
       port = await listen(server, config.BFF_PORT, config.BFF_HOST);
       // Open event streams never finish by themselves: drain() cuts them after drainMs.
-      closers.push({ name: 'http server', run: () => drain(server, drainMs) });
+      closers.push({
+        name: 'http server',
+        run: () => {
+          draining = true;
+          return drain(server, drainMs);
+        },
+      });
+      if (config.METRICS_PORT !== 0) {
+        // Off the public port: scrapers reach it inside the cluster, the internet does not.
+        const metrics = await startMetricsServer(registry, config.BFF_HOST, config.METRICS_PORT);
+        metricsPort = metrics.port;
+        closers.push({ name: 'metrics listener', run: () => metrics.stop() });
+      }
     } else {
       // Worker mode: no REST, only /metrics (scraping, and a liveness check by TCP or HTTP).
       const metrics = await startMetricsServer(registry, config.BFF_HOST, config.BFF_PORT);
@@ -153,12 +190,14 @@ export async function startBff(options: StartBffOptions): Promise<StartedBff> {
 
     const shownHost = config.BFF_HOST === '0.0.0.0' || config.BFF_HOST === '::' ? '127.0.0.1' : config.BFF_HOST;
     const url = `http://${shownHost}:${port}`;
+    const metricsUrl = metricsPort === undefined ? undefined : `http://${shownHost}:${metricsPort}`;
     logger.info({ url, mode }, serveApi ? 'bff listening' : 'bff workers running');
 
     let stopped: Promise<void> | undefined;
     return {
       port,
       url,
+      metricsUrl,
       mode,
       stop() {
         stopped ??= closeAll();

@@ -9,12 +9,18 @@ import { authConfigSchema, startAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService } from '@family/expense-service';
 import { gamificationConfigSchema, startGamificationService } from '@family/gamification-service';
 import { goalsConfigSchema, startGoalsService } from '@family/goals-service';
+import {
+  notificationConfigSchema,
+  startNotificationService,
+  type RunningNotificationService,
+} from '@family/notification-service';
 import { callMetadata, createGrpcClient } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import { silentLogger } from '@family/logger';
+import { SecretCipher } from '@family/config';
 import { Scopes } from '@family/service-kit';
-import { freePort, onFreshSchema, testRedisUrl, uniqueName } from '@family/testing';
+import { freePort, onFreshSchema, testRedisUrl, uniqueName, testCipherKeys } from '@family/testing';
 import { bffConfigSchema, startBff, type BffConfig, type StartBffOptions, type StartedBff } from '../src/index.js';
 
 export type AuthStack = Awaited<ReturnType<typeof startTestAuth>>;
@@ -22,12 +28,15 @@ export type AuthStack = Awaited<ReturnType<typeof startTestAuth>>;
 export async function startTestAuth(env: Record<string, string> = {}) {
   return onFreshSchema('auth', async ({ sql, schema }) => {
     const config = authConfigSchema.parse({
+      SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
       DB_SCHEMA: schema,
       AUTH_GRPC_HOST: '127.0.0.1',
       AUTH_GRPC_PORT: '0',
       ...env,
     });
-    return startAuthService({ config, sql, logger: silentLogger() });
+    const service = await startAuthService({ config, sql, logger: silentLogger() });
+    // Kept so tests can open the sealed signing keys (signingKey below).
+    return Object.assign(service, { encryptionKeys: config.SIGNING_KEY_ENCRYPTION_KEYS });
   });
 }
 
@@ -66,11 +75,16 @@ export const OPS_SERVICE_CLIENT = `ops:${OPS_CLIENT_SECRET}:${Scopes.GOALS_ADMIN
 export const GAMIFICATION_CLIENT_ID = 'gamification';
 export const GAMIFICATION_CLIENT_SECRET = 'gamification-secret';
 export const GAMIFICATION_SERVICE_CLIENT = `${GAMIFICATION_CLIENT_ID}:${GAMIFICATION_CLIENT_SECRET}:${Scopes.AUTH_READ} ${Scopes.EVENTS_WRITE} ${Scopes.EXPENSE_READ}`;
+/** The notification service's client credentials (it reads members, expenses and chores). */
+export const NOTIFICATION_CLIENT_ID = 'notification';
+export const NOTIFICATION_CLIENT_SECRET = 'notification-secret';
+export const NOTIFICATION_SERVICE_CLIENT = `${NOTIFICATION_CLIENT_ID}:${NOTIFICATION_CLIENT_SECRET}:${Scopes.AUTH_READ} ${Scopes.EXPENSE_READ} ${Scopes.GOALS_READ}`;
 /** Every service client a full stack's auth service knows. */
 export const STACK_SERVICE_CLIENTS = [
   EXPENSE_SERVICE_CLIENT,
   GOALS_SERVICE_CLIENT,
   GAMIFICATION_SERVICE_CLIENT,
+  NOTIFICATION_SERVICE_CLIENT,
   OPS_SERVICE_CLIENT,
 ].join(',');
 
@@ -171,6 +185,7 @@ export async function startTestBff(
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     // Suites about the delivery workers ask for BFF_MODE=worker or both themselves.
     BFF_MODE: 'api',
+    METRICS_PORT: String(await freePort()),
     ...env,
   });
   const bff: StartedBff = await startBff({ config, logger: silentLogger(), drainMs: 1000, ...seams });
@@ -178,6 +193,8 @@ export async function startTestBff(
     ...bff,
     config,
     http: () => request(bff.url),
+    /** The /metrics listener (METRICS_PORT), apart from the public port. */
+    metrics: () => request(bff.metricsUrl ?? bff.url),
     async stop() {
       await bff.stop();
       await deleteKeys(config.REDIS_KEY_PREFIX);
@@ -199,6 +216,10 @@ export async function startTestStack(
     goalsEnv?: Record<string, string>;
     gamification?: boolean;
     gamificationEnv?: Record<string, string>;
+    /** The notification service on the BFF's Redis prefix (implies goals). */
+    notification?: boolean;
+    /** The Redis of the BFF and the notification service (default: the shared test Redis). */
+    redisUrl?: string;
   } = {},
 ) {
   // The producers are told the gamification service's address before it starts; their relays retry.
@@ -211,14 +232,47 @@ export async function startTestStack(
           EVENT_SUBSCRIBERS: [env.EVENT_SUBSCRIBERS, `gamification=${gamificationUrl}`].filter(Boolean).join(','),
         }
       : env;
-  const auth = await startTestAuth(toGamification({ AUTH_SERVICE_CLIENTS: STACK_SERVICE_CLIENTS }));
+  const notificationUrl = options.notification ? `127.0.0.1:${await freePort()}` : undefined;
+  const toSubscribers = (env: Record<string, string> = {}) => {
+    const withGamification = toGamification(env);
+    return notificationUrl
+      ? {
+          ...withGamification,
+          OUTBOX_POLL_MS: withGamification.OUTBOX_POLL_MS ?? '50',
+          EVENT_SUBSCRIBERS: [withGamification.EVENT_SUBSCRIBERS, `notification=${notificationUrl}`]
+            .filter(Boolean)
+            .join(','),
+        }
+      : withGamification;
+  };
+  const redisPrefix = `${uniqueName('bff')}:`;
+  const auth = await startTestAuth(toSubscribers({ AUTH_SERVICE_CLIENTS: STACK_SERVICE_CLIENTS }));
   let expense: ExpenseStack | undefined;
   let goals: GoalsStack | undefined;
   let gamification: GamificationStack | undefined;
+  let notification: RunningNotificationService | undefined;
   try {
-    expense = await startTestExpense(auth, toGamification(options.expenseEnv));
-    if (options.goals || options.gamification)
-      goals = await startTestGoals(auth, expense, toGamification(options.goalsEnv));
+    expense = await startTestExpense(auth, toSubscribers(options.expenseEnv));
+    if (options.goals || options.gamification || options.notification)
+      goals = await startTestGoals(auth, expense, toSubscribers(options.goalsEnv));
+    if (notificationUrl) {
+      notification = await startNotificationService({
+        config: notificationConfigSchema.parse({
+          NOTIFICATION_GRPC_HOST: '127.0.0.1',
+          NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1],
+          REDIS_URL: options.redisUrl ?? testRedisUrl(),
+          REDIS_KEY_PREFIX: redisPrefix,
+          AUTH_GRPC_URL: auth.address,
+          AUTH_CLIENT_ID: NOTIFICATION_CLIENT_ID,
+          AUTH_CLIENT_SECRET: NOTIFICATION_CLIENT_SECRET,
+          EXPENSE_GRPC_URL: expense.address,
+          GOALS_GRPC_URL: goals!.address,
+          DIGEST_INTERVAL_MS: '0',
+          METRICS_PORT: '0',
+        }),
+        logger: silentLogger(),
+      });
+    }
     if (gamificationUrl) {
       // The goals service pays parent-made badges' rewards.
       gamification = await startTestGamification(auth, Number(gamificationUrl.split(':')[1]), {
@@ -230,9 +284,11 @@ export async function startTestStack(
       EXPENSE_GRPC_URL: expense.address,
       ...(goals ? { GOALS_GRPC_URL: goals.address } : {}),
       ...(gamificationUrl ? { GAMIFICATION_GRPC_URL: gamificationUrl } : {}),
+      ...(notificationUrl ? { NOTIFICATION_GRPC_URL: notificationUrl, REDIS_KEY_PREFIX: redisPrefix } : {}),
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       ...options.bffEnv,
     });
-    const started = { expense, goals, gamification };
+    const started = { expense, goals, gamification, notification };
     return {
       auth,
       expense: started.expense,
@@ -246,8 +302,14 @@ export async function startTestStack(
         if (!started.gamification) throw new Error('start the stack with { gamification: true }');
         return started.gamification;
       },
+      /** Started only with `notification: true`. */
+      get notification(): RunningNotificationService {
+        if (!started.notification) throw new Error('start the stack with { notification: true }');
+        return started.notification;
+      },
       bff,
       async stop() {
+        await started.notification?.stop();
         await bff.stop();
         await started.gamification?.stop();
         await started.goals?.stop();
@@ -256,6 +318,7 @@ export async function startTestStack(
       },
     };
   } catch (err) {
+    await notification?.stop();
     await gamification?.stop();
     await goals?.stop();
     await expense?.stop();
@@ -350,11 +413,15 @@ export async function childOf(
   };
 }
 
-/** The auth service's signing key, read from its table, to mint tokens with a genuine signature. */
+/** The auth service's signing key, read (sealed) from its table, to mint tokens with a genuine signature. */
 export async function signingKey(auth: AuthStack, kid: string): Promise<JWK> {
   if (auth.sql.kind !== 'pg') throw new Error('tests run on Postgres');
-  const r = await auth.sql.pool.query(`select private_jwk from ${auth.schema}.signing_keys where kid = $1`, [kid]);
-  return r.rows[0].private_jwk as JWK;
+  const r = await auth.sql.pool.query(
+    `select private_key_id, private_sealed from ${auth.schema}.signing_keys where kid = $1`,
+    [kid],
+  );
+  const sealed = { keyId: r.rows[0].private_key_id as string, data: r.rows[0].private_sealed as Buffer };
+  return JSON.parse(new SecretCipher(auth.encryptionKeys).open(sealed, kid)) as JWK;
 }
 
 /** Asserts an RFC 9457 problem with the given status and code; returns its body. */

@@ -55,7 +55,7 @@ describe('BFF currencies (ISO 4217)', () => {
     const r = await http().get('/openapi.json');
     const route = r.body.paths['/v1/currencies']?.get;
     expect(route, 'GET /v1/currencies').to.be.an('object');
-    expect(route.security).to.equal(undefined);
+    expect(route.security).to.deep.equal([]);
     expect(r.body.components.schemas).to.have.property('CurrencyList');
   });
 

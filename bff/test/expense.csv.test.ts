@@ -256,9 +256,17 @@ describe('BFF CSV export and import', () => {
         `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')},${(i + 1) / 100},Item ${i},Shop ${i % 7}`,
       );
     }
+    // More than 2,000 rows: the file is imported by a job.
     const imported = await importCsv(big.owner.accessToken, lines.join('\n'), {}, big.base);
-    expect(imported.status, JSON.stringify(imported.body).slice(0, 500)).to.equal(200);
-    expect(imported.body.importedCount).to.equal(2500);
+    expect(imported.status, JSON.stringify(imported.body).slice(0, 500)).to.equal(202);
+    const job = await waitFor(
+      async () => {
+        const polled = await bff().http().get(imported.headers.location!).auth(big.owner.accessToken, bearer);
+        return polled.body.status === 'QUEUED' || polled.body.status === 'RUNNING' ? undefined : polled.body;
+      },
+      { timeoutMs: 60_000, what: 'the import job' },
+    );
+    expect(job).to.include({ status: 'SUCCEEDED', importedCount: 2500 });
     const r = await exportCsv(big.owner.accessToken, {}, big.base);
     expect(r.status).to.equal(200);
     expect(r.headers['transfer-encoding']).to.equal('chunked');

@@ -105,7 +105,7 @@ export async function allExpenses(
 
 /** How many calls the BFF has made to one expense RPC, from its /metrics. */
 export async function expenseCalls(bff: TestBff, method: string): Promise<number> {
-  const metrics = (await bff.http().get('/metrics')).text;
+  const metrics = (await bff.metrics().get('/metrics')).text;
   const line = metrics
     .split('\n')
     .find((l) =>

@@ -312,6 +312,43 @@ describe('BFF expense routes', () => {
     });
   });
 
+  it('refuses control characters and lone surrogates in any text with 400 naming the field, counting characters', async () => {
+    const post = (body: object) =>
+      bff().http().post(`${home.base}/expenses`).auth(home.owner.accessToken, bearer).send(body);
+    expectInvalidField(await post({ amountMinor: 100, description: 'Lunch\u0000' }), 'description');
+    expectInvalidField(await post({ amountMinor: 100, description: 'Lunch', merchant: 'Caf\ud800e' }), 'merchant');
+    expectInvalidField(await post({ amountMinor: 100, description: 'Two\nlines' }), 'description');
+    expectInvalidField(await post({ amountMinor: 100, description: 'Lunch', tags: ['ok', 'b\u001bad'] }), 'tags.1');
+    // A field the DTO types only as a string is held to the same rule.
+    expectInvalidField(await post({ amountMinor: 100, description: 'Lunch', currency: 'EU\u0000' }), 'currency');
+    const search = await bff()
+      .http()
+      .get(`${home.base}/expenses`)
+      .query({ q: 'a\u0000b' })
+      .auth(home.owner.accessToken, bearer);
+    expectInvalidField(search, 'q');
+    // A note may have several lines; 200 emoji are 200 characters, within the description's limit.
+    const ok = await post({ amountMinor: 100, description: '🍕'.repeat(200), note: 'two\nlines\tand a tab' });
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+    expect(ok.body.note).to.equal('two\nlines\tand a tab');
+    expectInvalidField(await post({ amountMinor: 100, description: '🍕'.repeat(201) }), 'description');
+    const family = await bff()
+      .http()
+      .post('/v1/families')
+      .auth(home.owner.accessToken, bearer)
+      .send({ name: 'The\u0000Nulls', currency: 'EUR', timezone: 'Europe/Berlin' });
+    expectInvalidField(family, 'name');
+  });
+
+  it('answers a path that is not valid percent-encoded UTF-8 with 400, not 500', async () => {
+    const r = await bff()
+      .http()
+      .post(`/v1/families/%ED%A0%80/recurring-expenses`)
+      .auth(home.owner.accessToken, bearer)
+      .send({});
+    expectProblem(r, 400, 'MALFORMED_PATH');
+  });
+
   it('lets a child record only their own expenses, and hides a parent’s expense from them as 404', async () => {
     const own = await recordExpense(bff(), home, home.child.accessToken, {
       amountMinor: 250,
@@ -507,6 +544,23 @@ describe('BFF expense routes', () => {
       expect(charged.baseAmountMinor).to.equal(875);
     });
 
+    it('refuses a child giving an exchange rate or base amount with 403, on create and update', async () => {
+      const post = (body: object) =>
+        bff().http().post(`${home.base}/expenses`).auth(home.child.accessToken, bearer).send(body);
+      const laptop = { amountMinor: 500_000, currency: 'USD', description: 'Laptop' };
+      expectProblem(await post({ ...laptop, fxRate: '0.0001' }), 403, 'PARENT_SETS_EXCHANGE_RATE');
+      expectProblem(await post({ ...laptop, baseAmountMinor: 50 }), 403, 'PARENT_SETS_EXCHANGE_RATE');
+      const own = await post(laptop);
+      expect(own.status, JSON.stringify(own.body)).to.equal(201);
+      const patch = await bff()
+        .http()
+        .patch(`${home.base}/expenses/${own.body.id}`)
+        .auth(home.child.accessToken, bearer)
+        .set('If-Match', '"1"')
+        .send({ fxRate: '0.0001' });
+      expectProblem(patch, 403, 'PARENT_SETS_EXCHANGE_RATE');
+    });
+
     it('refuses a child setting a rate with 403 and names a bad currency or rate', async () => {
       expectProblem(
         await bff().http().put(`${home.base}/fx-rates/USD`).auth(home.child.accessToken, bearer).send({ rate: '1' }),
@@ -538,6 +592,7 @@ describe('BFF expense routes', () => {
       '/v1/families/{familyId}/expenses/{expenseId}': ['get', 'patch', 'delete'],
       '/v1/families/{familyId}/expenses.csv': ['get'],
       '/v1/families/{familyId}/expenses/import': ['post'],
+      '/v1/families/{familyId}/expenses/imports/{importId}': ['get'],
       '/v1/families/{familyId}/categories': ['get', 'post'],
       '/v1/families/{familyId}/categories/{categoryId}': ['patch', 'delete'],
       '/v1/families/{familyId}/recurring-expenses': ['get', 'post'],

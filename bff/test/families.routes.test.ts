@@ -248,7 +248,7 @@ describe('BFF family routes', () => {
 
       it('names a path id that is not a UUID before calling the service', async () => {
         const getFamilyCalls = async () => {
-          const metrics = (await bff.http().get('/metrics')).text;
+          const metrics = (await bff.metrics().get('/metrics')).text;
           const line = metrics
             .split('\n')
             .find((l) =>

@@ -120,6 +120,41 @@ describe('BFF Idempotency-Key on POST', () => {
     expect(fixed.headers).not.to.have.property('idempotent-replayed');
   });
 
+  it("does not store a refusal by the service's own validation, so the corrected request may reuse the key", async () => {
+    const key = newKey();
+    const send = (timezone: string) =>
+      bff
+        .http()
+        .post('/v1/families')
+        .auth(owner.accessToken, { type: 'bearer' })
+        .set('Idempotency-Key', key)
+        .send({ name: 'Corrected Zone', currency: 'EUR', timezone });
+    expectInvalidField(await send('Mars/Olympus_Mons'), 'timezone');
+    const fixed = await send('Europe/Berlin');
+    expect(fixed.status, JSON.stringify(fixed.body)).to.equal(201);
+    expect(fixed.headers).not.to.have.property('idempotent-replayed');
+  });
+
+  it('refuses a body nested deeper than 64 levels with 400 before the idempotency step, keeping the key free', async () => {
+    const key = newKey();
+    const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const post = (raw: string) =>
+      bff
+        .http()
+        .post('/v1/families')
+        .auth(owner.accessToken, { type: 'bearer' })
+        .set('Idempotency-Key', key)
+        .set('content-type', 'application/json')
+        .send(raw);
+    const tooDeep = await post(`{"name":${deep(40_000)},"currency":"EUR","timezone":"Europe/Berlin"}`);
+    expectProblem(tooDeep, 400, 'BODY_TOO_DEEP');
+    expect(tooDeep.body.errors[0].field).to.equal('body');
+    const justDeepEnough = await post(`{"name":${deep(63)},"currency":"EUR","timezone":"Europe/Berlin"}`);
+    expectInvalidField(justDeepEnough, 'name');
+    const fixed = await createFamily(key, 'Shallow Again');
+    expect(fixed.status, JSON.stringify(fixed.body)).to.equal(201);
+  });
+
   it("keeps each caller's keys apart", async () => {
     const key = newKey();
     const other = await familyWithOwner(bff, 'Other Owner');

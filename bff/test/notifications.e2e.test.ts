@@ -34,6 +34,7 @@ import {
 } from './bff.harness.js';
 import { bearer, household } from './expense.fixtures.js';
 import { openSse, type SseStream } from './sse.client.js';
+import { verifyByMail } from './account.mail.js';
 
 const NOTIFICATION_SECRET = 'notification-secret';
 const BFF_SECRET = 'bff-secret';
@@ -120,6 +121,8 @@ describe('Notifications end to end', () => {
   it("a child's expense over their DAY limit reaches the parent's inbox, open SSE stream, email and push", async () => {
     const home = await household(bff, 'The Notified');
     const parent = home.owner;
+    // Email notifications go only to a verified address.
+    await verifyByMail(bff, smtp, parent);
     const pushToken = `ExponentPushToken[${uniqueName('e2e')}]`;
 
     const device = await bff
@@ -227,6 +230,8 @@ describe('Notifications end to end', () => {
   it("the daily digest emails an opted-in parent the family's spending and the chores waiting, read from the real services", async () => {
     const home = await household(bff, 'The Digest');
     const parent = home.owner;
+    // Email notifications go only to a verified address.
+    await verifyByMail(bff, smtp, parent);
     await bff
       .http()
       .put('/v1/me/notification-preferences')

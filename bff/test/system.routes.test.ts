@@ -87,7 +87,8 @@ describe('BFF system routes', () => {
     }
     expect(doc.components.securitySchemes.bearerAuth).to.include({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/v1/me'].get.security).to.deep.equal([{ bearerAuth: [] }]);
-    expect(doc.paths['/v1/auth/login'].post).not.to.have.property('security');
+    // Public: an empty requirement, which overrides any document-wide one.
+    expect(doc.paths['/v1/auth/login'].post.security).to.deep.equal([]);
     // The documented request body is the schema that validates it.
     const register = doc.components.schemas.RegisterRequest;
     expect(register.required).to.have.members(['email', 'password', 'displayName']);
@@ -129,7 +130,7 @@ describe('BFF system routes', () => {
       .http()
       .get('/v1/families/0190a5c4-0000-7000-8000-000000000000')
       .auth(account.accessToken, { type: 'bearer' });
-    const r = await bff.http().get('/metrics');
+    const r = await bff.metrics().get('/metrics');
     expect(r.status).to.equal(200);
     expect(r.text).to.match(/http_request_duration_seconds_count\{method="GET",route="\/v1\/me",status="200"\} \d+/);
     expect(r.text).to.match(
@@ -141,9 +142,17 @@ describe('BFF system routes', () => {
     );
   });
 
+  it('serves /metrics only on its own METRICS_PORT listener: the public port answers 404', async () => {
+    expect(bff.metricsUrl).to.be.a('string').and.not.equal(bff.url);
+    expectProblem(await bff.http().get('/metrics'), 404);
+    const r = await bff.metrics().get('/metrics');
+    expect(r.status).to.equal(200);
+    expect(r.text).to.include('http_request_duration_seconds');
+  });
+
   it('verifies access tokens against cached keys rather than fetching the JWKS per request', async () => {
     const jwksFetches = async () => {
-      const line = (await bff.http().get('/metrics')).text
+      const line = (await bff.metrics().get('/metrics')).text
         .split('\n')
         .find((l) => l.startsWith('grpc_client_handling_seconds_count{method="/family.auth.v1.AuthService/GetJwks"'));
       return line ? Number(line.split(' ').pop()) : 0;

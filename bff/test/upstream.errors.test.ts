@@ -279,7 +279,7 @@ describe('BFF mapping of upstream failures', () => {
       }),
     );
     const logged = await startBff({
-      config: { ...bff.config, BFF_PORT: 0, REDIS_KEY_PREFIX: `${bff.config.REDIS_KEY_PREFIX}log:` },
+      config: { ...bff.config, BFF_PORT: 0, METRICS_PORT: 0, REDIS_KEY_PREFIX: `${bff.config.REDIS_KEY_PREFIX}log:` },
       logger,
       drainMs: 100,
     });

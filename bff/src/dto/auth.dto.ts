@@ -33,7 +33,13 @@ export const UserDto = z
   .meta({ id: 'User' });
 
 export const FamilyDto = z
-  .object({ id: z.string(), name: z.string(), currency: z.string(), timezone: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    currency: z.string(),
+    timezone: z.string(),
+    region: z.string().optional().meta({ description: 'Home region, where all its data is kept (multi-region only)' }),
+  })
   .meta({ id: 'Family' });
 
 export const MemberDto = z
@@ -105,7 +111,9 @@ export function toUserDto(user: User | undefined): UserDto {
 
 export function toFamilyDto(family: Family | undefined): FamilyDto {
   const f = present(family, 'family');
-  return { id: f.id, name: f.name, currency: f.currency, timezone: f.timezone };
+  const dto: FamilyDto = { id: f.id, name: f.name, currency: f.currency, timezone: f.timezone };
+  if (f.region) dto.region = f.region;
+  return dto;
 }
 
 export function toMemberDto(member: Member | undefined): MemberDto {

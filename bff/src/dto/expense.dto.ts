@@ -6,6 +6,8 @@ import { ExpenseSource } from '@family/contracts/common/v1/common';
 import {
   FxRateSource,
   type Category,
+  CsvImportStatus,
+  type CsvImport,
   type CsvRowError,
   type Expense,
   type ExpenseSplit,
@@ -15,6 +17,7 @@ import {
 import { present } from './auth.dto.js';
 import { DayDto, toDay } from './calendar.day.js';
 import { protoEnum } from './proto.enum.js';
+import { text } from './text.field.js';
 
 export const Source = protoEnum(
   ExpenseSource,
@@ -41,7 +44,7 @@ export const FxRateValueDto = z
   .string()
   .regex(/^\d{1,12}(\.\d{1,12})?$/, 'must be a positive decimal such as "1.0825"')
   .meta({ example: '1.0825' });
-export const TagDto = z.string().min(1).max(40);
+export const TagDto = text({ min: 1, max: 40 });
 
 export const SplitDto = z
   .object({ categoryId: z.uuid(), amountMinor: AmountMinorDto })
@@ -114,6 +117,47 @@ export const CsvImportDto = z
     dryRun: z.boolean(),
   })
   .meta({ id: 'CsvImport' });
+
+export const ImportStatus = protoEnum(
+  CsvImportStatus,
+  'CSV_IMPORT_STATUS_',
+  ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'],
+  'CsvImportStatus',
+);
+
+export const CsvImportJobDto = z
+  .object({
+    id: z.uuid(),
+    status: ImportStatus.schema,
+    rowCount: z.int().meta({ description: 'Data rows in the file (the header not counted)' }),
+    importedCount: z.int().meta({ description: 'On SUCCEEDED: the rows written' }),
+    duplicatesSkipped: z.int().meta({ description: 'On SUCCEEDED: rows already recorded, skipped' }),
+    errors: z.array(CsvRowErrorDto).meta({
+      description: 'On FAILED: every row error with its line and column; nothing of the file was imported',
+    }),
+    createdByMemberId: z.uuid(),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().optional(),
+    expiresAt: z.iso.datetime().meta({ description: 'When the job and its result are forgotten' }),
+  })
+  .meta({ id: 'CsvImportJob' });
+
+export function toCsvImportJobDto(job: CsvImport | undefined): z.infer<typeof CsvImportJobDto> {
+  const j = present(job, 'import');
+  const dto: z.infer<typeof CsvImportJobDto> = {
+    id: j.id,
+    status: ImportStatus.fromProto(j.status),
+    rowCount: j.rowCount,
+    importedCount: j.importedCount,
+    duplicatesSkipped: j.duplicatesSkipped,
+    errors: j.errors.map(toCsvRowErrorDto),
+    createdByMemberId: j.createdByMemberId,
+    createdAt: present(j.createdAt, 'import.createdAt').toISOString(),
+    expiresAt: present(j.expiresAt, 'import.expiresAt').toISOString(),
+  };
+  if (j.finishedAt) dto.finishedAt = j.finishedAt.toISOString();
+  return dto;
+}
 
 export type ExpenseDto = z.infer<typeof ExpenseDto>;
 export type CategoryDto = z.infer<typeof CategoryDto>;

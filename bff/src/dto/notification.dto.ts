@@ -12,6 +12,7 @@ import {
   type QuietHours,
 } from '@family/contracts/notification/v1/notification';
 import { protoEnum } from './proto.enum.js';
+import { text } from './text.field.js';
 
 export const notificationCategory = protoEnum(
   NotificationCategory,
@@ -75,7 +76,7 @@ export const QuietHoursDto = z
     enabled: z.boolean(),
     start: HHMM,
     end: HHMM,
-    timezone: z.string().max(64).default('').meta({ description: "IANA zone; empty: the family's zone" }),
+    timezone: text({ max: 64 }).default('').meta({ description: "IANA zone; empty: the family's zone" }),
   })
   .meta({ id: 'QuietHours' });
 

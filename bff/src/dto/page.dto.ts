@@ -2,10 +2,11 @@
 // page), mapped to and from family.common.v1.PageRequest/PageResponse.
 import { z } from 'zod';
 import type { PageRequest, PageResponse } from '@family/contracts/common/v1/common';
+import { text } from './text.field.js';
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(512).optional(),
+  cursor: text({ max: 512 }).optional(),
 });
 
 export type PageQuery = z.infer<typeof PageQuery>;

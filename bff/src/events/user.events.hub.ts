@@ -4,6 +4,7 @@
 import { createClient } from 'redis';
 import { userEventsChannel } from '@family/delivery-jobs';
 import type { Logger } from '@family/logger';
+import { boundedRedisOptions, closeRedisWithin, redisUnavailable } from '@family/service-kit';
 
 export type UserEventListener = (message: string) => void;
 
@@ -19,7 +20,9 @@ export async function connectUserEventsHub(options: {
   logger: Logger;
 }): Promise<UserEventsHub> {
   const { logger } = options;
-  const subscriber = createClient({ url: options.redisUrl });
+  // Bounded like every client: a stream opened while Redis is down fails fast (503) instead of
+  // waiting for a reconnect; the client resubscribes by itself when Redis returns.
+  const subscriber = createClient(boundedRedisOptions(options.redisUrl));
   subscriber.on('error', (err: unknown) => logger.warn({ err }, 'redis subscriber connection error'));
   await subscriber.connect();
   const listeners = new Map<string, Set<UserEventListener>>();
@@ -42,7 +45,13 @@ export async function connectUserEventsHub(options: {
         set = new Set();
         listeners.set(channel, set);
         set.add(listener);
-        await subscriber.subscribe(channel, fanOut(channel));
+        try {
+          await subscriber.subscribe(channel, fanOut(channel));
+        } catch (err) {
+          listeners.delete(channel);
+          logger.warn({ err, channel }, 'could not subscribe to user events');
+          throw redisUnavailable('EVENTS_UNAVAILABLE', 'Live notifications are unavailable; try again shortly');
+        }
       } else set.add(listener);
       return async () => {
         const current = listeners.get(channel);
@@ -56,10 +65,7 @@ export async function connectUserEventsHub(options: {
     },
     async close() {
       listeners.clear();
-      await subscriber.close().catch((err: unknown) => {
-        logger.warn({ err }, 'redis subscriber did not close cleanly; destroying it');
-        subscriber.destroy();
-      });
+      await closeRedisWithin(subscriber);
     },
   };
 }

@@ -4,15 +4,19 @@
 //   (with `Idempotent-Replayed: true`);
 // - the same key with a different body → 422 IDEMPOTENCY_KEY_REUSED;
 // - the same key while the first request still runs → 409 IDEMPOTENCY_IN_PROGRESS;
-// - a response with status >= 500 is not stored: the marker is removed so the client can retry.
+// - a response with status >= 500 is not stored: the marker is removed so the client can retry;
+// - nor is a 400: a request refused by validation — the BFF's shapes or the service's own rules
+//   (an unknown currency or time zone) — leaves the key free for the corrected request.
 // Keys are scoped by caller (user id, or address when anonymous), so one user can't replay another's.
 //
 // Where it sits: after authentication and request validation, just before the handler. As with
 // Stripe, a request refused before the endpoint started (401, 400 validation) stores nothing and
-// may be retried with the same key once fixed.
+// may be retried with the same key once fixed. A body nested too deep never gets here
+// (json.depth.middleware.ts), so the fingerprint's canonical JSON cannot overflow.
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '@family/errors';
+import { redisUnavailable } from '@family/service-kit';
 import type { BffRedis } from '../redis.client.js';
 import { sendProblem } from './problem.middleware.js';
 
@@ -182,7 +186,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
 
       captureResponse(res, async (body) => {
         try {
-          if (res.statusCode >= 500) {
+          if (res.statusCode >= 500 || res.statusCode === 400) {
             await redis.del(redisKey);
             return;
           }
@@ -210,13 +214,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
       }
       // Without its record store the promise of "at most once" cannot be kept: refuse, retryable.
       req.log.warn({ err }, 'idempotency store unavailable');
-      next(
-        new AppError(
-          'UNAVAILABLE',
-          'IDEMPOTENCY_UNAVAILABLE',
-          'Idempotent requests are unavailable; try again shortly',
-        ),
-      );
+      next(redisUnavailable('IDEMPOTENCY_UNAVAILABLE', 'Idempotent requests are unavailable; try again shortly'));
     }
   };
 }

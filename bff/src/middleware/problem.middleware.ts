@@ -57,7 +57,7 @@ export function httpStatusFor(failure: Pick<GrpcFailure, 'status' | 'code'>): nu
 }
 
 // Server-side failures say nothing about the inside: gRPC's own messages name hosts and ports.
-const genericDetail: Record<number, string> = {
+export const genericDetail: Record<number, string> = {
   500: 'An unexpected error occurred',
   503: 'A service this request needs is unavailable; try again shortly',
   504: 'The request took too long to complete',
@@ -115,7 +115,7 @@ const bodyParserCodes: Record<string, [string, string]> = {
 };
 
 /** Classifies any error; `undefined` means it is unexpected (answered as 500 and logged). */
-function mapError(err: unknown): ProblemInit | undefined {
+export function mapError(err: unknown): ProblemInit | undefined {
   if (err instanceof ClientError) return fromFailure(problemFromClientError(err));
   if (err instanceof AppError) {
     const status = httpStatusFor({ status: toServerError(err).code, code: err.code });
@@ -132,12 +132,24 @@ function mapError(err: unknown): ProblemInit | undefined {
     const [code, detail] = bodyParserCodes[err.type] ?? ['BAD_REQUEST', 'The request could not be read'];
     return { status: err.status, code, detail };
   }
+  // The router could not percent-decode a path segment (e.g. %ED%A0%80, a lone surrogate's bytes).
+  if (err instanceof URIError && (err as URIError & { status?: number }).status === 400) {
+    return {
+      status: 400,
+      code: 'MALFORMED_PATH',
+      detail: 'The request path is not valid percent-encoded UTF-8',
+      violations: [{ field: 'path', message: 'must be valid percent-encoded UTF-8' }],
+    };
+  }
   return undefined;
 }
 
 function kebab(code: string): string {
   return code.toLowerCase().replace(/_/g, '-');
 }
+
+/** Retry-After of a 503 whose cause gave no hint of its own. */
+const DEFAULT_RETRY_AFTER_SECONDS = 2;
 
 export function sendProblem(req: Request, res: Response, mapped: ProblemInit): void {
   const problem: Problem = {
@@ -156,9 +168,9 @@ export function sendProblem(req: Request, res: Response, mapped: ProblemInit): v
     res.setHeader('WWW-Authenticate', tokenRefused ? 'Bearer error="invalid_token"' : 'Bearer');
   }
   if (mapped.status === 429 || mapped.status === 503) {
-    if (mapped.retryAfterSeconds !== undefined) {
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(mapped.retryAfterSeconds))));
-    }
+    // A 503 always says when to come back: the dependency's own hint, else a short default.
+    const seconds = mapped.retryAfterSeconds ?? (mapped.status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+    if (seconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(seconds))));
   }
   res.status(mapped.status).type(PROBLEM_CONTENT_TYPE).json(problem);
 }

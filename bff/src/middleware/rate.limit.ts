@@ -14,8 +14,12 @@ export interface RateLimitOptions {
   logger: Logger;
 }
 
-/** POST endpoints that take credentials: login, register, refresh and social login. */
-const CREDENTIAL_PATH = /^\/v1\/auth\/(login|register|refresh|social\/[^/]+)\/?$/;
+/**
+ * POST endpoints that take credentials or link tokens: login, register, refresh, social login, email
+ * verification and password reset (request and use).
+ */
+const CREDENTIAL_PATH =
+  /^\/v1\/auth\/(login|register|refresh|social\/[^/]+|email\/verify|password\/reset(-request)?)\/?$/;
 
 function limiter(redis: BffRedis, keyPrefix: string, points: number): RateLimiterAbstract {
   return new RateLimiterRedis({
@@ -58,8 +62,8 @@ export function rateLimits(options: RateLimitOptions): RequestHandler {
   };
 
   return async (req, res, next) => {
-    // Probes, metrics and docs are not part of the API budget; JWKS is (each call reaches auth).
-    if (!req.path.startsWith('/v1/') && !req.path.startsWith('/.well-known/')) {
+    // Probes, metrics and docs are not part of the API budget; JWKS and GraphQL are (they reach the mesh).
+    if (!req.path.startsWith('/v1/') && !req.path.startsWith('/.well-known/') && req.path !== '/graphql') {
       next();
       return;
     }

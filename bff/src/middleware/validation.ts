@@ -2,7 +2,7 @@
 // 400 problem whose `errors` name each field by its camelCase path ("splits.0.amountMinor").
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { AppError, type FieldViolation } from '@family/errors';
+import { AppError, textViolationsIn, type FieldViolation } from '@family/errors';
 
 export interface RequestSchemas {
   body?: z.ZodType;
@@ -62,6 +62,12 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       const parsed = parseRequestPart(schema, raw, where);
       if ('violations' in parsed) violations.push(...parsed.violations);
       else valid[where] = parsed.data;
+      // The text rule for every string, also those a DTO types loosely (ids, enums, e-mails): what
+      // the DTO's own text() fields already named is not named twice.
+      for (const found of textViolationsIn(raw, { multiline: true }, '')) {
+        const field = found.field === 'body' ? where : found.field;
+        if (!violations.some((v) => v.field === field)) violations.push({ field, message: found.message });
+      }
     }
     if (violations.length > 0) {
       next(AppError.invalid(violations));

@@ -25,6 +25,8 @@ export interface ApiRouteSpec<S extends RequestSchemas> {
   path: string;
   summary: string;
   tag: string;
+  /** The OpenAPI operationId; derived from method and path when absent (see operationIdFor). */
+  operationId?: string;
   /** Needs a user's bearer token. */
   auth: boolean;
   request?: S;
@@ -98,15 +100,45 @@ function document<S extends RequestSchemas>(registry: OpenAPIRegistry, spec: Api
   }
   responses['429'] ??= problem('Too many requests (see Retry-After)');
   responses.default = problem('Unexpected or upstream failure');
+  const path = spec.path.replace(/:(\w+)/g, '{$1}');
   registry.registerPath({
     method: spec.method,
-    path: spec.path.replace(/:(\w+)/g, '{$1}'),
+    path,
+    operationId: uniqueOperationId(registry, spec.operationId ?? operationIdFor(spec.method, path)),
     summary: spec.summary,
     tags: [spec.tag],
-    ...(spec.auth ? { security: [{ [BEARER_SCHEME]: [] }] } : {}),
+    // Public routes say so: an empty list overrides any document-wide requirement.
+    security: spec.auth ? [{ [BEARER_SCHEME]: [] }] : [],
     request,
     responses,
   });
+}
+
+const camel = (word: string) => word.replace(/[-_.](\w)/g, (_m, c: string) => c.toUpperCase());
+const pascal = (word: string) => camel(word).charAt(0).toUpperCase() + camel(word).slice(1);
+
+/**
+ * A stable operationId from method and path, so generated clients keep their names while routes
+ * keep theirs: the method, the path's fixed words, then `By<Param>` for a trailing parameter.
+ * `GET /v1/families/{familyId}/expenses/{expenseId}` → `getFamiliesExpensesByExpenseId`.
+ */
+export function operationIdFor(method: Method, path: string): string {
+  const segments = path.split('/').filter((s) => s !== '' && s !== 'v1');
+  const words = segments.filter((s) => !s.startsWith('{')).map(pascal);
+  const last = segments.at(-1);
+  const trailing = last?.startsWith('{') ? `By${pascal(last.slice(1, -1))}` : '';
+  return `${method}${words.join('')}${trailing}`;
+}
+
+const operationIds = new WeakMap<OpenAPIRegistry, Set<string>>();
+
+/** Refuses a second route with the same operationId (the generated client would lose one). */
+export function uniqueOperationId(registry: OpenAPIRegistry, id: string): string {
+  let seen = operationIds.get(registry);
+  if (!seen) operationIds.set(registry, (seen = new Set()));
+  if (seen.has(id)) throw new Error(`operationId ${id} is declared twice: give one route its own operationId`);
+  seen.add(id);
+  return id;
 }
 
 /** Parses a text body of one content type (after authentication, so strangers buffer nothing). */

@@ -20,19 +20,20 @@ import {
   toUserDto,
 } from '../dto/auth.dto.js';
 import { apiRoute, type RouteContext } from './api.route.js';
+import { text } from '../dto/text.field.js';
 
 // Shapes only; the auth service owns the rules (password policy, username alphabet) and answers
 // with field violations in the same format.
-const password = z.string().min(1).max(128);
-const displayName = z.string().min(1).max(80);
-const opaqueToken = z.string().min(1).max(512);
+const password = text({ min: 1, max: 128 });
+const displayName = text({ min: 1, max: 80 });
+const opaqueToken = text({ min: 1, max: 512 });
 
 export const RegisterBody = z
   .object({ email: z.email().max(254), password, displayName })
   .meta({ id: 'RegisterRequest' });
 export const LoginBody = z
   .object({
-    login: z.string().min(1).max(254).meta({ description: "An email, or a child's username" }),
+    login: text({ min: 1, max: 254 }).meta({ description: "An email, or a child's username" }),
     password,
   })
   .meta({ id: 'LoginRequest' });
@@ -61,10 +62,15 @@ export const UpdateMeBody = z
     message: 'give at least one field to change',
   })
   .meta({ id: 'UpdateMeRequest' });
+export const VerifyEmailBody = z.object({ token: opaqueToken }).meta({ id: 'VerifyEmailRequest' });
+export const PasswordResetRequestBody = z.object({ email: z.email().max(254) }).meta({ id: 'PasswordResetRequest' });
+export const ResetPasswordBody = z
+  .object({ token: opaqueToken, newPassword: password })
+  .meta({ id: 'ResetPasswordRequest' });
 export const SocialParams = z.object({ provider: z.enum(['google', 'apple']) });
 export const SocialBody = z
   .object({
-    idToken: z.string().min(1).max(8192),
+    idToken: text({ min: 1, max: 8192 }),
     displayName: displayName.optional().meta({ description: 'Used when the ID token carries no name' }),
   })
   .meta({ id: 'SocialLoginRequest' });
@@ -77,6 +83,7 @@ const TokensResponse = z.object({ tokens: TokensDto }).meta({ id: 'TokensRespons
 const MeDto = z
   .object({ user: UserDto, memberships: z.array(z.object({ family: FamilyDto, member: MemberDto })) })
   .meta({ id: 'Me' });
+const AcceptedDto = z.object({ status: z.literal('accepted') }).meta({ id: 'Accepted' });
 const JwksDto = z.object({ keys: z.array(JwkDto) }).meta({ id: 'Jwks' });
 
 const providers = { google: SocialProvider.SOCIAL_PROVIDER_GOOGLE, apple: SocialProvider.SOCIAL_PROVIDER_APPLE };
@@ -170,6 +177,72 @@ export function authRoutes(ctx: Omit<RouteContext, 'router'> & { clients: BffCli
     async handler(req, res, { body }) {
       const r = await auth.changePassword({ ...body, client: clientInfo(req) }, callOptions(req));
       res.json({ tokens: toTokensDto(r.tokens) });
+    },
+  });
+
+  apiRoute(route, {
+    method: 'post',
+    path: '/v1/me/email/verification',
+    summary: 'Send the caller a new email-verification link (earlier links stop working)',
+    tag,
+    auth: true,
+    responses: { 202: { description: 'A link is on its way to the account email', schema: AcceptedDto } },
+    errors: { 409: 'The email is already verified (EMAIL_ALREADY_VERIFIED)' },
+    async handler(req, res) {
+      await auth.requestEmailVerification({}, callOptions(req));
+      res.status(202).json({ status: 'accepted' });
+    },
+  });
+
+  apiRoute(route, {
+    method: 'post',
+    path: '/v1/auth/email/verify',
+    summary: "Confirm the account's email with the token of a verification link",
+    tag,
+    auth: false,
+    request: { body: VerifyEmailBody },
+    responses: { 200: { description: 'The user, email verified', schema: UserDto } },
+    errors: { 400: 'The token is unknown, was already used or has expired' },
+    async handler(req, res, { body }) {
+      const r = await auth.verifyEmail({ token: body.token }, callOptions(req));
+      res.json(toUserDto(present(r.user, 'user')));
+    },
+  });
+
+  apiRoute(route, {
+    method: 'post',
+    path: '/v1/auth/password/reset-request',
+    summary: 'Ask for a password-reset link; the answer never says whether the email has an account',
+    tag,
+    auth: false,
+    request: { body: PasswordResetRequestBody },
+    responses: {
+      202: {
+        description: 'Accepted; a link goes out only when the email belongs to an account and is verified',
+        schema: AcceptedDto,
+      },
+    },
+    async handler(req, res, { body }) {
+      await auth.requestPasswordReset({ email: body.email, client: clientInfo(req) }, callOptions(req));
+      res.status(202).json({ status: 'accepted' });
+    },
+  });
+
+  apiRoute(route, {
+    method: 'post',
+    path: '/v1/auth/password/reset',
+    summary: "Set a new password with the token of a reset link; every one of the account's sessions ends",
+    tag,
+    auth: false,
+    request: { body: ResetPasswordBody },
+    responses: { 204: { description: 'The password is changed; sign in with it' } },
+    errors: { 400: 'The token is unknown, was already used or has expired, or the password is refused' },
+    async handler(req, res, { body }) {
+      await auth.resetPassword(
+        { token: body.token, newPassword: body.newPassword, client: clientInfo(req) },
+        callOptions(req),
+      );
+      res.status(204).end();
     },
   });
 

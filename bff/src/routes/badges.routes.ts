@@ -13,13 +13,14 @@ import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
 import { GAMIFICATION_UNAVAILABLE, guardGamification } from './gamification.upstream.js';
+import { text } from '../dto/text.field.js';
 
 const BadgeParams = z.object({ familyId: z.uuid(), badgeId: z.uuid() });
 const BASE = '/v1/families/:familyId/badges';
 
-const title = z.string().trim().min(1).max(80);
-const description = z.string().max(500);
-const icon = z.string().max(50);
+const title = text({ min: 1, max: 80, trim: true });
+const description = text({ max: 500, multiline: true });
+const icon = text({ max: 50 });
 const memberIds = z.array(z.uuid()).max(50);
 const rewardMinor = z
   .int()

@@ -27,6 +27,7 @@ import { sendProblem } from '../middleware/problem.middleware.js';
 import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const BASE = '/v1/families/:familyId/bank';
 const ConnectionParams = FamilyParams.extend({ connectionId: z.uuid() });
@@ -36,7 +37,7 @@ const SyncParams = ConnectionParams.extend({
 const AccountParams = FamilyParams.extend({ accountId: z.uuid() });
 
 const redirectUri = z.url({ protocol: /^https?$/ }).max(2048);
-const opaque = z.string().min(1).max(4096);
+const opaque = text({ min: 1, max: 4096 });
 
 export const CreateLinkSessionBody = z
   .object({
@@ -48,12 +49,12 @@ export const CreateLinkSessionBody = z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. GB')
       .optional(),
-    institutionId: z.string().min(1).max(200).optional(),
+    institutionId: text({ min: 1, max: 200 }).optional(),
     connectionId: z
       .uuid()
       .optional()
       .meta({ description: 'Sign in again for this connection (NEEDS_REAUTH) instead of linking a new one' }),
-    language: z.string().min(2).max(35).optional().meta({ description: 'BCP 47, for the provider’s pages' }),
+    language: text({ min: 2, max: 35 }).optional().meta({ description: 'BCP 47, for the provider’s pages' }),
   })
   .meta({ id: 'CreateBankLinkSessionRequest' });
 
@@ -87,7 +88,7 @@ export const UpdateAccountBody = z
       .nullable()
       .optional()
       .meta({ description: 'Whose spending it is (parents only); null: back to the parent who linked it' }),
-    name: z.string().trim().min(1).max(100).optional(),
+    name: text({ min: 1, max: 100, trim: true }).optional(),
     tracked: z.boolean().optional().meta({ description: 'False: its transactions stop becoming expenses' }),
   })
   .refine((body) => Object.values(body).some((v) => v !== undefined), {

@@ -13,11 +13,12 @@ import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.
 import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const BudgetParams = z.object({ familyId: z.uuid(), budgetId: z.uuid() });
 const BASE = '/v1/families/:familyId/budgets';
 
-const name = z.string().min(1).max(80);
+const name = text({ min: 1, max: 80 });
 const thresholds = z
   .array(z.int().min(1).max(1000))
   .max(10)

@@ -10,12 +10,13 @@ import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.
 import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const CategoryParams = z.object({ familyId: z.uuid(), categoryId: z.uuid() });
 
-const name = z.string().min(1).max(60);
-const icon = z.string().max(40);
-const color = z.string().max(20).meta({ example: '#4caf50' });
+const name = text({ min: 1, max: 60 });
+const icon = text({ max: 40 });
+const color = text({ max: 20 }).meta({ example: '#4caf50' });
 
 export const CreateCategoryBody = z
   .object({

@@ -22,12 +22,13 @@ import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.
 import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const ChoreParams = z.object({ familyId: z.uuid(), choreId: z.uuid() });
 const BASE = '/v1/families/:familyId/chores';
 
-const title = z.string().min(1).max(100);
-const description = z.string().max(1000);
+const title = text({ min: 1, max: 100 });
+const description = text({ max: 1000, multiline: true });
 const points = z.int().min(0).max(10_000);
 
 export const CreateChoreBody = z
@@ -58,11 +59,17 @@ export const UpdateChoreBody = z
   .meta({ id: 'UpdateChoreRequest' });
 
 export const SubmitChoreBody = z
-  .object({ note: z.string().max(500).optional().meta({ description: 'For the parent who reviews it' }) })
+  .object({
+    note: text({ max: 500, multiline: true }).optional().meta({ description: 'For the parent who reviews it' }),
+  })
   .meta({ id: 'SubmitChoreRequest' });
 
 export const RejectChoreBody = z
-  .object({ reason: z.string().min(1).max(500).meta({ description: 'Shown to the child, who may submit again' }) })
+  .object({
+    reason: text({ min: 1, max: 500, multiline: true }).meta({
+      description: 'Shown to the child, who may submit again',
+    }),
+  })
   .meta({ id: 'RejectChoreRequest' });
 
 const ListChoresQuery = PageQuery.extend({

@@ -47,6 +47,7 @@ export function eventsRoutes(deps: EventsRoutesDeps): Router {
   deps.registry?.registerPath({
     method: 'get',
     path: '/v1/events',
+    operationId: 'getEvents',
     summary: "The caller's new notifications as Server-Sent Events (`event: notification`, `id:` the notification id)",
     description:
       'Heartbeat comments (`: ping`) keep the stream open. `Last-Event-ID` first replays newer inbox entries. ' +

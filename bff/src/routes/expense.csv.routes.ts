@@ -8,7 +8,7 @@ import type { ExportExpensesCsvResponse } from '@family/contracts/expense/v1/exp
 import { AppError } from '@family/errors';
 import type { BffClients } from '../clients.js';
 import { callOptions } from '../call.options.js';
-import { CsvImportDto, CurrencyDto, toCsvImportDto } from '../dto/expense.dto.js';
+import { CsvImportDto, CsvImportJobDto, CurrencyDto, toCsvImportDto, toCsvImportJobDto } from '../dto/expense.dto.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { ExpenseFilters, toExpenseFilter } from './expenses.routes.js';
 import { FamilyParams } from './families.routes.js';
@@ -25,6 +25,8 @@ const CsvText = z
   .string()
   .min(1, 'must be a CSV file with a header row')
   .meta({ description: 'UTF-8 CSV with a header row (the export’s columns; unknown columns are ignored)' });
+
+const ImportParams = FamilyParams.extend({ importId: z.uuid() });
 
 const FALLBACK_FILENAME = 'expenses.csv';
 
@@ -101,7 +103,14 @@ export function expenseCsvRoutes(
     auth: true,
     textBody: { contentType: CSV_CONTENT_TYPE, limit: ctx.csvImportLimit },
     request: { params: FamilyParams, query: ImportQuery, body: CsvText },
-    responses: { 200: { description: 'What was imported (or, for a dry run, would be)', schema: CsvImportDto } },
+    responses: {
+      200: { description: 'What was imported (or, for a dry run, would be)', schema: CsvImportDto },
+      202: {
+        description:
+          'More than 2,000 rows: the file runs as an import job; poll the `Location` (…/expenses/imports/{importId})',
+        schema: CsvImportJobDto,
+      },
+    },
     errors: {
       403: 'A child may import only their own expenses',
       404: 'No such family among the caller’s',
@@ -118,6 +127,11 @@ export function expenseCsvRoutes(
         },
         callOptions(req),
       );
+      if (r.job) {
+        const job = toCsvImportJobDto(r.job);
+        res.status(202).location(`/v1/families/${params.familyId}/expenses/imports/${job.id}`).json(job);
+        return;
+      }
       const report = toCsvImportDto(r, dryRun);
       if (report.errors.length > 0 && report.importedCount === 0) {
         throw new AppError('INVALID_ARGUMENT', 'CSV_INVALID', 'The file has invalid rows; nothing was imported', {
@@ -125,6 +139,21 @@ export function expenseCsvRoutes(
         });
       }
       res.json(report);
+    },
+  });
+
+  apiRoute(route, {
+    method: 'get',
+    path: '/v1/families/:familyId/expenses/imports/:importId',
+    summary: 'An import job: its status and, once finished, what was imported or every row error (kept 7 days)',
+    tag,
+    auth: true,
+    request: { params: ImportParams },
+    responses: { 200: { description: 'The import job', schema: CsvImportJobDto } },
+    errors: { 404: 'No such import in the family (a child sees only their own)' },
+    async handler(req, res, { params }) {
+      const r = await expense.getCsvImport({ familyId: params.familyId, importId: params.importId }, callOptions(req));
+      res.json(toCsvImportJobDto(r.import));
     },
   });
 

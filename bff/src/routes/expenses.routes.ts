@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ExpenseSource } from '@family/contracts/common/v1/common';
-import type { ExportExpensesCsvRequest } from '@family/contracts/expense/v1/expense';
+import type { CreateExpenseRequest, ExportExpensesCsvRequest } from '@family/contracts/expense/v1/expense';
 import type { BffClients } from '../clients.js';
 import { callOptions } from '../call.options.js';
 import { DayDto, fromOptionalDay } from '../dto/calendar.day.js';
@@ -22,6 +22,7 @@ import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.
 import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 export const ExpenseParams = z.object({ familyId: z.uuid(), expenseId: z.uuid() });
 
@@ -32,20 +33,20 @@ export const ExpenseFilters = z.object({
   tag: TagDto.optional(),
   from: DayDto.optional().meta({ description: 'First day, inclusive' }),
   to: DayDto.optional().meta({ description: 'Last day, inclusive' }),
-  q: z.string().min(1).max(200).optional().meta({ description: 'Text in the description, merchant or note' }),
+  q: text({ min: 1, max: 200 }).optional().meta({ description: 'Text in the description, merchant or note' }),
   source: Source.schema.optional(),
 });
 export type ExpenseFilters = z.infer<typeof ExpenseFilters>;
 
-const ListExpensesQuery = ExpenseFilters.extend({
+export const ListExpensesQuery = ExpenseFilters.extend({
   flagged: z.stringbool().optional().meta({ description: 'true: only flagged expenses' }),
   uncategorized: z.stringbool().optional().meta({ description: 'true: only expenses without a category' }),
   ...PageQuery.shape,
 });
 
-const description = z.string().min(1).max(200);
-const merchant = z.string().max(100);
-const note = z.string().max(1000);
+const description = text({ min: 1, max: 200 });
+const merchant = text({ max: 100 });
+const note = text({ max: 1000, multiline: true });
 const tags = z.array(TagDto).max(20);
 const splits = z.array(SplitDto).max(20);
 
@@ -90,6 +91,28 @@ export const UpdateExpenseBody = z
 const ExpensePageDto = pageOf(ExpenseDto, 'ExpensePage');
 
 /** The contract's filter fields from the REST query (shared with the CSV export). */
+/** The CreateExpense request for a validated body (REST and GraphQL's createExpense). */
+export function toCreateExpenseRequest(
+  familyId: string,
+  body: z.output<typeof CreateExpenseBody>,
+): CreateExpenseRequest {
+  return {
+    familyId,
+    memberId: body.memberId ?? '',
+    amountMinor: body.amountMinor,
+    currency: body.currency ?? '',
+    occurredOn: fromOptionalDay(body.occurredOn),
+    description: body.description,
+    merchant: body.merchant ?? '',
+    categoryId: body.categoryId ?? '',
+    tags: body.tags ?? [],
+    note: body.note ?? '',
+    splits: body.splits ?? [],
+    fxRate: body.fxRate,
+    baseAmountMinor: body.baseAmountMinor,
+  };
+}
+
 export function toExpenseFilter(familyId: string, query: ExpenseFilters): ExportExpensesCsvRequest {
   return {
     familyId,
@@ -145,24 +168,7 @@ export function expensesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: Bf
     responses: { 201: { description: 'The expense (flagged when it broke a limit)', schema: ExpenseDto } },
     errors: { 403: 'A child may record only their own expenses', 404: 'No such family among the caller’s' },
     async handler(req, res, { params, body }) {
-      const r = await expense.createExpense(
-        {
-          familyId: params.familyId,
-          memberId: body.memberId ?? '',
-          amountMinor: body.amountMinor,
-          currency: body.currency ?? '',
-          occurredOn: fromOptionalDay(body.occurredOn),
-          description: body.description,
-          merchant: body.merchant ?? '',
-          categoryId: body.categoryId ?? '',
-          tags: body.tags ?? [],
-          note: body.note ?? '',
-          splits: body.splits ?? [],
-          fxRate: body.fxRate,
-          baseAmountMinor: body.baseAmountMinor,
-        },
-        callOptions(req),
-      );
+      const r = await expense.createExpense(toCreateExpenseRequest(params.familyId, body), callOptions(req));
       const dto = toExpenseDto(r.expense);
       setVersionTag(res, dto.version);
       res.status(201).location(`/v1/families/${params.familyId}/expenses/${dto.id}`).json(dto);

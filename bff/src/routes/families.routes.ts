@@ -16,25 +16,36 @@ import {
 } from '../dto/auth.dto.js';
 import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.js';
 import { apiRoute, type RouteContext } from './api.route.js';
+import { text } from '../dto/text.field.js';
 
-const displayName = z.string().min(1).max(80);
+const displayName = text({ min: 1, max: 80 });
 
 export const FamilyParams = z.object({ familyId: z.uuid() });
 export const MemberParams = z.object({ familyId: z.uuid(), memberId: z.uuid() });
-export const InviteParams = z.object({ code: z.string().min(1).max(128) });
+export const InviteParams = z.object({ code: text({ min: 1, max: 128 }) });
 
 export const CreateFamilyBody = z
   .object({
-    name: z.string().min(1).max(80),
+    name: text({ min: 1, max: 80 }),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
       .meta({ example: 'EUR' }),
-    timezone: z.string().min(1).max(64).meta({ example: 'Europe/Berlin', description: 'IANA time zone' }),
+    timezone: text({ min: 1, max: 64 }).meta({ example: 'Europe/Berlin', description: 'IANA time zone' }),
+    region: z
+      .string()
+      .regex(/^[a-z]{2,12}$/, 'must be a region such as eu')
+      .optional()
+      .meta({ description: "The family's home region, where all its data is kept; default: from `country`" }),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE')
+      .optional()
+      .meta({ example: 'DE', description: 'Where the family lives: chooses its home region when none is given' }),
   })
   .meta({ id: 'CreateFamilyRequest' });
 export const CreateChildBody = z
-  .object({ displayName, username: z.string().min(3).max(32), password: z.string().min(1).max(128) })
+  .object({ displayName, username: text({ min: 3, max: 32 }), password: z.string().min(1).max(128) })
   .meta({ id: 'CreateChildRequest' });
 export const UpdateMemberBody = z
   .object({ role: AssignableRoleDto.optional(), displayName: displayName.optional() })
@@ -43,6 +54,9 @@ export const UpdateMemberBody = z
     path: ['role'],
   })
   .meta({ id: 'UpdateMemberRequest' });
+export const ResetChildPasswordBody = z
+  .object({ newPassword: text({ min: 1, max: 128 }) })
+  .meta({ id: 'ResetChildPasswordRequest' });
 export const CreateInviteBody = z
   .object({
     role: AssignableRoleDto,
@@ -77,7 +91,10 @@ export function familiesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: Bf
       201: { description: 'The family, the owner membership and a token that carries it', schema: JoinedFamilyDto },
     },
     async handler(req, res, { body }) {
-      const r = await auth.createFamily(body, callOptions(req));
+      const r = await auth.createFamily(
+        { ...body, region: body.region ?? '', country: body.country ?? '' },
+        callOptions(req),
+      );
       const family = toFamilyDto(r.family);
       res
         .status(201)
@@ -172,6 +189,24 @@ export function familiesRoutes(ctx: Omit<RouteContext, 'router'> & { clients: Bf
     errors: { 403: 'Not allowed for the caller’s role', 404: 'No such family or member' },
     async handler(req, res, { params }) {
       await auth.removeMember({ familyId: params.familyId, memberId: params.memberId }, callOptions(req));
+      res.status(204).end();
+    },
+  });
+
+  apiRoute(route, {
+    method: 'post',
+    path: '/v1/families/:familyId/members/:memberId/password',
+    summary: "Set a child's new password (parents only); every session of the child ends",
+    tag,
+    auth: true,
+    request: { params: MemberParams, body: ResetChildPasswordBody },
+    responses: { 204: { description: 'The password is set' } },
+    errors: { 403: 'Not a parent, or the member is not a child', 404: 'No such family or member' },
+    async handler(req, res, { params, body }) {
+      await auth.resetChildPassword(
+        { familyId: params.familyId, memberId: params.memberId, newPassword: body.newPassword },
+        callOptions(req),
+      );
       res.status(204).end();
     },
   });

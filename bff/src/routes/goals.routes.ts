@@ -22,14 +22,15 @@ import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.
 import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const GoalParams = z.object({ familyId: z.uuid(), goalId: z.uuid() });
 const BASE = '/v1/families/:familyId/goals';
 
-const name = z.string().min(1).max(100);
-const description = z.string().max(500);
-const icon = z.string().max(50);
-const memo = z.string().max(200);
+const name = text({ min: 1, max: 100 });
+const description = text({ max: 500, multiline: true });
+const icon = text({ max: 50 });
+const memo = text({ max: 200 });
 const matching = z
   .object({
     percent: z.int().min(1).max(300),

@@ -25,6 +25,7 @@ import {
 import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { MemberParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const MEMBER = '/v1/families/:familyId/members/:memberId';
 
@@ -41,9 +42,9 @@ export const PostLedgerEntryBody = z
     jar: JarName.schema.meta({ description: 'The jar credited (DEPOSIT) or debited (the others)' }),
     toJar: JarName.schema.optional().meta({ description: 'TRANSFER: the destination jar' }),
     amountMinor: AmountMinorDto,
-    memo: z.string().max(200).optional(),
-    description: z.string().max(200).optional().meta({ description: 'SPEND: what was bought (required)' }),
-    merchant: z.string().max(100).optional().meta({ description: 'SPEND' }),
+    memo: text({ max: 200 }).optional(),
+    description: text({ max: 200 }).optional().meta({ description: 'SPEND: what was bought (required)' }),
+    merchant: text({ max: 100 }).optional().meta({ description: 'SPEND' }),
     categoryId: z.uuid().optional().meta({ description: 'SPEND: the expense category' }),
     occurredOn: DayDto.optional().meta({ description: 'SPEND: the purchase day; default today' }),
   })

@@ -27,6 +27,7 @@ import { PageQuery, pageOf, toNextCursor, toPageRequest } from '../dto/page.dto.
 import { sendProblem } from '../middleware/problem.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { MemberParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const ListNotificationsQuery = PageQuery.extend({
   unreadOnly: z.enum(['true', 'false']).optional().meta({ description: 'Only unread notifications' }),
@@ -60,8 +61,8 @@ const RegisterDeviceBody = z
       .regex(/^Expo(nent)?PushToken\[[^\]]+\]$/, 'must be an Expo push token, ExponentPushToken[...]')
       .max(255),
     platform: devicePlatform.schema,
-    name: z.string().max(100).default(''),
-    appVersion: z.string().max(50).default(''),
+    name: text({ max: 100 }).default(''),
+    appVersion: text({ max: 50 }).default(''),
   })
   .meta({ id: 'RegisterDeviceRequest' });
 

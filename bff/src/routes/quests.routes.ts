@@ -13,12 +13,13 @@ import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
 import { GAMIFICATION_UNAVAILABLE, guardGamification } from './gamification.upstream.js';
+import { text } from '../dto/text.field.js';
 
 const QuestParams = z.object({ familyId: z.uuid(), questId: z.uuid() });
 const BASE = '/v1/families/:familyId/quests';
 
-const title = z.string().trim().min(1).max(80);
-const description = z.string().max(500);
+const title = text({ min: 1, max: 80, trim: true });
+const description = text({ max: 500, multiline: true });
 const target = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 const memberIds = z.array(z.uuid()).max(50);
 

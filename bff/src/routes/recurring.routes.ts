@@ -12,6 +12,7 @@ import { Frequency, RecurrencePreviewDto, RecurringExpenseDto, toRecurringExpens
 import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const RecurringParams = z.object({ familyId: z.uuid(), recurringExpenseId: z.uuid() });
 const BASE = '/v1/families/:familyId/recurring-expenses';
@@ -21,11 +22,11 @@ export const ExpenseTemplateBody = z
     memberId: z.uuid().optional().meta({ description: 'Who spends; default the caller (a child: only themselves)' }),
     amountMinor: AmountMinorDto,
     currency: CurrencyDto.optional(),
-    description: z.string().min(1).max(200),
-    merchant: z.string().max(100).optional(),
+    description: text({ min: 1, max: 200 }),
+    merchant: text({ max: 100 }).optional(),
     categoryId: z.uuid().optional(),
     tags: z.array(TagDto).max(20).optional(),
-    note: z.string().max(1000).optional(),
+    note: text({ max: 1000, multiline: true }).optional(),
     splits: z.array(SplitDto).max(20).optional(),
   })
   .meta({ id: 'ExpenseTemplateRequest' });

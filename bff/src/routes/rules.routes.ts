@@ -21,13 +21,14 @@ import {
 import { setVersionTag } from '../middleware/precondition.middleware.js';
 import { apiRoute, type RouteContext } from './api.route.js';
 import { FamilyParams } from './families.routes.js';
+import { text } from '../dto/text.field.js';
 
 const RuleParams = z.object({ familyId: z.uuid(), ruleId: z.uuid() });
 const BASE = '/v1/families/:familyId/categorization-rules';
 
-const name = z.string().min(1).max(80);
+const name = text({ min: 1, max: 80 });
 const priority = z.int().min(0).max(100_000).meta({ description: 'Lower runs first; default 0' });
-const pattern = z.string().min(1).max(200).meta({ description: 'Text or (REGEX) a regular expression' });
+const pattern = text({ min: 1, max: 200 }).meta({ description: 'Text or (REGEX) a regular expression' });
 const addTags = z.array(TagDto).max(20);
 
 export const CreateRuleBody = z

@@ -1,10 +1,9 @@
-// Probes, metrics and API docs: /healthz, /readyz, /metrics, /openapi.json and /docs (Swagger UI
-// served from the swagger-ui-dist package, never a CDN).
+// Probes and API docs: /healthz, /readyz, /openapi.json and /docs (Swagger UI served from the
+// swagger-ui-dist package, never a CDN). /metrics has its own listener (METRICS_PORT, server.ts).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { Router } from 'express';
-import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { ClientError, Status } from '@family/grpc-kit';
 import type { BffClients } from '../clients.js';
@@ -16,9 +15,10 @@ export interface SystemRoutesDeps extends Omit<RouteContext, 'router'> {
   clients: BffClients;
   redis: BffRedis;
   registry: OpenAPIRegistry;
-  metrics: Registry;
   /** How long each readiness check may take. */
   probeTimeoutMs?: number;
+  /** True once shutdown began: not ready, whatever the upstreams say. */
+  draining?: () => boolean;
 }
 
 /** What /readyz reports for an optional upstream this server was not given an address for. */
@@ -115,6 +115,11 @@ export function systemRoutes(deps: SystemRoutesDeps): Router {
       503: { description: 'Not ready; `checks` says which dependency failed', schema: ReadinessDto },
     },
     async handler(_req, res) {
+      res.setHeader('Cache-Control', 'no-store');
+      if (deps.draining?.()) {
+        res.status(503).json({ status: 'not_ready', checks: { shutdown: 'DRAINING' } });
+        return;
+      }
       const checks: Record<string, string> = {};
       await Promise.all([
         ...deps.clients.upstreams.map(async (upstream) => {
@@ -140,10 +145,6 @@ export function systemRoutes(deps: SystemRoutesDeps): Router {
       res.setHeader('Cache-Control', 'no-store');
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
     },
-  });
-
-  router.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
 
   // Generated on first request, when every route has registered itself.

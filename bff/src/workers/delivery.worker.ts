@@ -9,12 +9,24 @@ import type { Logger } from '@family/logger';
 import type { DeliveryMetrics } from './delivery.metrics.js';
 import type { DeliveryReporter } from './delivery.reporter.js';
 
+/**
+ * A provider's send rate: at most `max` jobs of the queue start per `durationMs`, counted in Redis by
+ * BullMQ's limiter, so the bound holds for every worker and replica of the deployment together.
+ */
+export interface SendRate {
+  max: number;
+  durationMs: number;
+}
+
+export const perSecond = (max: number): SendRate => ({ max, durationMs: 1000 });
+
 export interface DeliveryWorkerOptions<S extends z.ZodType> {
   channel: DeliveryChannel;
   schema: S;
   connection: ConnectionOptions;
   prefix: string;
   concurrency: number;
+  rate: SendRate;
   metrics: DeliveryMetrics;
   logger: Logger;
   reporter?: DeliveryReporter | undefined;
@@ -48,7 +60,12 @@ export function startDeliveryWorker<S extends z.ZodType>(options: DeliveryWorker
       }
       return (await options.deliver(parsed.data, job)) ?? '';
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      limiter: { max: options.rate.max, duration: options.rate.durationMs },
+    },
   );
   const ids = (job: Job) => {
     const data = job.data as { notificationId?: unknown; userId?: unknown };

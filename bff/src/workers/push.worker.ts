@@ -3,11 +3,12 @@
 // server (tests with an emulator on port 0), EXPO_BASE_URL is applied per client through an undici
 // dispatcher that sends every request to that origin instead.
 import { UnrecoverableError, type Job } from 'bullmq';
-import { Expo, type ExpoPushMessage, type ExpoPushTicket } from 'expo-server-sdk';
+import { Expo, type ExpoPushMessage } from 'expo-server-sdk';
 import { Agent, type Dispatcher } from 'undici';
 import { pushJobSchema, type PushJob } from '@family/delivery-jobs';
 import type { Logger } from '@family/logger';
-import { startDeliveryWorker, type DeliveryWorker } from './delivery.worker.js';
+import { perSecond, startDeliveryWorker, type DeliveryWorker } from './delivery.worker.js';
+import type { PushBatcher } from './push.batcher.js';
 import type { WorkerContext } from './worker.context.js';
 
 /** Forgets a push token the provider reported as dead (NotificationService.RemoveDeviceToken). */
@@ -31,7 +32,7 @@ export function createExpoClient(settings: PushSettings): Expo {
   });
 }
 
-function messageFor(job: PushJob, to: string): ExpoPushMessage {
+function messageFor(job: PushJob, to: string): ExpoPushMessage & { to: string } {
   return {
     to,
     title: job.title,
@@ -48,11 +49,12 @@ function transient(err: unknown): boolean {
 }
 
 /**
- * Sends to every token of the job. Dead tokens go to `removeToken`; tokens that failed for a transient
- * reason are kept in the job's data so a retry only sends to them (the others already got it).
+ * Sends to every token of the job, each message in the batcher's next Expo request. Dead tokens go to
+ * `removeToken`; tokens that failed for a transient reason are kept in the job's data so a retry only
+ * sends to them (the others already got it).
  */
 export async function deliverPush(
-  expo: Expo,
+  batcher: PushBatcher,
   removeDeviceToken: DeviceTokenRemover,
   data: PushJob,
   job?: Job,
@@ -68,28 +70,27 @@ export async function deliverPush(
   const problems: string[] = [];
   const valid = data.tokens.filter((token) => Expo.isExpoPushToken(token));
   for (const token of data.tokens.filter((t) => !valid.includes(t))) await removeToken(token, 'InvalidExpoPushToken');
-  for (const chunk of expo.chunkPushNotifications(valid.map((token) => messageFor(data, token)))) {
-    let tickets: ExpoPushTicket[];
-    try {
-      tickets = await expo.sendPushNotificationsAsync(chunk);
-    } catch (err) {
-      if (!transient(err)) throw new UnrecoverableError(`Expo refused the request: ${(err as Error).message}`);
-      retry.push(...chunk.map((m) => m.to as string));
-      problems.push((err as Error).message);
+  const results = await Promise.allSettled(valid.map((token) => batcher.send(messageFor(data, token))));
+  let refused: unknown;
+  for (const [i, result] of results.entries()) {
+    const token = valid[i]!;
+    if (result.status === 'rejected') {
+      if (!transient(result.reason)) refused ??= result.reason;
+      retry.push(token);
+      problems.push((result.reason as Error).message);
       continue;
     }
-    for (const [i, ticket] of tickets.entries()) {
-      if (ticket.status === 'ok') {
-        firstTicket ??= ticket.id;
-        continue;
-      }
-      const token = chunk[i]!.to as string;
-      const reason = ticket.details?.error;
-      if (reason === 'DeviceNotRegistered') await removeToken(token, reason);
-      else if (reason === 'MessageRateExceeded' || reason === undefined) retry.push(token);
-      else problems.push(`${token}: ${reason} ${ticket.message}`);
+    const ticket = result.value;
+    if (ticket.status === 'ok') {
+      firstTicket ??= ticket.id;
+      continue;
     }
+    const reason = ticket.details?.error;
+    if (reason === 'DeviceNotRegistered') await removeToken(token, reason);
+    else if (reason === 'MessageRateExceeded' || reason === undefined) retry.push(token);
+    else problems.push(`${token}: ${reason} ${ticket.message}`);
   }
+  if (refused !== undefined) throw new UnrecoverableError(`Expo refused the request: ${(refused as Error).message}`);
   if (retry.length > 0) {
     await job?.updateData({ ...data, tokens: retry });
     throw new Error(`push to ${retry.length} device(s) failed, will retry: ${problems.join('; ')}`);
@@ -100,12 +101,17 @@ export async function deliverPush(
   return firstTicket;
 }
 
-export function startPushWorker(ctx: WorkerContext, expo: Expo, removeToken: DeviceTokenRemover): DeliveryWorker {
+export function startPushWorker(
+  ctx: WorkerContext,
+  batcher: PushBatcher,
+  removeToken: DeviceTokenRemover,
+): DeliveryWorker {
   return startDeliveryWorker({
     ...ctx.base,
     channel: 'push',
     schema: pushJobSchema,
     concurrency: ctx.config.PUSH_CONCURRENCY,
-    deliver: (data, job) => deliverPush(expo, removeToken, data, job, ctx.base.logger),
+    rate: perSecond(ctx.config.PUSH_RATE_PER_SECOND),
+    deliver: (data, job) => deliverPush(batcher, removeToken, data, job, ctx.base.logger),
   });
 }

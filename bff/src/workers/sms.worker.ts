@@ -4,7 +4,7 @@
 import { UnrecoverableError } from 'bullmq';
 import twilio from 'twilio';
 import { smsJobSchema, type SmsJob } from '@family/delivery-jobs';
-import { startDeliveryWorker, type DeliveryWorker } from './delivery.worker.js';
+import { perSecond, startDeliveryWorker, type DeliveryWorker } from './delivery.worker.js';
 import type { WorkerContext } from './worker.context.js';
 
 /** Resolves with the Twilio message SID. */
@@ -46,6 +46,7 @@ export function startSmsWorker(ctx: WorkerContext, send: SmsSender): DeliveryWor
     channel: 'sms',
     schema: smsJobSchema,
     concurrency: ctx.config.SMS_CONCURRENCY,
+    rate: perSecond(ctx.config.SMS_RATE_PER_SECOND),
     deliver: (job) => send(job),
   });
 }

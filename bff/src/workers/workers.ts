@@ -3,15 +3,21 @@
 // no worker: its jobs wait in the queue until a replica that has one picks them up.
 import type { Registry } from 'prom-client';
 import type { Logger } from '@family/logger';
+import { within } from '@family/service-kit';
 import type { BffConfig } from '../config.js';
 import { DeliveryMetrics } from './delivery.metrics.js';
 import type { DeliveryReporter } from './delivery.reporter.js';
 import type { DeliveryWorker } from './delivery.worker.js';
 import { createEmailSender, smtpTransportOptions, startEmailWorker } from './email.worker.js';
+import { PushBatcher } from './push.batcher.js';
+import { startPushReceipts } from './push.receipts.js';
 import { createExpoClient, startPushWorker, type DeviceTokenRemover } from './push.worker.js';
 import { bullConnection, bullPrefix } from './redis.connection.js';
 import { createSmsSender, startSmsWorker } from './sms.worker.js';
 import type { WorkerContext } from './worker.context.js';
+
+/** How long stop() lets a worker finish the jobs in hand. */
+const WORKER_CLOSE_MS = 5_000;
 
 export interface StartWorkersOptions {
   config: BffConfig;
@@ -42,22 +48,33 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Starte
   };
   const workers: DeliveryWorker[] = [];
   const cleanups: (() => void)[] = [];
+  const closers: (() => Promise<void>)[] = [];
 
   const smtp = smtpTransportOptions(config, config.DELIVERY_TIMEOUT_MS);
   if (smtp) {
-    const sender = createEmailSender(smtp, config.MAIL_FROM);
+    const sender = createEmailSender(smtp, config.MAIL_FROM, {
+      maxConnections: config.SMTP_MAX_CONNECTIONS,
+      maxMessages: config.SMTP_MAX_MESSAGES_PER_CONNECTION,
+    });
     cleanups.push(() => sender.close());
     workers.push(startEmailWorker(ctx, sender));
   } else logger.warn('SMTP is not configured (SMTP_URL or SMTP_HOST): no email worker');
 
   // Expo accepts unauthenticated sends unless the project enables enhanced push security.
-  workers.push(
-    startPushWorker(
-      ctx,
-      createExpoClient({ accessToken: config.EXPO_ACCESS_TOKEN, baseUrl: config.EXPO_BASE_URL }),
-      options.removeDeviceToken,
-    ),
-  );
+  const expo = createExpoClient({ accessToken: config.EXPO_ACCESS_TOKEN, baseUrl: config.EXPO_BASE_URL });
+  const receipts = startPushReceipts(expo, options.removeDeviceToken, {
+    connection: ctx.base.connection,
+    prefix: ctx.base.prefix,
+    logger,
+    delayMs: config.PUSH_RECEIPT_DELAY_MS,
+  });
+  const batcher = new PushBatcher(expo, { waitMs: config.PUSH_BATCH_WAIT_MS, onSent: (sent) => receipts.record(sent) });
+  workers.push(startPushWorker(ctx, batcher, options.removeDeviceToken));
+  // Once the push worker is closed: the last requests answer, then the receipts they scheduled.
+  closers.push(async () => {
+    await batcher.drain();
+    await receipts.close();
+  });
 
   if (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM) {
     const sender = createSmsSender({
@@ -70,7 +87,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Starte
     workers.push(startSmsWorker(ctx, sender));
   } else logger.warn('Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM): no SMS worker');
 
-  await Promise.all(workers.map((w) => w.worker.waitUntilReady()));
+  await Promise.all([...workers.map((w) => w.worker.waitUntilReady()), receipts.worker.waitUntilReady()]);
   logger.info({ channels: workers.map((w) => w.channel) }, 'delivery workers started');
 
   let stopped: Promise<void> | undefined;
@@ -78,7 +95,9 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Starte
     workers,
     stop() {
       stopped ??= (async () => {
-        await Promise.all(workers.map((w) => w.close()));
+        // Jobs in hand may finish, within a bound: a worker whose Redis is gone is disconnected.
+        await Promise.all(workers.map((w) => within(w.close(), WORKER_CLOSE_MS, () => w.worker.disconnect())));
+        for (const close of closers) await close();
         for (const cleanup of cleanups) cleanup();
       })();
       return stopped;

@@ -16,6 +16,15 @@ export function authConnectionConfig(clientId: string) {
     JWT_AUDIENCE: z.string().default('family-api'),
     /** How long a family's member list (from auth) is trusted before it is fetched again. */
     MEMBER_CACHE_MS: env.int(60_000, 0),
+    /** How often auth's revocations are polled while tokens are being checked. */
+    REVOCATION_POLL_MS: env.int(250, 10),
+    /** A token check waits for a fresh poll (or refuses with 503) once the last one is this old. */
+    REVOCATION_STALE_MS: env.int(1000, 100),
+    /**
+     * The region this service runs in (e.g. "eu"): it serves only families homed here and refuses
+     * the others without storing anything of theirs. Unset: a single-region installation.
+     */
+    REGION: env.string(),
   };
 }
 
@@ -26,4 +35,7 @@ export interface AuthConnectionConfig {
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
   MEMBER_CACHE_MS: number;
+  REVOCATION_POLL_MS?: number;
+  REVOCATION_STALE_MS?: number;
+  REGION?: string | undefined;
 }

@@ -1,6 +1,12 @@
 // Everything a service needs from the auth service, built once in its composition root: a typed
 // client, its own service token (client credentials), the gateway, and a verifier for callers' tokens.
-import { createGrpcClient, TokenVerifier, type GrpcClientOptions } from '@family/grpc-kit';
+import {
+  createGrpcClient,
+  RevocationFeed,
+  TokenVerifier,
+  type GrpcClientOptions,
+  type RevocationFeedOptions,
+} from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { AuthGateway, type AuthClient } from './auth.gateway.js';
 import { clientCredentials } from './client.credentials.js';
@@ -15,6 +21,8 @@ export interface AuthConnectionOptions {
   issuer: string;
   audience: string;
   clientOptions?: GrpcClientOptions;
+  /** Poll interval and staleness bound of the revocation feed (defaults: 250 ms, 1 s). */
+  revocations?: Pick<RevocationFeedOptions, 'pollMs' | 'staleAfterMs'>;
 }
 
 /** The connection options a service's config (authConnectionConfig) describes. */
@@ -31,6 +39,7 @@ export function authConnectionOptions(
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     clientOptions,
+    revocations: { pollMs: config.REVOCATION_POLL_MS ?? 250, staleAfterMs: config.REVOCATION_STALE_MS ?? 1000 },
   };
 }
 
@@ -42,6 +51,13 @@ export function connectToAuth(options: AuthConnectionOptions) {
     scopes: options.scopes,
   });
   const gateway = new AuthGateway(client, serviceToken);
-  const verifier = new TokenVerifier({ keys: gateway.jwks(), issuer: options.issuer, audience: options.audience });
-  return { client, serviceToken, gateway, verifier };
+  // Every user token is checked against auth's revocations, kept in memory from a poll.
+  const revocations = new RevocationFeed({ source: gateway.revocations(), ...options.revocations });
+  const verifier = new TokenVerifier({
+    keys: gateway.jwks(),
+    issuer: options.issuer,
+    audience: options.audience,
+    revocations,
+  });
+  return { client, serviceToken, gateway, verifier, revocations };
 }

@@ -8,6 +8,7 @@ import {
   type FamilyRole,
   type KeySource,
   type KitCallOptions,
+  type RevocationSource,
   type ServiceTokenSource,
 } from '@family/grpc-kit';
 import type { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
@@ -20,6 +21,8 @@ export interface FamilyInfo {
   name: string;
   currency: string;
   timezone: string;
+  /** Home region; empty on a single-region installation. */
+  region: string;
 }
 
 export interface MemberInfo {
@@ -69,13 +72,39 @@ export class AuthGateway {
     };
   }
 
+  /** The revocation source for the RevocationFeed, with this service's token (auth:read). */
+  revocations(): RevocationSource {
+    return async (since) => {
+      const r = await this.client.listRevocations(
+        { since },
+        { metadata: callMetadata({ token: await this.serviceToken.get() }), deadline: this.deadline() },
+      );
+      return {
+        asOf: r.asOf ?? new Date(),
+        entries: r.revocations.map((e) => ({
+          userId: e.userId,
+          sessionId: e.sessionId || undefined,
+          familyId: e.familyId || undefined,
+          role: roles[e.role],
+          notBefore: e.notBefore ?? new Date(0),
+        })),
+      };
+    };
+  }
+
   async families(ids: string[]): Promise<FamilyInfo[]> {
     try {
       const r = await this.client.batchGetFamilies(
         { familyIds: ids },
         { metadata: callMetadata({ token: await this.serviceToken.get() }), deadline: this.deadline() },
       );
-      return r.families.map((f) => ({ id: f.id, name: f.name, currency: f.currency, timezone: f.timezone }));
+      return r.families.map((f) => ({
+        id: f.id,
+        name: f.name,
+        currency: f.currency,
+        timezone: f.timezone,
+        region: f.region,
+      }));
     } catch (err) {
       throw unavailable('Family settings', err);
     }

@@ -22,6 +22,11 @@ export const devstackConfigSchema = z.object({
   GAMIFICATION_GRPC_PORT: env.port(50054),
   NOTIFICATION_GRPC_PORT: env.port(50055),
   BFF_PORT: env.port(8080),
+  /** The web app (Next.js, served in front of the BFF); WEB=off leaves it out. */
+  WEB_PORT: env.port(3000),
+  WEB: z.enum(['on', 'off']).default('on'),
+  /** The BFF's Prometheus /metrics listener (never the public port); 0 turns it off. */
+  BFF_METRICS_PORT: env.port(9464),
   BANK_GRPC_PORT: env.port(50056),
   /** The provider sandboxes (local emulators), started unless that provider is configured for real. */
   PLAID_SANDBOX_PORT: env.port(8091),
@@ -37,8 +42,12 @@ export const devstackConfigSchema = z.object({
     .default('EUR'),
   /** The sandbox console: sends signed provider webhooks, adds sandbox transactions. */
   SANDBOX_CONSOLE_PORT: env.port(8090),
+  /** The SMTP emulator's mailbox over HTTP (a page, and JSON at /messages), when no SMTP server is set. */
+  MAILBOX_PORT: env.port(8025),
   /** Where the bank service's token key lives when BANK_TOKEN_KEYS is not given (kept across runs). */
   BANK_TOKEN_KEYS_FILE: z.string().default('.data/bank-token-keys'),
+  /** Where the key sealing auth's signing keys lives when SIGNING_KEY_ENCRYPTION_KEYS is not given. */
+  SIGNING_KEY_ENCRYPTION_KEYS_FILE: z.string().default('.data/signing-key-encryption-keys'),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -105,6 +105,9 @@ async function main() {
       AUTH_GRPC_PORT: String(config.AUTH_GRPC_PORT),
       AUTH_SERVICE_CLIENTS: [env.AUTH_SERVICE_CLIENTS, serviceClients].filter(Boolean).join(','),
       EVENT_SUBSCRIBERS: subscribers(),
+      // Kept under .data (or given): a new key each start could not open the signing keys stored before.
+      SIGNING_KEY_ENCRYPTION_KEYS:
+        env.SIGNING_KEY_ENCRYPTION_KEYS || localBankTokenKeys(resolve(config.SIGNING_KEY_ENCRYPTION_KEYS_FILE)),
     },
     (settings, db) =>
       startAuthService({
@@ -184,6 +187,8 @@ async function main() {
       AUTH_CLIENT_SECRET: credentials.notification,
       EXPENSE_GRPC_URL: expenseUrl,
       GOALS_GRPC_URL: goalsUrl,
+      // Verification and password-reset links open the web app.
+      APP_URL: `http://${config.HOST}:${config.WEB_PORT}`,
     },
     (settings) =>
       startNotificationService({
@@ -286,10 +291,12 @@ async function main() {
   // the machine.
   const delivery: Record<string, string> = {};
   const emulators: { stop(): Promise<void> }[] = [];
+  let mailboxUrl: string | undefined;
   if (!env.SMTP_URL && !env.SMTP_HOST) {
-    const smtp = await startSmtpEmulator();
+    const smtp = await startSmtpEmulator({ mailbox: { port: config.MAILBOX_PORT } });
     emulators.push(smtp);
     delivery.SMTP_URL = smtp.url;
+    mailboxUrl = smtp.mailboxUrl;
   }
   if (!env.EXPO_ACCESS_TOKEN && !env.EXPO_BASE_URL) {
     const expo = await startExpoEmulator();
@@ -310,6 +317,7 @@ async function main() {
   const bffSettings: Record<string, string> = {
     BFF_HOST: config.HOST,
     BFF_PORT: String(config.BFF_PORT),
+    METRICS_PORT: String(config.BFF_METRICS_PORT),
     AUTH_GRPC_URL: authUrl,
     EXPENSE_GRPC_URL: expenseUrl,
     GOALS_GRPC_URL: goalsUrl,
@@ -319,6 +327,9 @@ async function main() {
     AUTH_CLIENT_ID: 'bff',
     AUTH_CLIENT_SECRET: credentials.bff,
     REDIS_URL: redis.url,
+    // Locally the schema is explorable and the web app's dev server (next dev) may call the API.
+    GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? 'true',
+    CORS_ORIGINS: env.CORS_ORIGINS ?? `http://localhost:${config.WEB_PORT},http://127.0.0.1:${config.WEB_PORT}`,
     ...delivery,
   };
   let bffUrlShown = bffUrl;
@@ -348,10 +359,26 @@ async function main() {
     stops.unshift({ name: 'bff', run: () => api.stop() });
   }
 
+  // The web app in its own process (it builds itself first when its sources changed).
+  const webUrl = `http://${config.HOST}:${config.WEB_PORT}`;
+  if (config.WEB === 'on') {
+    const web = await startMeshProcess({
+      name: 'web',
+      entry: 'web',
+      env: { FAMILY_BFF_URL: bffUrlShown, WEB_HOST: config.HOST, WEB_PORT: String(config.WEB_PORT) },
+      nodeArgs,
+      httpReadyUrl: `${webUrl}/login`,
+      startDeadlineMs: 600_000,
+    });
+    stops.unshift({ name: 'web', run: () => web.stop() });
+  }
+
   const lines = [
     '',
     'Family Expense Tracker is running:',
+    `  web app          ${config.WEB === 'on' ? `${webUrl}    (open this in a browser)` : 'off (WEB=off)'}`,
     `  REST API (BFF)   ${bffUrlShown}    docs ${bffUrlShown}/docs   ready ${bffUrlShown}/readyz`,
+    `  BFF metrics      ${config.BFF_METRICS_PORT ? `http://${config.HOST}:${config.BFF_METRICS_PORT}/metrics` : 'off (BFF_METRICS_PORT=0)'}`,
     `  auth    (gRPC)   ${authUrl}`,
     `  expense (gRPC)   ${expenseUrl}`,
     `  goals   (gRPC)   ${goalsUrl}`,
@@ -366,6 +393,7 @@ async function main() {
     `  database         ${config.DATABASE_URL ? 'Postgres at DATABASE_URL' : `embedded PGlite in ${pgliteDir}`}`,
     `  processes        ${sql ? 'one (every service and the BFF in this process)' : 'one per service, the BFF API and the BFF workers (DEVSTACK_PROCESSES=many)'}`,
     `  redis            ${redis.url}${config.REDIS_URL ? '' : ' (private redis-server)'}`,
+    ...(mailboxUrl ? [`  mailbox          ${mailboxUrl}   (mail the SMTP emulator received; JSON at /messages)`] : []),
     `  delivery         ${Object.keys(delivery).length ? `local emulators for ${[delivery.SMTP_URL && 'email', delivery.EXPO_BASE_URL && 'push', delivery.TWILIO_BASE_URL && 'SMS'].filter(Boolean).join(', ')}` : 'real providers'}`,
     'Press Ctrl-C to stop.',
     '',

@@ -24,6 +24,7 @@ const entries = {
   notification: '../../../services/notification/src/main.ts',
   bank: '../../../services/bank/src/main.ts',
   bff: '../../../bff/src/main.ts',
+  web: '../../../apps/web/src/server/main.ts',
 } as const;
 
 export type MeshEntry = keyof typeof entries;
@@ -35,12 +36,17 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-async function until(name: string, child: ChildProcess, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + START_DEADLINE_MS;
+async function until(
+  name: string,
+  child: ChildProcess,
+  probe: () => Promise<boolean>,
+  deadlineMs = START_DEADLINE_MS,
+): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
     if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${name} did not become ready within ${START_DEADLINE_MS / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready within ${deadlineMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -58,6 +64,8 @@ export async function startMeshProcess(options: {
   nodeArgs?: readonly string[];
   grpcAddress?: string;
   httpReadyUrl?: string;
+  /** How long it may take to become ready (the web app may build first). */
+  startDeadlineMs?: number;
 }): Promise<MeshProcess> {
   const { name } = options;
   const child = spawn(
@@ -97,7 +105,12 @@ export async function startMeshProcess(options: {
     }
     if (options.httpReadyUrl) {
       const url = options.httpReadyUrl;
-      await until(name, child, async () => (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok);
+      await until(
+        name,
+        child,
+        async () => (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok,
+        options.startDeadlineMs,
+      );
     }
   } catch (err) {
     await stop();

@@ -19,6 +19,8 @@ async function freePort(host: string): Promise<number> {
   });
 }
 
+const STOP_GRACE_MS = 5_000;
+
 export async function startPrivateRedis(host: string, dir: string): Promise<{ url: string; stop(): Promise<void> }> {
   const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   if (found.error || found.status !== 0) {
@@ -30,7 +32,12 @@ export async function startPrivateRedis(host: string, dir: string): Promise<{ ur
   const port = await freePort(host);
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
+    [
+      ...['--bind', host, '--port', String(port), '--dir', dir, '--loglevel', 'warning'],
+      // Inboxes, quiet hours and parental controls survive a restart: an append-only file under
+      // `dir` (fsync each second), no RDB snapshots.
+      ...['--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--appenddirname', 'appendonly'],
+    ],
     // Its own process group: Ctrl-C in the terminal reaches only the launcher, which stops the
     // services while Redis still answers (BullMQ and the inboxes need it to close cleanly), then Redis.
     { stdio: ['ignore', 'ignore', 'inherit'], detached: true },
@@ -54,10 +61,16 @@ export async function startPrivateRedis(host: string, dir: string): Promise<{ ur
   }
   return {
     url,
+    // SIGTERM makes redis-server flush the append-only file and exit; one that does not exit in
+    // time is killed (the file is already fsync'ed up to a second ago).
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

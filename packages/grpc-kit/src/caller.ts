@@ -13,8 +13,12 @@ export interface UserCaller {
   kind: 'user';
   userId: string;
   sessionId: string;
-  /** familyId → membership, as of when the token was issued. */
+  /** When auth read the memberships the token carries (epoch ms); revocations apply to older tokens. */
+  issuedAtMs?: number;
+  /** familyId → membership, as of when the token was issued (then corrected by the revocation feed). */
   memberships: ReadonlyMap<string, Membership>;
+  /** familyId → home region, for the families that have one (the edge routes by it). */
+  regions?: ReadonlyMap<string, string>;
   token: string;
 }
 

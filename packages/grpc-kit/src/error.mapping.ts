@@ -38,7 +38,10 @@ export function toServerError(err: AppError): RichServerError {
   return new RichServerError(statusByKind[err.kind], err.message, details);
 }
 
-export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
+export function errorMappingMiddleware(
+  logger: Logger,
+  translate: (err: unknown) => AppError | undefined = () => undefined,
+): ServerMiddleware {
   return async function* mapErrors(call, context) {
     const started = performance.now();
     const requestId = context.metadata.get('x-request-id');
@@ -46,8 +49,10 @@ export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
       const result = yield* call.next(call.request, context);
       logger.debug({ method: call.method.path, requestId, ms: Math.round(performance.now() - started) }, 'grpc call');
       return result;
-    } catch (err) {
+    } catch (caught) {
       const ms = Math.round(performance.now() - started);
+      const err = caught instanceof AppError ? caught : (translate(caught) ?? caught);
+      if (err !== caught) logger.warn({ err: caught, method: call.method.path, requestId, ms }, 'store unavailable');
       if (err instanceof AppError) {
         logger.info({ method: call.method.path, requestId, ms, code: err.code }, 'grpc call refused');
         throw toServerError(err);

@@ -14,6 +14,12 @@ export {
 } from './caller.js';
 export { ACCESS_TOKEN_TYPE, TOKEN_ALG, type UserClaims, type ServiceClaims, callerFromClaims } from './token.claims.js';
 export { TokenVerifier, type KeySource, type TokenVerifierOptions } from './token.verifier.js';
+export {
+  RevocationFeed,
+  type RevocationEntry,
+  type RevocationFeedOptions,
+  type RevocationSource,
+} from './revocation.feed.js';
 export { authMiddleware, type AuthContext } from './auth.middleware.js';
 export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './server.factory.js';
 export { createGrpcClient, type GrpcClientOptions, type KitCallOptions, callMetadata } from './client.factory.js';
@@ -23,3 +29,5 @@ export { installShutdown, type ShutdownStep } from './shutdown.js';
 export { Metadata, Status, ClientError, ServerError } from 'nice-grpc';
 export { startMetricsServer } from './metrics.server.js';
 export { runServiceProcess, type StartedProcess } from './service.process.js';
+// The standard health service, for clients that probe a server (readiness checks, tests).
+export { HealthDefinition } from 'nice-grpc-server-health';

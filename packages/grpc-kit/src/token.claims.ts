@@ -13,6 +13,10 @@ export interface UserClaims extends JWTPayload {
   sid: string;
   /** familyId → [memberId, role]. */
   fam: Record<string, [string, FamilyRole]>;
+  /** familyId → home region, for families that have one (multi-region installations). */
+  reg?: Record<string, string>;
+  /** When the memberships in `fam` were read, in epoch milliseconds (`iat` has only seconds). */
+  ims?: number;
 }
 
 export interface ServiceClaims extends JWTPayload {
@@ -33,7 +37,17 @@ export function callerFromClaims(payload: JWTPayload, token: string): Caller | u
       if (!Array.isArray(value) || typeof value[0] !== 'string' || !roles.has(value[1])) return undefined;
       memberships.set(familyId, { memberId: value[0], role: value[1] as FamilyRole });
     }
-    return { kind: 'user', userId: payload.sub, sessionId: payload.sid, memberships, token };
+    const regions = new Map<string, string>();
+    if (payload.reg !== undefined) {
+      if (typeof payload.reg !== 'object' || payload.reg === null) return undefined;
+      for (const [familyId, region] of Object.entries(payload.reg as Record<string, unknown>)) {
+        if (typeof region !== 'string' || !memberships.has(familyId)) return undefined;
+        regions.set(familyId, region);
+      }
+    }
+    const issuedAtMs =
+      typeof payload.ims === 'number' ? payload.ims : typeof payload.iat === 'number' ? payload.iat * 1000 : 0;
+    return { kind: 'user', userId: payload.sub, sessionId: payload.sid, issuedAtMs, memberships, regions, token };
   }
   if (payload.typ === 'service' && typeof payload.scope === 'string' && payload.sub.startsWith('service:')) {
     return {

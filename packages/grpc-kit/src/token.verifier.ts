@@ -13,6 +13,7 @@ import {
 import { AppError } from '@family/errors';
 import { ACCESS_TOKEN_TYPE, TOKEN_ALG, callerFromClaims } from './token.claims.js';
 import type { Caller } from './caller.js';
+import type { RevocationFeed } from './revocation.feed.js';
 
 export type KeySource = () => Promise<JWK[]>;
 
@@ -25,6 +26,8 @@ export interface TokenVerifierOptions {
   /** How many verified tokens are remembered (0: verify the signature every time). */
   verifiedCacheSize?: number;
   clockToleranceSec?: number;
+  /** Revocations from the auth service, applied to every user caller (sessions ended, memberships changed). */
+  revocations?: RevocationFeed;
 }
 
 export class TokenVerifier {
@@ -47,6 +50,7 @@ export class TokenVerifier {
       const payload = await this.verifiedPayload(token);
       const caller = callerFromClaims(payload, token);
       if (!caller) throw AppError.unauthenticated('The access token is malformed', 'INVALID_TOKEN');
+      if (caller.kind === 'user' && this.options.revocations) return await this.options.revocations.check(caller);
       return caller;
     } catch (err) {
       if (err instanceof AppError) throw err;

@@ -9,6 +9,7 @@ const typeByCase: Record<EventPayload['$case'], string> = {
   memberRemoved: 'member.removed',
   memberRoleChanged: 'member.role_changed',
   sessionsRevoked: 'security.sessions_revoked',
+  accountEmailRequested: 'account.email_requested',
   expenseCreated: 'expense.created',
   expenseUpdated: 'expense.updated',
   expenseDeleted: 'expense.deleted',

@@ -34,6 +34,8 @@ export class FamilyDirectory {
       store: FamilySettingsStore;
       fetchFamilies: (ids: string[]) => Promise<FamilyInfo[]>;
       members: MemberDirectory;
+      /** This service's region: families homed elsewhere are refused, and nothing of theirs stored. */
+      region?: string | undefined;
     },
   ) {}
 
@@ -77,6 +79,14 @@ export class FamilyDirectory {
     this.fetchCount++;
     const [info] = await this.deps.fetchFamilies([familyId]);
     if (!info) throw AppError.notFound('Family');
+    const region = this.deps.region;
+    if (region && info.region && info.region !== region) {
+      throw AppError.precondition(
+        'FAMILY_IN_OTHER_REGION',
+        `This family's data is kept in the ${info.region} region, not in ${region}`,
+        { region: info.region },
+      );
+    }
     const settings = { familyId, currency: info.currency, timezone: info.timezone };
     await this.deps.store.record(settings);
     return this.remember(settings);

@@ -63,10 +63,16 @@ export class KyselyFamilySettingsStore implements FamilySettingsStore {
 }
 
 /** The directory every service builds: settings in its own `families` table, members from auth. */
-export function familyDirectoryOverAuth(db: Kysely<any>, auth: AuthGateway, memberCacheMs: number): FamilyDirectory {
+export function familyDirectoryOverAuth(
+  db: Kysely<any>,
+  auth: AuthGateway,
+  memberCacheMs: number,
+  region?: string,
+): FamilyDirectory {
   return new FamilyDirectory({
     store: new KyselyFamilySettingsStore(db),
     fetchFamilies: (ids) => auth.families(ids),
     members: new MemberDirectory((familyId, token) => auth.members(familyId, token), memberCacheMs),
+    region,
   });
 }

@@ -5,3 +5,13 @@ export { dayFromMessage, requireDayFromMessage, dayToMessage } from './day.messa
 export { Access, type Actor } from './access.js';
 export { FamilyDirectory, type FamilySettings, type FamilySettingsStore } from './family.directory.js';
 export { KyselyFamilySettingsStore, createFamiliesTable, familyDirectoryOverAuth } from './family.settings.store.js';
+export {
+  DEFAULT_REDIS_BOUNDS,
+  REDIS_RETRY_AFTER_SECONDS,
+  boundedRedisOptions,
+  closeRedisWithin,
+  redisUnavailable,
+  within,
+  type ClosableRedis,
+  type RedisBounds,
+} from './redis.bounds.js';

@@ -41,8 +41,8 @@ describe('Access over the family directory', () => {
 
   /** What auth knows: two families and their members. */
   const authFamilies: FamilyInfo[] = [
-    { id: familyId, name: 'Smiths', currency: 'EUR', timezone: 'Europe/Berlin' },
-    { id: otherFamilyId, name: 'Joneses', currency: 'USD', timezone: 'America/New_York' },
+    { id: familyId, name: 'Smiths', currency: 'EUR', timezone: 'Europe/Berlin', region: '' },
+    { id: otherFamilyId, name: 'Joneses', currency: 'USD', timezone: 'America/New_York', region: '' },
   ];
   const authMembers = new Map<string, MemberInfo[]>([
     [familyId, [parent, child, sibling]],

@@ -5,3 +5,6 @@ export { onFreshSchema } from './fresh.schema.js';
 export { expectGrpcError } from './grpc.expect.js';
 export { forgedTokens, signWith } from './forged.tokens.js';
 export { partialImplementation } from './partial.implementation.js';
+export { freshDatabase, type FreshDatabase } from './fresh.database.js';
+export { testCipherKeys } from './cipher.keys.js';
+export { startTestRedisServer, type TestRedisServer } from './redis.server.js';

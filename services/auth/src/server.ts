@@ -10,9 +10,18 @@ import type { SessionsStore } from './store/sessions.store.js';
 import { authHandlers } from './handlers/auth.handlers.js';
 
 const publicMethods = new Set(
-  ['Register', 'Login', 'Refresh', 'Logout', 'SocialLogin', 'GetJwks', 'IssueServiceToken'].map(
-    (m) => `/${AuthServiceDefinition.fullName}/${m}`,
-  ),
+  [
+    'Register',
+    'Login',
+    'Refresh',
+    'Logout',
+    'SocialLogin',
+    'GetJwks',
+    'IssueServiceToken',
+    'VerifyEmail',
+    'RequestPasswordReset',
+    'ResetPassword',
+  ].map((m) => `/${AuthServiceDefinition.fullName}/${m}`),
 );
 
 export interface AuthServerDeps {

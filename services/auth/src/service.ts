@@ -1,9 +1,10 @@
 // Composition root of the auth service: builds stores and use cases over a SqlHandle, migrates,
 // starts the gRPC server and the outbox relay. main.ts and the local launcher both call this.
+import { SecretCipher } from '@family/config';
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
 import { openEventLog, type OutboxRelay } from '@family/outbox';
-import { ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
+import { RevocationFeed, ServiceTokenSource, TokenVerifier, type GrpcMetrics } from '@family/grpc-kit';
 import { PeriodicTask, Scopes } from '@family/service-kit';
 import type { AuthConfig } from './config.js';
 import type { AuthDatabase } from './db/schema.js';
@@ -11,6 +12,8 @@ import { migrations } from './db/migrations/index.js';
 import { UsersStore } from './store/users.store.js';
 import { FamiliesStore } from './store/families.store.js';
 import { SessionsStore } from './store/sessions.store.js';
+import { RevocationsStore } from './store/revocations.store.js';
+import { AccountTokensStore } from './store/account-tokens.store.js';
 import { ThrottleStore } from './store/throttle.store.js';
 import { ServiceClientsStore } from './store/service-clients.store.js';
 import { SigningKeysStore } from './store/signing-keys.store.js';
@@ -61,10 +64,19 @@ export async function startAuthService(input: {
   await migrateToLatest(db, config.DB_SCHEMA, migrations);
 
   const sessions = new SessionsStore(db);
-  const keys = new KeyRing(new SigningKeysStore(db), {
-    rotationDays: config.SIGNING_KEY_ROTATION_DAYS,
-    maxTokenTtlSeconds: Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS),
-  });
+  const revocations = new RevocationsStore(db);
+  // A revocation matters while a token issued before it can be alive (and a margin for clocks).
+  const revocationWindowMs = (Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS) + 300) * 1000;
+  const keys = new KeyRing(
+    new SigningKeysStore(db),
+    new SecretCipher(config.SIGNING_KEY_ENCRYPTION_KEYS, 'SIGNING_KEY_ENCRYPTION_KEYS'),
+    {
+      rotationDays: config.SIGNING_KEY_ROTATION_DAYS,
+      maxTokenTtlSeconds: Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS),
+    },
+  );
+  const sealed = await keys.sealStoredKeys();
+  if (sealed > 0) logger.info({ sealed }, 'signing keys sealed under the current encryption key');
   await keys.ensureCurrent();
   const serviceClients = new ServiceClientsStore(db);
   await serviceClients.upsert(parseServiceClients(config.AUTH_SERVICE_CLIENTS));
@@ -94,6 +106,8 @@ export async function startAuthService(input: {
     users: new UsersStore(db),
     families: new FamiliesStore(db),
     sessions,
+    revocations,
+    revocationWindowMs,
     throttle: new ThrottleStore(db),
     serviceClients,
     hasher: new PasswordHasher(config.ARGON2_MAX_CONCURRENCY, config.ARGON2_MAX_QUEUE),
@@ -111,15 +125,40 @@ export async function startAuthService(input: {
       perLogin: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     },
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    accountTokens: new AccountTokensStore(db),
+    linkTtlMinutes: {
+      EMAIL_VERIFICATION: config.EMAIL_VERIFICATION_TTL_MINUTES,
+      PASSWORD_RESET: config.PASSWORD_RESET_TTL_MINUTES,
+    },
+    regions: { regions: config.REGIONS, defaultRegion: config.DEFAULT_REGION },
   };
   const accounts = new Accounts(deps);
   const families = new Families(deps, accounts);
   // Verifying our own tokens reads keys from our own table; a short cooldown picks up a rotation.
+  // Revocations come from our own table too, through the same feed every other service polls.
+  const revocationFeed = new RevocationFeed({
+    source: async (since) => {
+      const r = await accounts.revocationsSince(since);
+      return {
+        asOf: r.asOf,
+        entries: r.rows.map((row) => ({
+          userId: row.user_id,
+          sessionId: row.session_id ?? undefined,
+          familyId: row.family_id ?? undefined,
+          role: row.role ?? undefined,
+          notBefore: row.not_before,
+        })),
+      };
+    },
+    keepMs: revocationWindowMs,
+    onError: (err) => logger.warn({ err }, 'revocation poll failed'),
+  });
   const verifier = new TokenVerifier({
     keys: () => keys.publicJwks(),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     refreshCooldownMs: 1000,
+    revocations: revocationFeed,
   });
   const grpc = createAuthServer({
     logger,
@@ -142,6 +181,15 @@ export async function startAuthService(input: {
     registry: input.metrics?.registry,
   });
   rotation.start();
+  const pruning = new PeriodicTask({
+    name: 'revocation-pruning',
+    intervalMs: 3600_000,
+    run: () => revocations.prune(new Date(Date.now() - revocationWindowMs - 86400_000)),
+    runAtStart: false,
+    logger,
+    registry: input.metrics?.registry,
+  });
+  pruning.start();
   logger.info({ port }, 'auth service listening');
 
   return {
@@ -152,6 +200,8 @@ export async function startAuthService(input: {
     relay,
     verifier,
     async stop() {
+      revocationFeed.stop();
+      await pruning.stop();
       await rotation.stop();
       await grpc.shutdown();
       await relay.stop();

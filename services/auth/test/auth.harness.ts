@@ -2,7 +2,7 @@
 // auth service on port 0 against a fresh schema, with a real gRPC client.
 import { createGrpcClient } from '@family/grpc-kit';
 import { silentLogger } from '@family/logger';
-import { onFreshSchema } from '@family/testing';
+import { onFreshSchema, testCipherKeys } from '@family/testing';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { Metadata } from 'nice-grpc';
 import { authConfigSchema, startAuthService } from '../src/index.js';
@@ -12,6 +12,7 @@ export type AuthHarness = Awaited<ReturnType<typeof startTestAuth>>;
 export async function startTestAuth(env: Record<string, string> = {}) {
   return onFreshSchema('auth', async ({ sql, schema }) => {
     const config = authConfigSchema.parse({
+      SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
       DB_SCHEMA: schema,
       AUTH_GRPC_HOST: '127.0.0.1',
       AUTH_GRPC_PORT: '0',

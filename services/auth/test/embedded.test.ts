@@ -9,6 +9,7 @@ import { createGrpcClient } from '@family/grpc-kit';
 import { silentLogger } from '@family/logger';
 import { authConfigSchema, startAuthService, type RunningAuthService } from '../src/index.js';
 import { bearer, email, PASSWORD } from './auth.harness.js';
+import { testCipherKeys } from '@family/testing';
 
 describe('auth service on embedded PGlite', () => {
   let sql: SqlHandle;
@@ -17,7 +18,11 @@ describe('auth service on embedded PGlite', () => {
 
   before(async () => {
     sql = await openSql({});
-    const config = authConfigSchema.parse({ AUTH_GRPC_HOST: '127.0.0.1', AUTH_GRPC_PORT: '0' });
+    const config = authConfigSchema.parse({
+      SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
+      AUTH_GRPC_HOST: '127.0.0.1',
+      AUTH_GRPC_PORT: '0',
+    });
     service = await startAuthService({ config, sql, logger: silentLogger() });
     client = createGrpcClient(AuthServiceDefinition, service.address, { defaultDeadlineMs: 5000 });
   });

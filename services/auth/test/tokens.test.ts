@@ -6,12 +6,19 @@ import { Status } from 'nice-grpc';
 import { SocialProvider } from '@family/contracts/auth/v1/auth';
 import { expectGrpcError, forgedTokens, signWith } from '@family/testing';
 import { Scopes } from '@family/service-kit';
+import { SecretCipher } from '@family/config';
 import { bearer, email, PASSWORD, startTestAuth, type AuthHarness } from './auth.harness.js';
 
+/** The signing private key as the service stores it: sealed under SIGNING_KEY_ENCRYPTION_KEYS. */
 async function privateKeyRow(h: AuthHarness, kid: string): Promise<JWK> {
   if (h.sql.kind !== 'pg') throw new Error('tests run on Postgres');
-  const r = await h.sql.pool.query(`select private_jwk from ${h.schema}.signing_keys where kid = $1`, [kid]);
-  return r.rows[0].private_jwk as JWK;
+  const r = await h.sql.pool.query(
+    `select private_key_id, private_sealed from ${h.schema}.signing_keys where kid = $1`,
+    [kid],
+  );
+  const cipher = new SecretCipher(h.config.SIGNING_KEY_ENCRYPTION_KEYS);
+  const sealed = { keyId: r.rows[0].private_key_id as string, data: r.rows[0].private_sealed as Buffer };
+  return JSON.parse(cipher.open(sealed, kid)) as JWK;
 }
 
 describe('AuthService tokens and keys', () => {

@@ -3,22 +3,9 @@
 // Plaid environment URL is never defaulted (so nothing reaches production by accident).
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
-import { env } from '@family/config';
+import { cipherKeys, env } from '@family/config';
 import { authConnectionConfig } from '@family/auth-client';
 import { eventLogConfig } from '@family/outbox';
-import { parseTokenKeys, type TokenKey } from './domain/token.keys.js';
-
-const tokenKeys = z
-  .string({ error: 'is required: comma-separated keyId:base64 AES-256 keys, e.g. k1:<32 bytes base64>' })
-  .min(1, 'is required: comma-separated keyId:base64 AES-256 keys, e.g. k1:<32 bytes base64>')
-  .transform((value, ctx): TokenKey[] => {
-    const parsed = parseTokenKeys(value);
-    if (typeof parsed === 'string') {
-      ctx.addIssue({ code: 'custom', message: parsed });
-      return z.NEVER;
-    }
-    return parsed;
-  });
 
 /** A PEM key from the environment (literal `\n` escapes become newlines), checked to parse. */
 function pem(kind: 'private' | 'public') {
@@ -53,7 +40,7 @@ export const bankConfigSchema = z
     /** The expense service (host:port), which records the synced transactions as expenses. */
     EXPENSE_GRPC_URL: z.string({ error: 'is required: host:port of the expense service' }).min(1),
     /** Keys encrypting provider tokens at rest; the first encrypts, any listed key decrypts. */
-    BANK_TOKEN_KEYS: tokenKeys,
+    BANK_TOKEN_KEYS: cipherKeys(),
     PLAID_BASE_URL: env.url(),
     PLAID_CLIENT_ID: env.string(),
     PLAID_SECRET: env.string(),

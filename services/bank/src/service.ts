@@ -3,6 +3,7 @@
 // the tests all call this.
 import { createKysely, migrateToLatest, type SqlHandle } from '@family/db';
 import type { Logger } from '@family/logger';
+import { SecretCipher } from '@family/config';
 import { openEventLog, type OutboxRelay } from '@family/outbox';
 import { createGrpcClient, type GrpcMetrics, type TokenVerifier } from '@family/grpc-kit';
 import { authConnectionOptions, connectToAuth } from '@family/auth-client';
@@ -13,7 +14,6 @@ import type { BankDatabase } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
 import type { BankAdapter } from './adapters/bank.adapter.js';
 import { configuredAdapters } from './adapters/configured.adapters.js';
-import { TokenCipher } from './domain/token.cipher.js';
 import { ConnectionsStore } from './store/connections.store.js';
 import { AccountsStore } from './store/accounts.store.js';
 import { LinkSessionsStore } from './store/link-sessions.store.js';
@@ -73,7 +73,7 @@ export async function startBankService(input: {
     logger,
     metrics: input.metrics,
   });
-  const families = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS);
+  const families = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS, config.REGION);
   const connections = new ConnectionsStore(db);
   const expenseClient = createGrpcClient(ExpenseServiceDefinition, config.EXPENSE_GRPC_URL, {
     ...clientOptions,
@@ -89,7 +89,7 @@ export async function startBankService(input: {
     webhookEvents: new WebhookEventsStore(db),
     access: new Access(families),
     families,
-    vault: new CredentialsVault(new TokenCipher(config.BANK_TOKEN_KEYS), connections),
+    vault: new CredentialsVault(new SecretCipher(config.BANK_TOKEN_KEYS, 'BANK_TOKEN_KEYS'), connections),
     providers: new ProviderRegistry(input.adapters ?? configuredAdapters(config)),
     expense: new ExpenseImporter(expenseClient, () => serviceToken.get()),
     events: new BankEvents(outbox),

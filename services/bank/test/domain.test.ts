@@ -2,10 +2,8 @@
 // and its key rotation, the configuration's refusals, and the pending/posted and transfer matching.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '@family/config';
+import { loadConfig, SecretCipher as TokenCipher, parseCipherKeys as parseTokenKeys } from '@family/config';
 import { minorUnits, normalise, signedMinor } from '../src/domain/transaction.normalise.js';
-import { TokenCipher } from '../src/domain/token.cipher.js';
-import { parseTokenKeys } from '../src/domain/token.keys.js';
 import { matchPending, matchTransfer, planBatch, type PlanInput } from '../src/domain/sync.plan.js';
 import { retryDelayMs } from '../src/domain/sync.schedule.js';
 import type { StoredTransaction } from '../src/domain/bank.records.js';

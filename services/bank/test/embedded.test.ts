@@ -10,7 +10,7 @@ import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import { openSql, type SqlHandle } from '@family/db';
 import { createGrpcClient } from '@family/grpc-kit';
 import { silentLogger } from '@family/logger';
-import { waitFor } from '@family/testing';
+import { waitFor, testCipherKeys } from '@family/testing';
 import { startPlaidEmulator, type PlaidEmulator } from '@family/emulators';
 import { authConfigSchema, startAuthService, type RunningAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService, type RunningExpenseService } from '@family/expense-service';
@@ -30,6 +30,7 @@ describe('bank service on embedded PGlite', function () {
     plaid = await startPlaidEmulator({ clientId: PLAID_CLIENT_ID, secret: PLAID_SECRET });
     auth = await startAuthService({
       config: authConfigSchema.parse({
+        SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
         AUTH_GRPC_HOST: '127.0.0.1',
         AUTH_GRPC_PORT: '0',
         AUTH_SERVICE_CLIENTS: SERVICE_CLIENTS,

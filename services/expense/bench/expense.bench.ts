@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Metadata } from 'nice-grpc';
 import { createGrpcClient } from '@family/grpc-kit';
 import { silentLogger } from '@family/logger';
-import { onFreshSchema } from '@family/testing';
+import { onFreshSchema, testCipherKeys } from '@family/testing';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { BankProvider } from '@family/contracts/common/v1/common';
 import {
@@ -53,6 +53,7 @@ async function time(name: string, n: number, call: (i: number) => Promise<unknow
 async function main() {
   const auth = await onFreshSchema('bench_auth', async ({ sql, schema }) => {
     const config = authConfigSchema.parse({
+      SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
       DB_SCHEMA: schema,
       AUTH_GRPC_HOST: '127.0.0.1',
       AUTH_GRPC_PORT: '0',

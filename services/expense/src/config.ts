@@ -18,6 +18,14 @@ export const expenseConfigSchema = z.object({
   ...eventLogConfig,
   /** How often the recurring-expense scheduler looks for due occurrences; 0 turns it off. */
   SCHEDULER_INTERVAL_MS: env.int(60_000, 0),
+  /** CSV files of at most this many rows are written within the call; larger ones run as jobs. */
+  CSV_IMPORT_SYNC_ROWS: env.int(2000, 1),
+  /** How often the import worker looks for queued jobs (a submit wakes it at once); 0 turns polling off. */
+  CSV_IMPORT_POLL_MS: env.int(1000, 0),
+  /** How long a replica's claim on an import job holds before another may take the job over. */
+  CSV_IMPORT_LEASE_MS: env.int(300_000, 1000),
+  /** How long an import job and its result are kept. */
+  CSV_IMPORT_RETENTION_DAYS: env.int(7, 1),
   /** Prometheus metrics (gRPC call durations) at http://host:METRICS_PORT/metrics; 0 turns it off. */
   METRICS_PORT: env.port(9464),
   LOG_LEVEL: env.logLevel(),

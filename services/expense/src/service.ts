@@ -17,6 +17,7 @@ import { BudgetsStore } from './store/budgets.store.js';
 import { LimitsStore } from './store/limits.store.js';
 import { ProcessedEventsStore } from './store/events.store.js';
 import { RecurringStore } from './store/recurring.store.js';
+import { CsvImportsStore } from './store/csv-imports.store.js';
 import { authConnectionOptions, connectToAuth } from '@family/auth-client';
 import { Access, familyDirectoryOverAuth, type FamilyDirectory, Scopes } from '@family/service-kit';
 import { ExpenseApp } from './app/expense.app.js';
@@ -66,7 +67,7 @@ export async function startExpenseService(input: {
   const rules = new RulesStore(db);
   const budgets = new BudgetsStore(db);
   const limits = new LimitsStore(db);
-  const families = familyDirectoryOverAuth(db, auth, config.MEMBER_CACHE_MS);
+  const families = familyDirectoryOverAuth(db, auth, config.MEMBER_CACHE_MS, config.REGION);
   const app = new ExpenseApp(
     {
       db,
@@ -80,13 +81,23 @@ export async function startExpenseService(input: {
       rules,
       budgets,
       limits,
-      familyConfig: new FamilyConfigCache(db, { categories, rules, limits, budgets }),
+      familyConfig: new FamilyConfigCache(db, { categories, rules, limits, budgets }, logger),
       processedEvents: new ProcessedEventsStore(),
       recurring: new RecurringStore(db),
+      csvImports: new CsvImportsStore(db),
       now,
     },
     logger,
-    { schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS, registry: input.metrics?.registry },
+    {
+      schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
+      registry: input.metrics?.registry,
+      csvImports: {
+        syncRows: config.CSV_IMPORT_SYNC_ROWS,
+        pollMs: config.CSV_IMPORT_POLL_MS,
+        leaseMs: config.CSV_IMPORT_LEASE_MS,
+        retentionDays: config.CSV_IMPORT_RETENTION_DAYS,
+      },
+    },
   );
 
   const grpc = createExpenseServer({
@@ -98,6 +109,7 @@ export async function startExpenseService(input: {
   const port = await grpc.listen(config.EXPENSE_GRPC_HOST, config.EXPENSE_GRPC_PORT);
   relay.start();
   app.scheduler.start();
+  app.csvImports.start();
   logger.info({ port }, 'expense service listening');
 
   return {
@@ -110,6 +122,7 @@ export async function startExpenseService(input: {
     async stop() {
       await grpc.shutdown();
       await app.scheduler.stop();
+      await app.csvImports.stop();
       await relay.stop();
     },
   };

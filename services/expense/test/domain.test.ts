@@ -135,6 +135,25 @@ describe('expense domain rules', () => {
       expect(rules.firstMatch(e)?.categoryId).to.equal('home');
       expect(rules.firstMatch({ ...e, merchant: '' })?.categoryId).to.equal('shop');
     });
+
+    it('skips a stored regex rule whose pattern RE2 refuses, and the next rule still matches', () => {
+      const base = {
+        minAmountMinor: null,
+        maxAmountMinor: null,
+        memberId: null,
+        source: null,
+        addTags: [],
+        enabled: true,
+        matchField: 'ANY' as const,
+      };
+      const rules = new RuleSet([
+        { ...base, id: 'a', priority: 1, matchType: 'REGEX', pattern: '(?<=big )shop', categoryId: 'lookbehind' },
+        { ...base, id: 'b', priority: 2, matchType: 'REGEX', pattern: '^big\\s+shop$', categoryId: 'shop' },
+      ]);
+      expect(rules.skipped.map((r) => r.id)).to.deep.equal(['a']);
+      const e = { description: 'Big SHOP', merchant: '', baseAmountMinor: 1, memberId: 'm', source: 'MANUAL' as const };
+      expect(rules.firstMatch(e)?.categoryId).to.equal('shop');
+    });
   });
 
   describe('csv', () => {

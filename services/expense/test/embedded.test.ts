@@ -20,6 +20,7 @@ import {
 import { authConfigSchema, startAuthService, type RunningAuthService } from '@family/auth-service';
 import { expenseConfigSchema, startExpenseService, type RunningExpenseService } from '../src/index.js';
 import { d, household, SERVICE_CLIENTS, serviceToken, TestClock, type AuthHarness } from './expense.harness.js';
+import { testCipherKeys } from '@family/testing';
 
 describe('expense service on embedded PGlite', () => {
   let sql: SqlHandle;
@@ -32,6 +33,7 @@ describe('expense service on embedded PGlite', () => {
     sql = await openSql({});
     auth = await startAuthService({
       config: authConfigSchema.parse({
+        SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
         AUTH_GRPC_HOST: '127.0.0.1',
         AUTH_GRPC_PORT: '0',
         AUTH_SERVICE_CLIENTS: SERVICE_CLIENTS,

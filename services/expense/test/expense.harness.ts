@@ -3,7 +3,7 @@
 import { Metadata } from 'nice-grpc';
 import { createGrpcClient } from '@family/grpc-kit';
 import { silentLogger } from '@family/logger';
-import { onFreshSchema } from '@family/testing';
+import { onFreshSchema, testCipherKeys } from '@family/testing';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
@@ -16,6 +16,7 @@ export const SERVICE_CLIENTS =
 export async function startTestAuth() {
   return onFreshSchema('auth', async ({ sql, schema }) => {
     const config = authConfigSchema.parse({
+      SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
       DB_SCHEMA: schema,
       AUTH_GRPC_HOST: '127.0.0.1',
       AUTH_GRPC_PORT: '0',

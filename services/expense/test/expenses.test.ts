@@ -123,6 +123,61 @@ describe('ExpenseService expenses', () => {
       expect(r.expense).to.include({ baseAmountMinor: 117, fxRateSource: FxRateSource.FX_RATE_SOURCE_FAMILY_TABLE });
     });
 
+    it('refuses a child setting an exchange rate or base amount; the family table prices theirs', async () => {
+      const f = await household(auth);
+      await h.client.setFxRate({ familyId: f.familyId, currency: 'USD', rate: '0.9' }, f.asParent);
+      for (const given of [{ fxRate: '0.0001' }, { baseAmountMinor: 50 }]) {
+        await expectGrpcError(
+          h.client.createExpense(
+            { familyId: f.familyId, amountMinor: 500_000, currency: 'USD', description: 'Laptop', ...given },
+            f.asChild,
+          ),
+          Status.PERMISSION_DENIED,
+          'PARENT_SETS_EXCHANGE_RATE',
+        );
+      }
+      const own = await h.client.createExpense(
+        { familyId: f.familyId, amountMinor: 500_000, currency: 'USD', description: 'Laptop' },
+        f.asChild,
+      );
+      expect(own.expense).to.include({
+        baseAmountMinor: 450_000,
+        fxRateSource: FxRateSource.FX_RATE_SOURCE_FAMILY_TABLE,
+      });
+      for (const given of [{ fxRate: '0.0001' }, { baseAmountMinor: 50 }]) {
+        await expectGrpcError(
+          h.client.updateExpense(
+            { familyId: f.familyId, expenseId: own.expense!.id, expectedVersion: 1, ...given },
+            f.asChild,
+          ),
+          Status.PERMISSION_DENIED,
+          'PARENT_SETS_EXCHANGE_RATE',
+        );
+      }
+      const fixed = await h.client.updateExpense(
+        { familyId: f.familyId, expenseId: own.expense!.id, expectedVersion: 1, fxRate: '0.95' },
+        f.asParent,
+      );
+      expect(fixed.expense).to.include({ baseAmountMinor: 475_000, fxRateSource: FxRateSource.FX_RATE_SOURCE_USER });
+    });
+
+    it('refuses control characters and lone surrogates in any text over gRPC, naming the field', async () => {
+      const f = await household(auth);
+      const failure = await expectGrpcError(
+        h.client.createExpense(
+          { familyId: f.familyId, amountMinor: 100, description: 'Lunch\u0000', merchant: 'Caf\u0007e', tags: ['ok'] },
+          f.asParent,
+        ),
+        Status.INVALID_ARGUMENT,
+      );
+      expect(failure.violations.map((v) => v.field).sort()).to.deep.equal(['description', 'merchant']);
+      const note = await h.client.createExpense(
+        { familyId: f.familyId, amountMinor: 100, description: 'Lunch', note: 'two\nlines\tand a tab' },
+        f.asParent,
+      );
+      expect(note.expense!.note).to.equal('two\nlines\tand a tab');
+    });
+
     it('names every invalid field', async () => {
       const f = await household(auth);
       const failure = await expectGrpcError(

@@ -169,4 +169,56 @@ describe('ExpenseService categorization rules', () => {
       f.asParent,
     );
   });
+  it('matches regex rules in linear time: a catastrophic pattern answers on a long description', async () => {
+    const f = await household(auth);
+    const fuel = await cat(f, 'Fuel');
+    await h.client.createCategorizationRule(
+      {
+        familyId: f.familyId,
+        matchField: CategorizationMatchField.CATEGORIZATION_MATCH_FIELD_DESCRIPTION,
+        matchType: CategorizationMatchType.CATEGORIZATION_MATCH_TYPE_REGEX,
+        pattern: '(a+)+$',
+        categoryId: fuel,
+      },
+      f.asParent,
+    );
+    const hostile = await h.client.createExpense(
+      { familyId: f.familyId, description: `${'a'.repeat(150)}!`, amountMinor: 100 },
+      f.asChild,
+    );
+    expect(hostile.expense!.categoryId).to.equal('');
+    const plain = await h.client.createExpense(
+      { familyId: f.familyId, description: 'a'.repeat(150), amountMinor: 100 },
+      f.asChild,
+    );
+    expect(plain.expense!.categoryId).to.equal(fuel);
+  });
+
+  it('refuses a regex pattern RE2 cannot run, naming pattern, at creation and update', async () => {
+    const f = await household(auth);
+    const fuel = await cat(f, 'Fuel');
+    const regex = CategorizationMatchType.CATEGORIZATION_MATCH_TYPE_REGEX;
+    for (const pattern of ['(?<=shell )station', '(a)\\1']) {
+      const failure = await expectGrpcError(
+        h.client.createCategorizationRule(
+          { familyId: f.familyId, matchType: regex, pattern, categoryId: fuel },
+          f.asParent,
+        ),
+        Status.INVALID_ARGUMENT,
+      );
+      expect(failure.violations.map((v) => v.field)).to.deep.equal(['pattern']);
+    }
+    const rule = await h.client.createCategorizationRule(
+      { familyId: f.familyId, matchType: regex, pattern: 'shell', categoryId: fuel },
+      f.asParent,
+    );
+    const failure = await expectGrpcError(
+      h.client.updateCategorizationRule(
+        { familyId: f.familyId, ruleId: rule.rule!.id, expectedVersion: 1, pattern: '(?=shell)' },
+        f.asParent,
+      ),
+      Status.INVALID_ARGUMENT,
+    );
+    expect(failure.violations.map((v) => v.field)).to.deep.equal(['pattern']);
+  });
 });

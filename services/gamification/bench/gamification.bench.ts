@@ -8,7 +8,7 @@ import { Metadata } from 'nice-grpc';
 import { createGrpcClient } from '@family/grpc-kit';
 import { silentLogger } from '@family/logger';
 import { createKysely } from '@family/db';
-import { onFreshSchema, openTestSql } from '@family/testing';
+import { onFreshSchema, openTestSql, testCipherKeys } from '@family/testing';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { GamificationServiceDefinition, LeaderboardPeriod } from '@family/contracts/gamification/v1/gamification';
@@ -136,6 +136,7 @@ function asDomainEvent(e: ActivityEvent): DomainEvent {
 async function main() {
   const auth = await onFreshSchema('bench_auth', async ({ sql, schema }) => {
     const config = authConfigSchema.parse({
+      SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
       DB_SCHEMA: schema,
       AUTH_GRPC_HOST: '127.0.0.1',
       AUTH_GRPC_PORT: '0',

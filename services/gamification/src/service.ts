@@ -81,7 +81,7 @@ export async function startGamificationService(input: {
       })
     : new PostgresGamificationStore(db, config.DB_SCHEMA, events.announce);
 
-  const families = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS);
+  const families = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS, config.REGION);
   const deps: GamificationDeps = { store, access: new Access(families), families, catalog, clock };
   const recorder = new EventRecorder(deps);
   const grpc = createGamificationServer({

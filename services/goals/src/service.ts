@@ -68,7 +68,7 @@ export async function startGoalsService(input: {
   });
   const events = new GoalEvents(outbox);
 
-  const familyDirectory = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS);
+  const familyDirectory = familyDirectoryOverAuth(db, gateway, config.MEMBER_CACHE_MS, config.REGION);
   const ledger = new LedgerStore(db);
   const deps: GoalsDeps = {
     db,

@@ -72,6 +72,7 @@ describe('GoalsService access rules on every route', () => {
   const c = () => h.client;
   const routes: Record<string, Call> = {
     GetBalance: (i, a) => c().getBalance({ familyId: i.familyId, memberId: i.memberId }, a),
+    BatchGetBalances: (i, a) => c().batchGetBalances({ familyId: i.familyId, memberIds: [i.memberId] }, a),
     ListLedgerEntries: (i, a) => c().listLedgerEntries({ familyId: i.familyId, memberId: i.memberId }, a),
     PostLedgerEntry: (i, a) =>
       c().postLedgerEntry(
@@ -146,6 +147,7 @@ describe('GoalsService access rules on every route', () => {
   /** Routes naming a member: a child naming a sibling is refused outright. */
   const memberScoped = [
     'GetBalance',
+    'BatchGetBalances',
     'ListLedgerEntries',
     'PostLedgerEntry',
     'GetJarSettings',
@@ -246,6 +248,7 @@ describe('GoalsService access rules on every route', () => {
     const bad: Ids = { familyId: f.familyId, memberId: 'm', goalId: 'g', choreId: 'c', allowanceId: 'a' };
     const expected: Record<string, string> = {
       GetBalance: 'memberId',
+      BatchGetBalances: 'memberIds.0',
       GetGoal: 'goalId',
       CancelGoal: 'goalId',
       ListGoals: 'ownerMemberId',

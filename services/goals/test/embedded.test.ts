@@ -16,7 +16,7 @@ import {
 import { openSql, type SqlHandle } from '@family/db';
 import { createGrpcClient } from '@family/grpc-kit';
 import { silentLogger } from '@family/logger';
-import { waitFor } from '@family/testing';
+import { waitFor, testCipherKeys } from '@family/testing';
 import { authConfigSchema, startAuthService, type RunningAuthService } from '@family/auth-service';
 import { goalsConfigSchema, startGoalsService, type RunningGoalsService } from '../src/index.js';
 import { bearer, createHousehold, SERVICE_CLIENTS } from './goals.harness.js';
@@ -37,6 +37,7 @@ describe('goals service on embedded PGlite', () => {
     expense = await startSubscriber('expense');
     auth = await startAuthService({
       config: authConfigSchema.parse({
+        SIGNING_KEY_ENCRYPTION_KEYS: testCipherKeys(),
         AUTH_GRPC_HOST: '127.0.0.1',
         AUTH_GRPC_PORT: '0',
         AUTH_SERVICE_CLIENTS: SERVICE_CLIENTS,

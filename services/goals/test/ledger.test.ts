@@ -304,6 +304,42 @@ describe('GoalsService jars and ledger', () => {
     expect(impossible.violations.map((v) => v.field)).to.deep.equal(['from']);
   });
 
+  it('reads several members’ balances in one call, in the order asked, and a child only their own', async () => {
+    const fresh = await h.household({ name: 'Batchers' });
+    const [first, second] = [fresh.kids[0]!, fresh.kids[1]!];
+    const deposit = (memberId: string, amountMinor: number) =>
+      h.client.postLedgerEntry(
+        { familyId: fresh.familyId, memberId, kind: K.LEDGER_ENTRY_KIND_DEPOSIT, jar: SPEND, amountMinor },
+        bearer(fresh.parentToken),
+      );
+    await deposit(first.memberId, 300);
+    await deposit(second.memberId, 700);
+    const { balances } = await h.client.batchGetBalances(
+      { familyId: fresh.familyId, memberIds: [second.memberId, first.memberId, second.memberId] },
+      bearer(fresh.parentToken),
+    );
+    expect(balances.map((b) => [b.memberId, b.spendMinor])).to.deep.equal([
+      [second.memberId, 700],
+      [first.memberId, 300],
+    ]);
+    const own = await h.client.batchGetBalances({ familyId: fresh.familyId, memberIds: [] }, bearer(first.token));
+    expect(own.balances.map((b) => b.spendMinor)).to.deep.equal([300]);
+    await expectGrpcError(
+      h.client.batchGetBalances(
+        { familyId: fresh.familyId, memberIds: [first.memberId, second.memberId] },
+        bearer(first.token),
+      ),
+      Status.PERMISSION_DENIED,
+      'OWN_ONLY',
+    );
+    const tooMany = Array.from({ length: 101 }, () => first.memberId);
+    const failure = await expectGrpcError(
+      h.client.batchGetBalances({ familyId: fresh.familyId, memberIds: tooMany }, bearer(fresh.parentToken)),
+      Status.INVALID_ARGUMENT,
+    );
+    expect(failure.violations.map((v) => v.field)).to.deep.equal(['memberIds']);
+  });
+
   it('reads the caller’s own jars when no member is named', async () => {
     const named = await h.client.getBalance({ familyId: f.familyId, memberId: kid().memberId }, bearer(kid().token));
     const own = await h.client.getBalance({ familyId: f.familyId }, bearer(kid().token));

@@ -1,5 +1,6 @@
 // Pure factory: the NotificationService gRPC server (with health and reflection) over ready use cases,
 // also serving EventConsumerService for the producers' relays.
+import type { AppError } from '@family/errors';
 import type { Logger } from '@family/logger';
 import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
 import { EventConsumerServiceDefinition } from '@family/contracts/events/v1/consumer';
@@ -11,6 +12,8 @@ export interface NotificationServerDeps extends NotificationUseCases {
   logger: Logger;
   verifier: TokenVerifier;
   metrics?: GrpcMetrics;
+  /** A store failure that means "unavailable" (Redis unreachable) rather than INTERNAL. */
+  translateError?: (err: unknown) => AppError | undefined;
 }
 
 export function createNotificationServer(deps: NotificationServerDeps): GrpcServer {
@@ -18,6 +21,7 @@ export function createNotificationServer(deps: NotificationServerDeps): GrpcServ
     logger: deps.logger,
     serviceNames: [NotificationServiceDefinition.fullName, EventConsumerServiceDefinition.fullName],
     verifier: deps.verifier,
+    ...(deps.translateError ? { translateError: deps.translateError } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   grpc.server.add(NotificationServiceDefinition, notificationHandlers(deps));

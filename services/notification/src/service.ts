@@ -7,9 +7,9 @@ import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
 import { GoalsServiceDefinition } from '@family/contracts/goals/v1/goals';
 import { MemberDirectory, authConnectionOptions, connectToAuth } from '@family/auth-client';
 import { queuePrefix } from '@family/delivery-jobs';
-import { PeriodicTask, Scopes } from '@family/service-kit';
+import { closeRedisWithin, PeriodicTask, Scopes } from '@family/service-kit';
 import type { NotificationConfig } from './config.js';
-import { connectRedis, RedisKeys, type RedisClient } from './store/redis.client.js';
+import { connectRedis, redisUnreachable, RedisKeys, watchRedis, type RedisClient } from './store/redis.client.js';
 import { InboxStore } from './store/inbox.store.js';
 import { PreferencesStore } from './store/preferences.store.js';
 import { DevicesStore } from './store/devices.store.js';
@@ -19,6 +19,7 @@ import { DeliveryQueues } from './store/delivery.queues.js';
 import { ContactDirectory } from './app/contact.directory.js';
 import { EventPlanner } from './app/event.plans.js';
 import { EventFanout } from './app/event.fanout.js';
+import { AccountMail } from './app/account.mail.js';
 import { InboxUseCases } from './app/inbox.js';
 import { PreferencesUseCases } from './app/preferences.js';
 import { DevicesUseCases } from './app/devices.js';
@@ -100,6 +101,13 @@ export async function startNotificationService(input: {
     dedup,
     queues,
     contacts,
+    accountMail: new AccountMail({
+      queues,
+      dedup,
+      appUrl: config.APP_URL,
+      clock,
+      logger: logger.child({ component: 'account-mail' }),
+    }),
     redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
     clock,
@@ -126,8 +134,11 @@ export async function startNotificationService(input: {
     preferences: new PreferencesUseCases(preferencesStore, memberDirectory, roster, clock),
     devices: new DevicesUseCases(devicesStore, clock),
     deliveries: dedup,
+    translateError: redisUnreachable,
     ...(input.metrics ? { metrics: input.metrics } : {}),
   });
+  // Health follows this service's own Redis: NOT_SERVING while it is gone, SERVING once back.
+  watchRedis(redis, (up) => grpc.setDependenciesUp(up));
   const port = await grpc.listen(config.NOTIFICATION_GRPC_HOST, config.NOTIFICATION_GRPC_PORT);
   // A failed pass is logged and counted by the task; the next one retries (users are claimed per day).
   const digestTask = new PeriodicTask({
@@ -155,7 +166,7 @@ export async function startNotificationService(input: {
       await grpc.shutdown();
       await digest.idle();
       await queues.close();
-      await redis.quit();
+      await closeRedisWithin(redis);
     },
   };
 }

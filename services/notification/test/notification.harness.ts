@@ -119,10 +119,27 @@ export async function startNotificationHarness(env: Record<string, string> = {})
     return service.redis.hKeys(`${prefix}family:${familyId}:members`);
   }
 
+  /**
+   * Verifies a new account's email as its owner would: by the token of the verification mail this
+   * service queued from auth's event (only a verified address receives email notifications).
+   */
+  async function verifyEmail(address: string) {
+    const mail = await waitFor(
+      async () =>
+        (await service.queues.queues.email.getJobs(['waiting', 'delayed', 'active', 'completed'])).find(
+          (j) => j?.data?.to === address && j.data.data?.purpose === 'EMAIL_VERIFICATION',
+        ),
+      { what: `the verification mail to ${address}` },
+    );
+    const token = new URL(/https?:\/\/\S+/.exec(String(mail.data.body))![0]).searchParams.get('token')!;
+    await auth.client.verifyEmail({ token });
+  }
+
   /** A parent with a new family and logged-in children; returns once auth's events have arrived. */
   async function household(kids = 1): Promise<Household> {
     const parentEmail = email();
     const reg = await auth.client.register({ email: parentEmail, password: PASSWORD, displayName: 'Pat' });
+    await verifyEmail(parentEmail);
     const created = await auth.client.createFamily(
       { name: 'Smiths', currency: 'EUR', timezone: 'Europe/Berlin' },
       bearer(reg.tokens!.accessToken),
@@ -154,6 +171,7 @@ export async function startNotificationHarness(env: Record<string, string> = {})
     );
     const userEmail = email('coparent');
     const user = await auth.client.register({ email: userEmail, password: PASSWORD, displayName: 'Alex' });
+    await verifyEmail(userEmail);
     const joined = await auth.client.acceptInvite({ code: invite.invite!.code }, bearer(user.tokens!.accessToken));
     await waitFor(async () => (await knownMembers(h.familyId)).includes(joined.member!.id), { what: 'join event' });
     return { userId: user.user!.id, memberId: joined.member!.id, token: joined.accessToken, email: userEmail };
@@ -188,6 +206,7 @@ export async function startNotificationHarness(env: Record<string, string> = {})
     prefix,
     household,
     coParent,
+    verifyEmail,
     send,
     job,
     listen,

@@ -20,6 +20,7 @@ import { decide, throttleKeys } from '../domain/throttle.rules.js';
 import { newOpaqueToken, sha256 } from './token.issuer.js';
 import type { SocialProviderName } from './social.verifier.js';
 import type { AuthDeps, ClientContext, Tokens } from './auth.deps.js';
+import { AccountRecovery } from './account.recovery.js';
 
 interface NewSession {
   sessionId: string;
@@ -27,7 +28,11 @@ interface NewSession {
 }
 
 export class Accounts {
-  constructor(private readonly deps: AuthDeps) {}
+  readonly recovery: AccountRecovery;
+
+  constructor(private readonly deps: AuthDeps) {
+    this.recovery = new AccountRecovery(deps);
+  }
 
   async register(input: { email: string; password: string; displayName: string }, client: ClientContext) {
     const v = new Violations();
@@ -43,6 +48,7 @@ export class Accounts {
         displayName: input.displayName.trim(),
         passwordHash,
       });
+      await this.recovery.sendLink(trx, user, 'EMAIL_VERIFICATION');
       return { user, session: await this.openSession(trx, user.id, client) };
     });
     return { user, tokens: await this.tokensFor(user.id, session) };
@@ -130,12 +136,18 @@ export class Accounts {
     if (!refreshToken) throw AppError.invalidField('refreshToken', 'is required');
     const found = await this.deps.sessions.findRefresh(sha256(refreshToken));
     // Logging out with an unknown or already-ended token is a no-op: the session is over either way.
-    if (found) await this.deps.sessions.revoke(this.deps.db, found.session_id, 'LOGOUT');
+    if (found) {
+      await this.deps.db.transaction().execute(async (trx) => {
+        const ended = await this.deps.sessions.revoke(trx, found.session_id, 'LOGOUT');
+        await this.deps.revocations.sessionsEnded(trx, found.user_id, ended);
+      });
+    }
   }
 
   async logoutAll(caller: UserCaller): Promise<void> {
     await this.deps.db.transaction().execute(async (trx) => {
-      await this.deps.sessions.revokeAllOfUser(trx, caller.userId, 'LOGOUT_ALL');
+      const ended = await this.deps.sessions.revokeAllOfUser(trx, caller.userId, 'LOGOUT_ALL');
+      await this.deps.revocations.sessionsEnded(trx, caller.userId, ended);
       await this.deps.outbox.enqueue(trx, [
         newEvent({
           source: 'auth',
@@ -164,7 +176,8 @@ export class Accounts {
     const hash = await this.deps.hasher.hash(input.newPassword);
     const session = await this.deps.db.transaction().execute(async (trx) => {
       await this.deps.users.setPassword(trx, user.id, hash);
-      await this.deps.sessions.revokeAllOfUser(trx, user.id, 'PASSWORD_CHANGED');
+      const ended = await this.deps.sessions.revokeAllOfUser(trx, user.id, 'PASSWORD_CHANGED');
+      await this.deps.revocations.sessionsEnded(trx, user.id, ended);
       await this.deps.outbox.enqueue(trx, [
         newEvent({
           source: 'auth',
@@ -267,13 +280,27 @@ export class Accounts {
     return this.deps.users.byIds([...new Set(ids)]);
   }
 
+  /**
+   * Revocations recorded since `since`, or all that can still matter (those younger than the
+   * longest access-token lifetime) when it is unset or older; with the clock they were read by.
+   */
+  async revocationsSince(since: Date | undefined) {
+    const { revocations, revocationWindowMs } = this.deps;
+    const asOf = await revocations.now();
+    const horizon = new Date(asOf.getTime() - revocationWindowMs);
+    return { asOf, rows: await revocations.since(since && since > horizon ? since : horizon) };
+  }
+
   /** A fresh access token for an existing session, carrying the user's current memberships. */
   async accessToken(userId: string, sessionId: string) {
+    // Taken before the read: a membership change dated after it may not be in what is read.
+    const readAt = Date.now();
     const memberships = await this.deps.families.membershipsOfUser(userId);
     return this.deps.issuer.userToken(
       userId,
       sessionId,
-      memberships.map((m) => ({ familyId: m.family_id, memberId: m.member_id, role: m.role })),
+      memberships.map((m) => ({ familyId: m.family_id, memberId: m.member_id, role: m.role, region: m.region })),
+      readAt,
     );
   }
 
@@ -312,7 +339,8 @@ export class Accounts {
 
   private async revokeForReuse(sessionId: string, userId: string): Promise<void> {
     await this.deps.db.transaction().execute(async (trx) => {
-      await this.deps.sessions.revoke(trx, sessionId, 'REFRESH_TOKEN_REUSE');
+      const ended = await this.deps.sessions.revoke(trx, sessionId, 'REFRESH_TOKEN_REUSE');
+      await this.deps.revocations.sessionsEnded(trx, userId, ended);
       await this.deps.outbox.enqueue(trx, [
         newEvent({
           source: 'auth',

@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Outbox } from '@family/outbox';
 import type { AuthDatabase } from '../db/schema.js';
+import type { RegionSettings } from '../domain/region.rules.js';
 import type { UsersStore } from '../store/users.store.js';
 import type { FamiliesStore } from '../store/families.store.js';
 import type { SessionsStore } from '../store/sessions.store.js';
+import type { RevocationsStore } from '../store/revocations.store.js';
+import type { AccountTokensStore } from '../store/account-tokens.store.js';
+import type { AccountTokenPurpose } from '../db/schema.js';
 import type { ThrottleStore } from '../store/throttle.store.js';
 import type { ServiceClientsStore } from '../store/service-clients.store.js';
 import type { PasswordHasher } from './password.hasher.js';
@@ -18,6 +22,7 @@ export interface AuthDeps {
   users: UsersStore;
   families: FamiliesStore;
   sessions: SessionsStore;
+  revocations: RevocationsStore;
   throttle: ThrottleStore;
   serviceClients: ServiceClientsStore;
   hasher: PasswordHasher;
@@ -27,6 +32,12 @@ export interface AuthDeps {
   outbox: Outbox;
   limits: ThrottleLimits;
   refreshTtlDays: number;
+  accountTokens: AccountTokensStore;
+  /** How long each kind of account link works. */
+  linkTtlMinutes: Record<AccountTokenPurpose, number>;
+  /** How far back a revocation can still matter: the longest access-token lifetime and a margin. */
+  revocationWindowMs: number;
+  regions: RegionSettings;
 }
 
 export interface ClientContext {

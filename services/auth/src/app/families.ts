@@ -1,5 +1,6 @@
 // Families, memberships, child accounts and invites. Authorization here reads the memberships table
 // (this service owns it), so a role change or removal applies at once to these calls.
+import { chooseRegion } from '../domain/region.rules.js';
 import { randomInt } from 'node:crypto';
 import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
 import { isUniqueViolation, newId, pageCursor, pageLimit, toPage } from '@family/db';
@@ -11,6 +12,7 @@ import {
   assertCanChangeRole,
   assertCanRemove,
   assertCanRename,
+  assertCanResetPassword,
   checkAssignableRole,
   MANAGER_ROLES,
 } from '../domain/membership.rules.js';
@@ -43,8 +45,12 @@ export class Families {
     private readonly accounts: Accounts,
   ) {}
 
-  async create(caller: UserCaller, input: { name: string; currency: string; timezone: string }) {
+  async create(
+    caller: UserCaller,
+    input: { name: string; currency: string; timezone: string; region?: string; country?: string },
+  ) {
     checkFamily(input);
+    const region = chooseRegion(this.deps.regions, { region: input.region ?? '', country: input.country ?? '' });
     const { db, families, outbox } = this.deps;
     if (!(await this.deps.users.byId(caller.userId))) throw AppError.unauthenticated();
     const result = await db.transaction().execute(async (trx) => {
@@ -54,6 +60,7 @@ export class Families {
         currency: input.currency,
         timezone: input.timezone,
         owner_user_id: caller.userId,
+        region,
       });
       const memberId = newId();
       await families.insertMembership(trx, { id: memberId, familyId: family.id, userId: caller.userId, role: 'OWNER' });
@@ -132,6 +139,11 @@ export class Families {
       if (input.displayName !== undefined) await this.deps.users.rename(trx, target.user_id, input.displayName.trim());
       if (input.role !== undefined && input.role !== target.role) {
         await this.deps.families.setRole(trx, target.id, input.role);
+        await this.deps.revocations.membershipChanged(trx, {
+          userId: target.user_id,
+          familyId,
+          role: input.role,
+        });
         await this.deps.outbox.enqueue(trx, [
           newEvent({
             source: 'auth',
@@ -160,12 +172,40 @@ export class Families {
     assertCanRemove({ memberId: actor.id, role: actor.role }, { memberId: target.id, role: target.role });
     await this.deps.db.transaction().execute(async (trx) => {
       await this.deps.families.deleteMembership(trx, target.id);
+      await this.deps.revocations.membershipChanged(trx, { userId: target.user_id, familyId, role: null });
       await this.deps.outbox.enqueue(trx, [
         newEvent({
           source: 'auth',
           familyId,
           actorUserId: caller.userId,
           payload: { $case: 'memberRemoved', value: { memberId: target.id, userId: target.user_id } },
+        }),
+      ]);
+    });
+  }
+
+  /** A parent sets a child's new password; every session of the child ends at once, everywhere. */
+  async resetChildPassword(caller: UserCaller, familyId: string, memberId: string, newPassword: string) {
+    const actor = await this.membership(caller, familyId);
+    const target = await this.deps.families.member(familyId, requireUuid(memberId, 'memberId'));
+    if (!target) throw AppError.notFound('Member');
+    assertCanResetPassword({ memberId: actor.id, role: actor.role }, { memberId: target.id, role: target.role });
+    const user = await this.deps.users.byId(target.user_id);
+    if (!user) throw AppError.notFound('Member');
+    const v = new Violations();
+    checkPassword(v, 'newPassword', newPassword, user.email ?? user.username ?? undefined);
+    v.throwIfAny();
+    const hash = await this.deps.hasher.hash(newPassword);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.users.setPassword(trx, user.id, hash);
+      const ended = await this.deps.sessions.revokeAllOfUser(trx, user.id, 'PASSWORD_RESET');
+      await this.deps.revocations.sessionsEnded(trx, user.id, ended);
+      await this.deps.outbox.enqueue(trx, [
+        newEvent({
+          source: 'auth',
+          familyId,
+          actorUserId: caller.userId,
+          payload: { $case: 'sessionsRevoked', value: { userId: user.id, reason: 'PASSWORD_RESET' } },
         }),
       ]);
     });

@@ -1,6 +1,8 @@
 // The auth service's signing keys: Ed25519, identified by kid, rotated on a schedule or on demand.
-// A retired key stays published until every token it signed has expired.
+// A retired key stays published until every token it signed has expired. Private keys are stored
+// sealed (AES-256-GCM, bound to the kid) and opened only in memory.
 import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
+import type { SecretCipher } from '@family/config';
 import { newId } from '@family/db';
 import { TOKEN_ALG } from '@family/grpc-kit';
 import type { SigningKeysStore, SigningKeyRow } from '../store/signing-keys.store.js';
@@ -15,8 +17,25 @@ export class KeyRing {
 
   constructor(
     private readonly store: SigningKeysStore,
+    private readonly cipher: SecretCipher,
     private readonly options: { rotationDays: number; maxTokenTtlSeconds: number },
   ) {}
+
+  /**
+   * Seals every private key still stored in plaintext (rows from before sealing existed) and seals
+   * again those made under an encryption key that is no longer the first. Idempotent: a second run
+   * finds nothing to do.
+   */
+  async sealStoredKeys(): Promise<number> {
+    return this.store.withRotationLock(async (trx) => {
+      const rows = await this.store.unsealedOrStale(trx, this.cipher.currentKeyId);
+      for (const row of rows) {
+        const jwk = row.private_jwk ? JSON.stringify(row.private_jwk) : this.openPrivate(row);
+        await this.store.saveSealed(trx, row.kid, this.cipher.seal(jwk, row.kid));
+      }
+      return rows.length;
+    });
+  }
 
   /** Creates the first key, or a new one when the active key is older than the rotation period. */
   async ensureCurrent(now = new Date()): Promise<void> {
@@ -40,7 +59,8 @@ export class KeyRing {
     if (!this.active || Date.now() - this.active.loadedAt > 60_000) {
       const row = await this.store.active();
       if (!row) throw new Error('No signing key: ensureCurrent() was not run');
-      const key = (await importJWK(row.private_jwk as JWK, row.alg)) as CryptoKey;
+      const jwk = row.private_jwk ?? (JSON.parse(this.openPrivate(row)) as JWK);
+      const key = (await importJWK(jwk as JWK, row.alg)) as CryptoKey;
       this.active = { row, key: { kid: row.kid, key }, loadedAt: Date.now() };
     }
     return this.active.key;
@@ -51,6 +71,11 @@ export class KeyRing {
     return rows.map((r) => ({ ...(r.public_jwk as JWK), kid: r.kid, alg: r.alg, use: 'sig' }));
   }
 
+  private openPrivate(row: SigningKeyRow): string {
+    if (!row.private_sealed || !row.private_key_id) throw new Error(`Signing key ${row.kid} has no private key`);
+    return this.cipher.open({ keyId: row.private_key_id, data: row.private_sealed }, row.kid);
+  }
+
   private async createKey(trx: Parameters<Parameters<SigningKeysStore['withRotationLock']>[0]>[0]): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(TOKEN_ALG, { crv: 'Ed25519', extractable: true });
     const kid = newId();
@@ -58,7 +83,7 @@ export class KeyRing {
       kid,
       alg: TOKEN_ALG,
       publicJwk: await exportJWK(publicKey),
-      privateJwk: await exportJWK(privateKey),
+      privateKey: this.cipher.seal(JSON.stringify(await exportJWK(privateKey)), kid),
     });
     // Tokens signed by the old key live at most maxTokenTtl more; keep it published a little longer.
     const publishUntil = new Date(Date.now() + (this.options.maxTokenTtlSeconds + 300) * 1000);

@@ -28,11 +28,20 @@ export class TokenIssuer {
   async userToken(
     userId: string,
     sessionId: string,
-    memberships: { familyId: string; memberId: string; role: FamilyRole }[],
+    memberships: { familyId: string; memberId: string; role: FamilyRole; region?: string | null }[],
+    /** When the memberships were read (epoch ms): revocations dated later apply to this token. */
+    membershipsReadAt = Date.now(),
   ): Promise<{ token: string; expiresIn: number }> {
     const fam: UserClaims['fam'] = {};
-    for (const m of memberships) fam[m.familyId] = [m.memberId, m.role];
-    const token = await this.sign({ typ: 'user', sid: sessionId, fam }, userId, this.options.accessTtlSeconds);
+    const reg: NonNullable<UserClaims['reg']> = {};
+    for (const m of memberships) {
+      fam[m.familyId] = [m.memberId, m.role];
+      if (m.region) reg[m.familyId] = m.region;
+    }
+    const claims = Object.keys(reg).length
+      ? { typ: 'user', sid: sessionId, fam, reg, ims: membershipsReadAt }
+      : { typ: 'user', sid: sessionId, fam, ims: membershipsReadAt };
+    const token = await this.sign(claims, userId, this.options.accessTtlSeconds);
     return { token, expiresIn: this.options.accessTtlSeconds };
   }
 

@@ -32,6 +32,8 @@ export interface FamiliesTable {
   currency: string;
   timezone: string;
   owner_user_id: string;
+  /** Home region; null on a single-region installation. */
+  region: string | null;
   created_at: CreatedAt;
 }
 
@@ -78,10 +80,40 @@ export interface SigningKeysTable {
   kid: string;
   alg: string;
   public_jwk: ColumnType<Record<string, unknown>, string, string>;
-  private_jwk: ColumnType<Record<string, unknown>, string, string>;
+  /** Plaintext, only in rows written before keys were sealed; cleared when the service seals them. */
+  private_jwk: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  /** The SIGNING_KEY_ENCRYPTION_KEYS id that sealed `private_sealed`. */
+  private_key_id: string | null;
+  /** The private JWK, AES-256-GCM sealed (iv ‖ tag ‖ ciphertext), bound to the kid. */
+  private_sealed: Buffer | null;
   created_at: CreatedAt;
   retired_at: Date | null;
   expires_at: Date | null;
+}
+
+export interface RevocationsTable {
+  id: string;
+  user_id: string;
+  /** Set: every token of this session. */
+  session_id: string | null;
+  /** Set: the user's membership of this family, as carried by tokens issued before `not_before`. */
+  family_id: string | null;
+  /** With family_id: the member's role since `not_before`; null: removed from the family. */
+  role: FamilyRole | null;
+  not_before: Date;
+  created_at: CreatedAt;
+}
+
+export type AccountTokenPurpose = 'EMAIL_VERIFICATION' | 'PASSWORD_RESET';
+
+export interface AccountTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  email: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
 }
 
 export interface LoginThrottleTable {
@@ -112,6 +144,8 @@ export interface AuthDatabase extends OutboxDatabase {
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;
+  revocations: RevocationsTable;
+  account_tokens: AccountTokensTable;
   login_throttle: LoginThrottleTable;
   known_addresses: KnownAddressesTable;
   service_clients: ServiceClientsTable;

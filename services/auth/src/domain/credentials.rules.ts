@@ -1,5 +1,5 @@
 // What an acceptable email, username, display name and password look like.
-import { Violations } from '@family/errors';
+import { Violations, charLength } from '@family/errors';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,31}$/;
@@ -34,7 +34,7 @@ export function checkUsername(v: Violations, field: string, username: string): v
 
 export function checkDisplayName(v: Violations, field: string, name: string): void {
   const trimmed = name.trim();
-  v.check(trimmed.length >= 1 && trimmed.length <= 80, field, 'must be 1-80 characters');
+  v.check(charLength(trimmed) >= 1 && charLength(trimmed) <= 80, field, 'must be 1-80 characters');
 }
 
 /** Length-based policy (NIST SP 800-63B): long enough, not absurdly long, not the login itself. */

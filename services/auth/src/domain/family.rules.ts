@@ -1,5 +1,5 @@
 // What a valid family looks like.
-import { Violations } from '@family/errors';
+import { Violations, charLength } from '@family/errors';
 import { currencyRefusal } from '@family/service-kit/money';
 
 const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
@@ -17,7 +17,7 @@ export function isTimeZone(zone: string): boolean {
 export function checkFamily(input: { name: string; currency: string; timezone: string }): void {
   const v = new Violations();
   const name = input.name.trim();
-  v.check(name.length >= 1 && name.length <= 80, 'name', 'must be 1-80 characters');
+  v.check(charLength(name) >= 1 && charLength(name) <= 80, 'name', 'must be 1-80 characters');
   const refusal = currencyRefusal(input.currency);
   if (refusal) v.add('currency', refusal);
   v.check(isTimeZone(input.timezone), 'timezone', 'must be an IANA time zone such as Europe/Berlin');

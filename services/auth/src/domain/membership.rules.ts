@@ -36,3 +36,11 @@ export function assertCanRemove(actor: MemberRef, target: MemberRef): void {
   if (actor.memberId === target.memberId) return;
   if (!MANAGER_ROLES.includes(actor.role)) throw AppError.forbidden('Only parents can remove members', 'ROLE_REQUIRED');
 }
+
+/** Parents may set a child's password (children have no email to reset by); nobody else's. */
+export function assertCanResetPassword(actor: MemberRef, target: MemberRef): void {
+  if (!MANAGER_ROLES.includes(actor.role))
+    throw AppError.forbidden("Only parents can reset a child's password", 'ROLE_REQUIRED');
+  if (target.role !== 'CHILD')
+    throw AppError.forbidden('Only a child’s password can be reset by a parent', 'CHILD_REQUIRED');
+}

@@ -1,11 +1,12 @@
 // Store rows → proto messages, and proto enums ↔ domain values, for the auth handlers.
 import type { FamilyRole } from '@family/grpc-kit';
 import { enumCodec } from '@family/service-kit';
-import type { Family, Member, User } from '@family/contracts/auth/v1/auth';
+import type { Family, Member, Revocation, User } from '@family/contracts/auth/v1/auth';
 import type { ClientInfo } from '@family/contracts/auth/v1/auth';
 import { Role } from '@family/contracts/common/v1/common';
 import type { UserRow } from '../store/users.store.js';
 import type { FamilyRow, MemberRow } from '../store/families.store.js';
+import type { RevocationRow } from '../store/revocations.store.js';
 import type { ClientContext } from '../app/auth.deps.js';
 
 /**
@@ -40,6 +41,7 @@ export function encodeFamily(f: FamilyRow): Family {
     timezone: f.timezone,
     ownerUserId: f.owner_user_id,
     createdAt: f.created_at,
+    region: f.region ?? '',
   };
 }
 
@@ -59,4 +61,15 @@ export function clientContext(client: ClientInfo | undefined, peer: string): Cli
   // The BFF passes the end user's address; a direct gRPC caller is identified by its peer host.
   const peerHost = peer.replace(/^ipv[46]:/, '').replace(/:\d+$/, '');
   return { address: client?.address || peerHost || 'unknown', userAgent: client?.userAgent ?? '' };
+}
+
+export function encodeRevocation(r: RevocationRow): Revocation {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    sessionId: r.session_id ?? '',
+    familyId: r.family_id ?? '',
+    notBefore: r.not_before,
+    role: r.role ? toRole(r.role) : Role.ROLE_UNSPECIFIED,
+  };
 }

@@ -8,7 +8,15 @@ import type { Accounts } from '../app/accounts.js';
 import type { Families } from '../app/families.js';
 import type { KeyRing } from '../app/key.ring.js';
 import type { Tokens } from '../app/auth.deps.js';
-import { clientContext, encodeFamily, encodeMember, encodeUser, memberRoles, toRole } from './auth.encode.js';
+import {
+  clientContext,
+  encodeFamily,
+  encodeMember,
+  encodeRevocation,
+  encodeUser,
+  memberRoles,
+  toRole,
+} from './auth.encode.js';
 
 const tokenPair = (t: Tokens) => ({
   accessToken: t.accessToken,
@@ -87,6 +95,7 @@ export function authHandlers(
             currency: m.currency,
             timezone: m.timezone,
             owner_user_id: m.owner_user_id,
+            region: m.region,
             created_at: m.family_created_at,
           }),
           member: encodeMember({
@@ -116,6 +125,21 @@ export function authHandlers(
         locale: req.locale,
       });
       return { user: encodeUser(user) };
+    },
+    async requestEmailVerification(_req, ctx) {
+      await accounts.recovery.requestVerification(requireUser(ctx.caller));
+      return {};
+    },
+    async verifyEmail(req) {
+      return { user: encodeUser(await accounts.recovery.verifyEmail(req.token)) };
+    },
+    async requestPasswordReset(req) {
+      await accounts.recovery.requestPasswordReset(req.email);
+      return {};
+    },
+    async resetPassword(req) {
+      await accounts.recovery.resetPassword(req.token, req.newPassword);
+      return {};
     },
     async createFamily(req, ctx) {
       const r = await families.create(requireUser(ctx.caller), req);
@@ -148,6 +172,10 @@ export function authHandlers(
     },
     async removeMember(req, ctx) {
       await families.removeMember(requireUser(ctx.caller), req.familyId, req.memberId);
+      return {};
+    },
+    async resetChildPassword(req, ctx) {
+      await families.resetChildPassword(requireUser(ctx.caller), req.familyId, req.memberId, req.newPassword);
       return {};
     },
     async createInvite(req, ctx) {
@@ -189,6 +217,11 @@ export function authHandlers(
     async rotateSigningKey(_req, ctx) {
       requireScope(ctx.caller, Scopes.AUTH_ADMIN);
       return { kid: await keys.rotate() };
+    },
+    async listRevocations(req, ctx) {
+      requireScope(ctx.caller, Scopes.AUTH_READ);
+      const r = await accounts.revocationsSince(req.since);
+      return { asOf: r.asOf, revocations: r.rows.map(encodeRevocation) };
     },
   };
 }

@@ -91,6 +91,7 @@ export class FamiliesStore {
         'f.currency',
         'f.timezone',
         'f.owner_user_id',
+        'f.region',
         'f.created_at as family_created_at',
       ])
       .where('m.user_id', '=', userId)

@@ -64,22 +64,28 @@ export class SessionsStore {
     await db.updateTable('sessions').set({ last_used_at: new Date() }).where('id', '=', sessionId).execute();
   }
 
-  async revoke(db: Kysely<AuthDatabase>, sessionId: string, reason: string): Promise<void> {
-    await db
+  /** Ends a session; the ids of the sessions this ended (none when it had ended already). */
+  async revoke(db: Kysely<AuthDatabase>, sessionId: string, reason: string): Promise<string[]> {
+    const rows = await db
       .updateTable('sessions')
       .set({ revoked_at: sql<Date>`now()`, revoke_reason: reason })
       .where('id', '=', sessionId)
       .where('revoked_at', 'is', null)
+      .returning('id')
       .execute();
+    return rows.map((r) => r.id);
   }
 
-  async revokeAllOfUser(db: Kysely<AuthDatabase>, userId: string, reason: string): Promise<void> {
-    await db
+  /** Ends every session of the user; the ids of the sessions this ended. */
+  async revokeAllOfUser(db: Kysely<AuthDatabase>, userId: string, reason: string): Promise<string[]> {
+    const rows = await db
       .updateTable('sessions')
       .set({ revoked_at: sql<Date>`now()`, revoke_reason: reason })
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null)
+      .returning('id')
       .execute();
+    return rows.map((r) => r.id);
   }
 
   async isActive(sessionId: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Sealed } from '@family/config';
 import type { AuthDatabase, SigningKeysTable } from '../db/schema.js';
 
 export type SigningKeyRow = Selectable<SigningKeysTable>;
@@ -36,7 +37,7 @@ export class SigningKeysStore {
 
   async insert(
     db: Kysely<AuthDatabase>,
-    key: { kid: string; alg: string; publicJwk: object; privateJwk: object },
+    key: { kid: string; alg: string; publicJwk: object; privateKey: Sealed },
   ): Promise<void> {
     await db
       .insertInto('signing_keys')
@@ -44,10 +45,37 @@ export class SigningKeysStore {
         kid: key.kid,
         alg: key.alg,
         public_jwk: JSON.stringify(key.publicJwk),
-        private_jwk: JSON.stringify(key.privateJwk),
+        private_jwk: null,
+        private_key_id: key.privateKey.keyId,
+        private_sealed: Buffer.from(key.privateKey.data),
         retired_at: null,
         expires_at: null,
       })
+      .execute();
+  }
+
+  /** Rows whose private key is still plaintext, or sealed with a key other than `currentKeyId`. */
+  unsealedOrStale(db: Kysely<AuthDatabase>, currentKeyId: string): Promise<SigningKeyRow[]> {
+    return db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('private_jwk', 'is not', null),
+          eb('private_key_id', 'is', null),
+          eb('private_key_id', '!=', currentKeyId),
+        ]),
+      )
+      .forUpdate()
+      .execute();
+  }
+
+  /** Stores a row's private key sealed, dropping any plaintext copy. */
+  async saveSealed(db: Kysely<AuthDatabase>, kid: string, sealed: Sealed): Promise<void> {
+    await db
+      .updateTable('signing_keys')
+      .set({ private_jwk: null, private_key_id: sealed.keyId, private_sealed: Buffer.from(sealed.data) })
+      .where('kid', '=', kid)
       .execute();
   }
 

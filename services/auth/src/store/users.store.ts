@@ -49,8 +49,8 @@ export class UsersStore {
     }
   }
 
-  byId(id: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  byId(id: string, db: Kysely<AuthDatabase> = this.db): Promise<UserRow | undefined> {
+    return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   byEmail(email: string, db: Kysely<AuthDatabase> = this.db): Promise<UserRow | undefined> {

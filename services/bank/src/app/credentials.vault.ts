@@ -1,16 +1,16 @@
-// Provider credentials in and out of the connections table, encrypted (TokenCipher) and bound to the
+// Provider credentials in and out of the connections table, encrypted (SecretCipher) and bound to the
 // connection id. A ciphertext made with an older key is made again with the current one on read.
 // Credentials never leave this file in a log line or a response.
 import type { Kysely } from 'kysely';
 import type { BankDatabase } from '../db/schema.js';
 import type { ProviderCredentials } from '../adapters/bank.adapter.js';
 import type { SealedCredentials } from '../domain/bank.records.js';
-import type { TokenCipher } from '../domain/token.cipher.js';
+import type { SecretCipher } from '@family/config';
 import type { ConnectionsStore } from '../store/connections.store.js';
 
 export class CredentialsVault {
   constructor(
-    private readonly cipher: TokenCipher,
+    private readonly cipher: SecretCipher,
     private readonly connections: ConnectionsStore,
   ) {}
 

@@ -3,6 +3,7 @@
 // duplicates by fingerprint).
 import { AppError, isUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
+import type { Actor } from '@family/service-kit';
 import { isDay, dayIn } from '@family/service-kit/calendar';
 import { CategoryTree } from '../domain/category.tree.js';
 import {
@@ -20,6 +21,7 @@ import { currencyRefusal, formatMinor, isCurrency, MoneyError, parseMajor } from
 import type { ExpenseDeps } from './expense.deps.js';
 import type { ExpenseDraft, ExpenseWriter } from './expense.writer.js';
 import type { ExpenseListInput, Expenses } from './expenses.js';
+import type { CsvImportJob, CsvImportJobs } from './csv-import-jobs.js';
 
 export const MAX_CSV_BYTES = 10 * 1024 * 1024;
 export const MAX_CSV_ROWS = 20_000;
@@ -56,7 +58,23 @@ const columnOf: Record<string, string> = {
   baseAmountMinor: 'base_amount',
 };
 
+export interface CsvImportInput {
+  csv: Uint8Array;
+  defaultMemberId: string;
+  defaultCurrency: string;
+}
+
+/** A file checked row by row: `drafts` are its rows ready to write, empty when `errors` has any. */
+export interface CheckedCsv {
+  rowCount: number;
+  drafts: ExpenseDraft[];
+  errors: CsvRowError[];
+}
+
 export class CsvTransfer {
+  /** Set by the app once the jobs exist (they write through this transfer's duplicate check). */
+  jobs: CsvImportJobs | undefined;
+
   constructor(
     private readonly deps: ExpenseDeps,
     private readonly expenses: Expenses,
@@ -110,12 +128,39 @@ export class CsvTransfer {
     }
   }
 
+  /**
+   * Checks and writes the file in the call, or — more than `syncRows` rows and not a dry run — hands
+   * the checked rows to an import job (`job`) that the service's worker writes.
+   */
   async import(
     caller: Caller,
     familyId: string,
-    input: { csv: Uint8Array; defaultMemberId: string; defaultCurrency: string; dryRun: boolean },
-  ): Promise<{ imported: number; duplicates: number; errors: CsvRowError[] }> {
+    input: CsvImportInput & {
+      dryRun: boolean;
+      /** The call's: once the caller gave up (deadline, cancel) the rows are rolled back, not committed. */
+      signal?: AbortSignal;
+    },
+  ): Promise<{ imported: number; duplicates: number; errors: CsvRowError[]; job?: CsvImportJob }> {
     const actor = await this.deps.access.actor(caller, familyId);
+    const checked = await this.check(actor, input);
+    if (this.jobs && !input.dryRun && checked.rowCount > this.jobs.syncRows) {
+      return { imported: 0, duplicates: 0, errors: [], job: await this.jobs.submit(actor, checked) };
+    }
+    if (checked.errors.length) return { imported: 0, duplicates: 0, errors: checked.errors };
+    const { fresh, duplicates } = await this.withoutDuplicates(this.deps.db, actor.familyId, checked.drafts);
+    if (!input.dryRun && fresh.length) {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await this.writer.create(trx, actor.family, fresh, { actorUserId: actor.userId });
+        // A caller that already answered its user with an error (504) must not find the rows
+        // committed after all: the last moment to change course is before COMMIT.
+        input.signal?.throwIfAborted();
+      });
+    }
+    return { imported: fresh.length, duplicates, errors: [] };
+  }
+
+  /** Every row of the file checked (reads only): the drafts to write when there is no error. */
+  async check(actor: Actor, input: CsvImportInput): Promise<CheckedCsv> {
     const family = actor.family;
     if (input.csv.byteLength > MAX_CSV_BYTES) throw AppError.invalidField('csv', 'must be at most 10 MB');
     const defaultMember = await this.deps.access.subject(actor, input.defaultMemberId, 'defaultMemberId');
@@ -134,7 +179,7 @@ export class CsvTransfer {
       records = parseCsv(text);
     } catch (err) {
       if (err instanceof CsvSyntaxError)
-        return { imported: 0, duplicates: 0, errors: [{ line: err.line, field: '', message: err.message }] };
+        return { rowCount: 0, drafts: [], errors: [{ line: err.line, field: '', message: err.message }] };
       throw err;
     }
     const [header, ...rows] = records;
@@ -145,7 +190,7 @@ export class CsvTransfer {
     for (const required of ['date', 'amount', 'description']) {
       if (!columns.has(required)) errors.push({ line: header.line, field: required, message: 'column is missing' });
     }
-    if (errors.length) return { imported: 0, duplicates: 0, errors };
+    if (errors.length) return { rowCount: rows.length, drafts: [], errors };
 
     const tree = new CategoryTree(await this.deps.categories.all(actor.familyId));
     const cell = (cells: string[], name: string) => {
@@ -161,7 +206,7 @@ export class CsvTransfer {
     // The family's own currency is always fine here, even if ISO 4217 has withdrawn it since.
     const usable = (currency: string) => currency === family.currency || isCurrency(currency);
 
-    const drafts: (ExpenseDraft & { line: number })[] = [];
+    const drafts: ExpenseDraft[] = [];
     for (const { line, cells } of rows) {
       const rowErrors: CsvRowError[] = [];
       const bad = (field: string, message: string) => rowErrors.push({ line, field, message });
@@ -217,9 +262,10 @@ export class CsvTransfer {
       }
       let base;
       if (rowErrors.length === 0) {
-        // A base amount written for another base currency (a file from another family) is not ours.
+        // A base amount written for another base currency (a file from another family) is not ours;
+        // nor is a child's (only a parent sets a base amount by hand: the family rate table applies).
         const baseCurrency = cell(cells, 'base_currency').toUpperCase() || family.currency;
-        const baseCell = baseCurrency === family.currency ? cell(cells, 'base_amount') : '';
+        const baseCell = actor.isParent && baseCurrency === family.currency ? cell(cells, 'base_amount') : '';
         const baseAmount = currency !== family.currency && baseCell ? minorOf(baseCell, family.currency) : undefined;
         const userBase = typeof baseAmount === 'number' ? baseAmount : undefined;
         if (baseAmount instanceof MoneyError) bad('base_amount', baseAmount.message);
@@ -241,7 +287,6 @@ export class CsvTransfer {
       errors.push(...rowErrors);
       if (rowErrors.length || !base) continue;
       drafts.push({
-        line,
         memberId,
         amountMinor: amountMinor!,
         currency,
@@ -257,8 +302,18 @@ export class CsvTransfer {
         createdByMemberId: actor.memberId,
       });
     }
-    if (errors.length) return { imported: 0, duplicates: 0, errors };
+    return { rowCount: rows.length, drafts: errors.length ? [] : drafts, errors };
+  }
 
+  /**
+   * Drafts the family already has are skipped: the n-th identical row of the file is new only if
+   * the family has fewer than n. On `db` (a job reads inside its writing transaction).
+   */
+  async withoutDuplicates(
+    db: ExpenseDeps['db'],
+    familyId: string,
+    drafts: ExpenseDraft[],
+  ): Promise<{ fresh: ExpenseDraft[]; duplicates: number }> {
     // Duplicates: the n-th identical row of the file is new only if the family has fewer than n.
     const fingerprints = drafts.map((d) =>
       expenseFingerprint({
@@ -270,9 +325,7 @@ export class CsvTransfer {
         merchant: d.merchant,
       }),
     );
-    const existing = await this.deps.expenses.fingerprintCounts(this.deps.db, actor.familyId, [
-      ...new Set(fingerprints),
-    ]);
+    const existing = await this.deps.expenses.fingerprintCounts(db, familyId, [...new Set(fingerprints)]);
     const seen = new Map<string, number>();
     const fresh = drafts.filter((_, i) => {
       const fp = fingerprints[i]!;
@@ -280,12 +333,6 @@ export class CsvTransfer {
       seen.set(fp, n);
       return n > (existing.get(fp) ?? 0);
     });
-    const duplicates = drafts.length - fresh.length;
-    if (!input.dryRun && fresh.length) {
-      await this.deps.db
-        .transaction()
-        .execute((trx) => this.writer.create(trx, family, fresh, { actorUserId: actor.userId }));
-    }
-    return { imported: fresh.length, duplicates, errors: [] };
+    return { fresh, duplicates: drafts.length - fresh.length };
   }
 }

@@ -16,6 +16,7 @@ import { BankImport } from './bank-import.js';
 import { EventIntake } from './jar-events.js';
 import { RecurringExpenses } from './recurring.js';
 import { RecurringScheduler } from './recurring.scheduler.js';
+import { CsvImportJobs, type CsvImportJobOptions } from './csv-import-jobs.js';
 
 export class ExpenseApp {
   readonly writer: ExpenseWriter;
@@ -31,6 +32,7 @@ export class ExpenseApp {
   readonly events: EventIntake;
   readonly recurring: RecurringExpenses;
   readonly scheduler: RecurringScheduler;
+  readonly csvImports: CsvImportJobs;
 
   constructor(
     readonly deps: ExpenseDeps,
@@ -39,6 +41,8 @@ export class ExpenseApp {
       /** How often the recurring scheduler runs; 0 (the default) runs it only when asked. */
       schedulerIntervalMs?: number;
       registry?: PeriodicTaskOptions['registry'];
+      /** CSV import jobs: defaults 2,000 rows written in the call, polled each second, 5 min lease, 7 days kept. */
+      csvImports?: Partial<Omit<CsvImportJobOptions, 'registry'>>;
     } = {},
   ) {
     this.writer = new ExpenseWriter(deps);
@@ -57,5 +61,21 @@ export class ExpenseApp {
       intervalMs: options.schedulerIntervalMs ?? 0,
       registry: options.registry,
     });
+    this.csvImports = new CsvImportJobs(
+      deps,
+      deps.csvImports,
+      this.csv,
+      this.writer,
+      logger.child({ component: 'csv-imports' }),
+      {
+        syncRows: 2000,
+        pollMs: 1000,
+        leaseMs: 5 * 60_000,
+        retentionDays: 7,
+        ...options.csvImports,
+        registry: options.registry,
+      },
+    );
+    this.csv.jobs = this.csvImports;
   }
 }

@@ -10,6 +10,7 @@ import type { BudgetsStore } from '../store/budgets.store.js';
 import type { LimitsStore } from '../store/limits.store.js';
 import type { ProcessedEventsStore } from '../store/events.store.js';
 import type { RecurringStore } from '../store/recurring.store.js';
+import type { CsvImportsStore } from '../store/csv-imports.store.js';
 import type { DefaultCategories } from './default-categories.js';
 import type { FamilyConfigCache } from './family.config.js';
 
@@ -30,6 +31,7 @@ export interface ExpenseDeps {
   familyConfig: FamilyConfigCache;
   processedEvents: ProcessedEventsStore;
   recurring: RecurringStore;
+  csvImports: CsvImportsStore;
   /** The clock; tests move it. */
   now: () => Date;
 }

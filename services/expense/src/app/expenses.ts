@@ -84,6 +84,21 @@ export function checkCategoryRefs(
   splits.forEach((s, i) => check(s.categoryId, `${prefix}splits.${i}.categoryId`));
 }
 
+/**
+ * An exchange rate or base amount given by hand decides how much spending an expense counts for, so
+ * only a parent may give one; a child's expenses take the family's rate table.
+ */
+function requireParentForRate(
+  actor: Actor,
+  input: { fxRate?: string | undefined; baseAmountMinor?: number | undefined },
+) {
+  if (!actor.isParent && (input.fxRate !== undefined || input.baseAmountMinor !== undefined)) {
+    throw AppError.forbidden(
+      'Only a parent can set an exchange rate or base amount; the family rate table applies',
+      'PARENT_SETS_EXCHANGE_RATE',
+    );
+  }
+}
 export class Expenses {
   constructor(
     private readonly deps: ExpenseDeps,
@@ -107,6 +122,7 @@ export class Expenses {
     const currency = input.currency ? input.currency.toUpperCase() : family.currency;
     const splits = input.splits.map((s) => ({ ...s, categoryId: s.categoryId.toLowerCase() }));
     const categoryId = input.categoryId ? input.categoryId.toLowerCase() : null;
+    requireParentForRate(actor, input);
     const v = new Violations();
     checkExpenseFields(v, { ...input, currency, categoryId, splits }, '', [family.currency]);
     // One version read instead of the tree, rules, limits and budgets (FamilyConfigCache).
@@ -216,6 +232,7 @@ export class Expenses {
       memberId = await this.deps.access.subject(actor, input.memberId);
     }
     if (input.flagged !== undefined) this.deps.access.requireParent(actor, 'Only parents can change the flag');
+    requireParentForRate(actor, input);
     const currency = input.currency ? input.currency.toUpperCase() : current.currency;
     const amountMinor = input.amountMinor ?? current.amountMinor;
     const categoryInput = input.categoryId === undefined ? undefined : input.categoryId.toLowerCase() || null;

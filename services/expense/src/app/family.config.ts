@@ -4,6 +4,7 @@
 // transaction that changes any of those tables (migration 0006), so one indexed read tells every
 // replica whether what it holds is current; a write never trusts memory without that read.
 import type { Kysely } from 'kysely';
+import type { Logger } from '@family/logger';
 import type { ExpenseDatabase } from '../db/schema.js';
 import type { Budget, SpendingLimits } from '../domain/expense.records.js';
 import { RuleSet } from '../domain/categorization.rules.js';
@@ -33,6 +34,7 @@ export class FamilyConfigCache {
       limits: LimitsStore;
       budgets: BudgetsStore;
     },
+    private readonly logger?: Logger,
     private readonly maxFamilies = 5000,
   ) {}
 
@@ -59,10 +61,14 @@ export class FamilyConfigCache {
       this.stores.limits.forFamily(familyId),
       this.stores.budgets.all(familyId),
     ]);
+    const ruleSet = new RuleSet(rules);
+    for (const r of ruleSet.skipped) {
+      this.logger?.warn({ familyId, ruleId: r.id }, 'skipping a categorization rule whose pattern RE2 refuses');
+    }
     const config: FamilyConfig = {
       version,
       tree: new CategoryTree(categories),
-      rules: new RuleSet(rules),
+      rules: ruleSet,
       limits,
       budgets,
     };

@@ -7,6 +7,7 @@ import {
   BudgetPeriod,
   CategorizationMatchField,
   CategorizationMatchType,
+  CsvImportStatus,
   FxRateSource,
   RecurringFrequency,
   SpendingLimitPeriod,
@@ -34,6 +35,11 @@ export const matchType = enumCodec(
   'CATEGORIZATION_MATCH_TYPE_',
   ['CONTAINS', 'EQUALS', 'STARTS_WITH', 'REGEX'],
   CategorizationMatchType,
+);
+export const csvImportStatus = enumCodec(
+  'CSV_IMPORT_STATUS_',
+  ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'],
+  CsvImportStatus,
 );
 export const budgetPeriod = enumCodec('BUDGET_PERIOD_', ['WEEK', 'MONTH', 'YEAR'], BudgetPeriod);
 export const limitPeriod = enumCodec('SPENDING_LIMIT_PERIOD_', ['DAY', 'WEEK', 'MONTH'], SpendingLimitPeriod);

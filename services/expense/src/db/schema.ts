@@ -205,6 +205,26 @@ export interface ExpenseMonthlyMerchantsTable {
   expenses: ColumnType<number, never, never>;
 }
 
+/** CSV imports run as jobs (migration 0007); JSON columns are written as JSON text. */
+export interface CsvImportsTable {
+  id: string;
+  family_id: string;
+  created_by_member_id: string;
+  created_by_user_id: string;
+  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  row_count: number;
+  imported_count: Generated<number>;
+  duplicates_skipped: Generated<number>;
+  errors: ColumnType<{ line: number; field: string; message: string }[], string | undefined, string>;
+  drafts: ColumnType<unknown[] | null, string | null, string | null>;
+  attempts: Generated<number>;
+  claim_id: string | null;
+  lease_until: Date | null;
+  created_at: CreatedAt;
+  finished_at: Date | null;
+  expires_at: Date;
+}
+
 export interface ExpenseDatabase extends OutboxDatabase {
   families: FamiliesTable;
   categories: CategoriesTable;
@@ -222,4 +242,5 @@ export interface ExpenseDatabase extends OutboxDatabase {
   processed_events: ProcessedEventsTable;
   default_categories_seeded: DefaultCategoriesSeededTable;
   family_config_versions: FamilyConfigVersionsTable;
+  csv_imports: CsvImportsTable;
 }

@@ -1,7 +1,7 @@
 // Budget periods, status and thresholds. Periods are calendar weeks (Monday first), months or years
 // in the family's time zone. Rollover carries the previous period's unspent (or overspent) amount
 // into the current one; it does not compound over older periods.
-import type { Violations } from '@family/errors';
+import { charLength, type Violations } from '@family/errors';
 import { daysBetween, periodContaining, previousPeriod, type Day, type Period } from '@family/service-kit/calendar';
 import { divRound, MAX_AMOUNT_MINOR } from './money.rules.js';
 
@@ -28,7 +28,7 @@ export interface BudgetStatus {
 
 export function checkBudgetName(v: Violations, name: string): void {
   const n = name.trim();
-  v.check(n.length >= 1 && n.length <= 80, 'name', 'must be 1-80 characters');
+  v.check(charLength(n) >= 1 && charLength(n) <= 80, 'name', 'must be 1-80 characters');
 }
 
 export function checkBudgetAmount(v: Violations, amountMinor: number): void {

@@ -1,5 +1,6 @@
 // Categorization rules: conditions on an expense's text, amount, member and source → a category and
 // tags. The first enabled rule in priority order that matches wins.
+import { RE2JS } from 're2js';
 import type { Violations } from '@family/errors';
 import type { ExpenseSourceName } from './expense.records.js';
 
@@ -32,7 +33,7 @@ export interface Categorizable {
 /** Priority of learned merchant rules: after every rule a person wrote with a default priority. */
 export const LEARNED_RULE_PRIORITY = 1000;
 export const DEFAULT_RULE_PRIORITY = 100;
-/** Regexes run on short texts only, and are short themselves, which bounds backtracking cost. */
+/** Regexes run on short texts only and are short themselves; RE2 matches in linear time anyway. */
 const MAX_PATTERN = 200;
 const MAX_TEXT = 300;
 
@@ -42,12 +43,20 @@ export function checkRulePattern(v: Violations, matchType: MatchType, pattern: s
     'pattern',
     `must be 1-${MAX_PATTERN} characters`,
   );
-  if (matchType === 'REGEX') {
-    try {
-      new RegExp(pattern, 'iu');
-    } catch {
-      v.add('pattern', 'is not a valid regular expression');
-    }
+  if (matchType === 'REGEX' && compileRegex(pattern) === undefined) {
+    v.add('pattern', 'is not a regular expression this service accepts (RE2 syntax: no backreferences or lookaround)');
+  }
+}
+
+/**
+ * A REGEX rule's pattern compiled by RE2 (no backtracking: matching is linear in the text, so no
+ * pattern can stall the process), case-insensitive; undefined when RE2 refuses it.
+ */
+function compileRegex(pattern: string): RE2JS | undefined {
+  try {
+    return RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+  } catch {
+    return undefined;
   }
 }
 
@@ -57,7 +66,7 @@ export function normalizeText(s: string): string {
 
 type Matcher = (text: string) => boolean;
 
-function matcherFor(rule: Rule): Matcher {
+function matcherFor(rule: Rule): Matcher | undefined {
   const p = normalizeText(rule.pattern);
   switch (rule.matchType) {
     case 'CONTAINS':
@@ -67,26 +76,29 @@ function matcherFor(rule: Rule): Matcher {
     case 'STARTS_WITH':
       return (t) => normalizeText(t).startsWith(p);
     case 'REGEX': {
-      let re: RegExp;
-      try {
-        re = new RegExp(rule.pattern, 'iu');
-      } catch {
-        return () => false;
-      }
-      return (t) => re.test(t.slice(0, MAX_TEXT));
+      const re = compileRegex(rule.pattern);
+      if (!re) return undefined;
+      return (t) => re.matcher(Array.from(t).slice(0, MAX_TEXT).join('')).find();
     }
   }
 }
 
-/** Rules compiled once (regexes built once) for applying to many expenses. */
+/**
+ * Rules compiled once (regexes built once) for applying to many expenses. A stored REGEX pattern
+ * RE2 refuses (saved before patterns were checked with RE2) is skipped, never a failure: it is
+ * listed in `skipped` for the caller to log.
+ */
 export class RuleSet {
-  private readonly compiled: { rule: Rule; match: Matcher }[];
+  private readonly compiled: { rule: Rule; match: Matcher }[] = [];
+  readonly skipped: Rule[] = [];
 
   constructor(rules: readonly Rule[]) {
-    this.compiled = rules
-      .filter((r) => r.enabled)
-      .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1))
-      .map((rule) => ({ rule, match: matcherFor(rule) }));
+    const ordered = rules.filter((r) => r.enabled).sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
+    for (const rule of ordered) {
+      const match = matcherFor(rule);
+      if (match) this.compiled.push({ rule, match });
+      else this.skipped.push(rule);
+    }
   }
 
   get size(): number {

@@ -1,9 +1,9 @@
 // Categories form two levels: top-level categories and their children.
-import { AppError, type Violations } from '@family/errors';
+import { AppError, type Violations, charLength } from '@family/errors';
 
 export function checkCategoryName(v: Violations, field: string, name: string): void {
   const n = name.trim();
-  v.check(n.length >= 1 && n.length <= 60, field, 'must be 1-60 characters');
+  v.check(charLength(n) >= 1 && charLength(n) <= 60, field, 'must be 1-60 characters');
 }
 
 export function checkColor(v: Violations, field: string, color: string): void {
@@ -11,7 +11,7 @@ export function checkColor(v: Violations, field: string, color: string): void {
 }
 
 export function checkIcon(v: Violations, field: string, icon: string): void {
-  v.check(icon.length <= 40, field, 'must be at most 40 characters');
+  v.check(charLength(icon) <= 40, field, 'must be at most 40 characters');
 }
 
 /** A parent must itself be top-level, and a category with children cannot become a child. */

@@ -1,6 +1,6 @@
 // What a valid expense looks like, independent of where it came from (app, CSV, bank, jar, schedule).
 import { createHash } from 'node:crypto';
-import type { Violations } from '@family/errors';
+import { charLength, type Violations } from '@family/errors';
 import { currencyRefusal } from '@family/service-kit/money';
 import { MAX_AMOUNT_MINOR } from './money.rules.js';
 
@@ -36,7 +36,7 @@ export function checkTags(v: Violations, field: string, tags: readonly string[])
   v.check(tags.length <= MAX_TAGS, field, `at most ${MAX_TAGS} tags`);
   tags.forEach((t, i) => {
     const n = normalizeTag(t);
-    v.check(n.length >= 1 && n.length <= 40, `${field}.${i}`, 'must be 1-40 characters');
+    v.check(charLength(n) >= 1 && charLength(n) <= 40, `${field}.${i}`, 'must be 1-40 characters');
   });
 }
 
@@ -58,9 +58,13 @@ export function checkExpenseFields(v: Violations, e: ExpenseFields, prefix = '',
   const refusal = kept.includes(e.currency) ? undefined : currencyRefusal(e.currency);
   if (refusal) v.add(`${prefix}currency`, refusal);
   const description = e.description.trim();
-  v.check(description.length >= 1 && description.length <= 200, `${prefix}description`, 'must be 1-200 characters');
-  v.check(e.merchant.trim().length <= 100, `${prefix}merchant`, 'must be at most 100 characters');
-  v.check(e.note.length <= 1000, `${prefix}note`, 'must be at most 1000 characters');
+  v.check(
+    charLength(description) >= 1 && charLength(description) <= 200,
+    `${prefix}description`,
+    'must be 1-200 characters',
+  );
+  v.check(charLength(e.merchant.trim()) <= 100, `${prefix}merchant`, 'must be at most 100 characters');
+  v.check(charLength(e.note) <= 1000, `${prefix}note`, 'must be at most 1000 characters');
   checkTags(v, `${prefix}tags`, e.tags);
   checkSplits(v, prefix, e);
 }

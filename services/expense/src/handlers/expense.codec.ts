@@ -3,6 +3,7 @@ import type {
   Budget,
   Category,
   CategorizationRule,
+  CsvImport,
   Expense,
   ExpenseTemplate,
   FxRate,
@@ -14,6 +15,8 @@ import type * as records from '../domain/expense.records.js';
 import type { TemplateInput } from '../app/recurring.js';
 import type { BudgetWithStatus } from '../app/budgets.js';
 import type { LimitsView } from '../app/spending-limits.js';
+import type { CsvImportJob } from '../app/csv-import-jobs.js';
+import { csvImportStatus } from '../contract/expense.enums.js';
 import {
   bankProvider,
   budgetPeriod,
@@ -176,5 +179,21 @@ export function encodeRecurring(r: records.RecurringExpense): RecurringExpense {
     lastRunOn: dayToMessage(r.lastRunOn),
     version: r.version,
     createdAt: r.createdAt,
+  };
+}
+
+export function encodeCsvImport(j: CsvImportJob): CsvImport {
+  return {
+    id: j.id,
+    familyId: j.familyId,
+    status: csvImportStatus.encode(j.status),
+    rowCount: j.rowCount,
+    importedCount: j.importedCount,
+    duplicatesSkipped: j.duplicatesSkipped,
+    errors: j.errors,
+    createdAt: j.createdAt,
+    finishedAt: j.finishedAt ?? undefined,
+    expiresAt: j.expiresAt,
+    createdByMemberId: j.createdByMemberId,
   };
 }

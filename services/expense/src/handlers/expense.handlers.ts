@@ -9,6 +9,7 @@ import {
   decodeTemplate,
   encodeBudget,
   encodeCategory,
+  encodeCsvImport,
   encodeExpense,
   encodeFxRate,
   encodeLimits,
@@ -353,8 +354,17 @@ export function expenseHandlers(app: ExpenseApp): ServiceImplementation<typeof E
         defaultMemberId: req.defaultMemberId,
         defaultCurrency: req.defaultCurrency,
         dryRun: req.dryRun,
+        signal: ctx.signal,
       });
-      return { importedCount: r.imported, duplicatesSkipped: r.duplicates, errors: r.errors };
+      return {
+        importedCount: r.imported,
+        duplicatesSkipped: r.duplicates,
+        errors: r.errors,
+        job: r.job && encodeCsvImport(r.job),
+      };
+    },
+    async getCsvImport(req, ctx) {
+      return { import: encodeCsvImport(await app.csvImports.get(ctx.caller, req.familyId, req.importId)) };
     },
     async importBankTransactions(req, ctx) {
       const txs: BankTransactionInput[] = req.transactions.map((t, i) => {

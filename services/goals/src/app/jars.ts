@@ -64,6 +64,9 @@ export function splitOf(settings: JarSettings | undefined): Split {
   return settings?.split ?? DEFAULT_SPLIT;
 }
 
+/** Most members one BatchGetBalances may name. */
+const MAX_BATCH = 100;
+
 export class Jars {
   constructor(private readonly deps: GoalsDeps) {}
 
@@ -71,6 +74,18 @@ export class Jars {
     const actor = await this.deps.access.actor(caller, familyId);
     const holder = await this.deps.access.subject(actor, memberId);
     return this.balanceOf(actor, holder);
+  }
+
+  /** Several members' balances in request order (duplicates once); none asked: the caller's own. */
+  async balances(caller: Caller, familyId: string, memberIds: string[]): Promise<BalanceView[]> {
+    if (memberIds.length > MAX_BATCH) throw AppError.invalidField('memberIds', `must list at most ${MAX_BATCH} ids`);
+    const actor = await this.deps.access.actor(caller, familyId);
+    const holders: string[] = [];
+    for (const [i, requested] of (memberIds.length > 0 ? memberIds : ['']).entries()) {
+      const holder = await this.deps.access.subject(actor, requested, `memberIds.${i}`);
+      if (!holders.includes(holder)) holders.push(holder);
+    }
+    return Promise.all(holders.map((holder) => this.balanceOf(actor, holder)));
   }
 
   /** A member's balances, read outside any transaction. */

@@ -46,6 +46,9 @@ export function goalsHandlers(u: GoalsUseCases): ServiceImplementation<typeof Go
     async getBalance(req, ctx) {
       return { balance: encodeBalance(await u.jars.balance(ctx.caller, req.familyId, req.memberId)) };
     },
+    async batchGetBalances(req, ctx) {
+      return { balances: (await u.jars.balances(ctx.caller, req.familyId, req.memberIds)).map(encodeBalance) };
+    },
     async listLedgerEntries(req, ctx) {
       const result = await u.jars.ledger(ctx.caller, req.familyId, {
         memberId: req.memberId,

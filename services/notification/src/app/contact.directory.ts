@@ -7,6 +7,8 @@ import type { AuthClient, AuthGateway } from '@family/auth-client';
 export interface Contact {
   userId: string;
   email: string;
+  /** Only a verified address receives notifications by email. */
+  emailVerified: boolean;
   phone: string;
   displayName: string;
   /** BCP 47; empty means English. */
@@ -33,7 +35,14 @@ export class ContactDirectory {
         },
       );
       for (const u of r.users) {
-        out.set(u.id, { userId: u.id, email: u.email, phone: u.phone, displayName: u.displayName, locale: u.locale });
+        out.set(u.id, {
+          userId: u.id,
+          email: u.email,
+          emailVerified: u.emailVerified,
+          phone: u.phone,
+          displayName: u.displayName,
+          locale: u.locale,
+        });
       }
     } catch (err) {
       throw new AppError('UNAVAILABLE', 'AUTH_UNAVAILABLE', 'User contacts are unavailable right now', {

@@ -90,7 +90,7 @@ export class DailyDigest {
     const local = localParts(now, zone);
     if (local.minute < d.digestHour * 60) return undefined;
     const contact = (await d.contacts.contacts([userId])).get(userId);
-    if (!contact?.email) return undefined;
+    if (!contact?.email || !contact.emailVerified) return undefined;
     // Read everything before claiming the day, so a failure leaves the digest to the next pass.
     const families = await Promise.all(parentIn.map((f) => summary(f, local.date)));
     const today = (await d.inbox.all(userId)).filter((n) => dayIn(zone, new Date(n.createdAt)) === local.date);

@@ -21,12 +21,19 @@ import type { InboxStore } from '../store/inbox.store.js';
 import type { PreferencesStore } from '../store/preferences.store.js';
 import type { DevicesStore } from '../store/devices.store.js';
 import type { DedupStore } from '../store/dedup.store.js';
-import type { DeliveryQueues } from '../store/delivery.queues.js';
+import type { DelayedDelivery, DeliveryQueues } from '../store/delivery.queues.js';
 import type { RedisClient } from '../store/redis.client.js';
 import type { Contact, ContactDirectory } from './contact.directory.js';
 import type { EventPlanner, PlannedNotification } from './event.plans.js';
 import type { FamilyRoster } from './family.roster.js';
+import type { AccountMail } from './account.mail.js';
 import { childNews, childSettings, toPreferences } from './preferences.js';
+
+/**
+ * Most events notified together: enough to share round trips, few enough that one run's burst of
+ * commands and replies never holds the process (and every other request in it) for long.
+ */
+const RUN_SIZE = 25;
 
 const isChildNews = (category: Category) => (CHILD_NEWS_CATEGORIES as readonly Category[]).includes(category);
 
@@ -39,6 +46,8 @@ export interface FanoutDeps {
   dedup: DedupStore;
   queues: DeliveryQueues;
   contacts: ContactDirectory;
+  /** Verification and reset links: mailed whatever the settings (account.email_requested). */
+  accountMail: AccountMail;
   redis: RedisClient;
   keyPrefix: string;
   clock: () => Date;
@@ -66,21 +75,68 @@ export class EventFanout {
 
   async handle(caller: Caller, events: DomainEvent[]): Promise<number> {
     requireScope(caller, Scopes.EVENTS_WRITE);
-    for (const event of events) {
-      if (!event.id) continue;
-      // Know the family's members, decide who hears (a read), then apply a member event to the copy.
-      if (event.familyId) await this.deps.roster.ensure([event.familyId]);
-      const plans = await this.deps.planner.plan(event);
-      await this.deps.roster.apply(event);
-      const pending: PlannedNotification[] = [];
-      for (const p of plans) if (!(await this.deps.dedup.seen(event.id, p.userId))) pending.push(p);
-      if (pending.length === 0) continue;
-      const contacts = await this.deps.contacts.contacts(pending.map((p) => p.userId));
-      let zone: string | undefined;
-      const familyZone = async () => (zone ??= await this.deps.contacts.familyZone(event.familyId));
-      for (const plan of pending) await this.notify(event, plan, contacts.get(plan.userId), familyZone);
+    // An event listed twice in one call is handled once (its ids would collide anyway).
+    const ids = new Set<string>();
+    const unique = events.filter((e) => e.id && !ids.has(e.id) && ids.add(e.id));
+    await this.deps.accountMail.send(unique);
+    // Know every family's members first (one load for those never seen), then work through the call
+    // in runs: the events of a run are planned and notified together, so their Redis reads and writes
+    // share round trips, contacts come in one BatchGetUsers and jobs in one bulk add per queue. A
+    // member event changes the copy later events are planned from, so it is a run of its own.
+    await this.deps.roster.ensure([...new Set(unique.map((e) => e.familyId).filter(Boolean))]);
+    let run: DomainEvent[] = [];
+    for (const event of unique) {
+      if (!changesRoster(event)) {
+        run.push(event);
+        if (run.length === RUN_SIZE) {
+          await this.fanOut(run);
+          run = [];
+        }
+        continue;
+      }
+      await this.fanOut(run);
+      await this.fanOut([event]);
+      run = [];
     }
+    await this.fanOut(run);
     return events.length;
+  }
+
+  private async fanOut(run: DomainEvent[]): Promise<void> {
+    if (run.length === 0) return;
+    const d = this.deps;
+    const planned = await Promise.all(
+      run.map(async (event) => {
+        // Decide who hears (a read), then apply a member event to the copy (a no-op for the others).
+        const plans = await d.planner.plan(event);
+        await d.roster.apply(event);
+        const seen = await Promise.all(plans.map((p) => d.dedup.seen(event.id, p.userId)));
+        return { event, pending: plans.filter((_, i) => !seen[i]) };
+      }),
+    );
+    const work = planned.filter((w) => w.pending.length > 0);
+    if (work.length === 0) return;
+    const contacts = await d.contacts.contacts(work.flatMap((w) => w.pending.map((p) => p.userId)));
+    const zones = new Map<string, Promise<string>>();
+    const familyZone = (familyId: string) => {
+      let zone = zones.get(familyId);
+      if (!zone) zones.set(familyId, (zone = d.contacts.familyZone(familyId)));
+      return zone;
+    };
+    const notified = await Promise.all(
+      work.flatMap(({ event, pending }) =>
+        pending.map((plan) =>
+          this.notify(event, plan, contacts.get(plan.userId), () => familyZone(event.familyId)).then((jobs) => ({
+            event,
+            plan,
+            jobs,
+          })),
+        ),
+      ),
+    );
+    await d.queues.enqueueMany(notified.flatMap((n) => n.jobs));
+    // Only once every recipient's inbox entry, publish and jobs are done: a redelivery repeats the rest.
+    await Promise.all(notified.map((n) => d.dedup.mark(n.event.id, n.plan.userId)));
   }
 
   private async notify(
@@ -88,7 +144,7 @@ export class EventFanout {
     plan: PlannedNotification,
     contact: Contact | undefined,
     familyZone: () => Promise<string>,
-  ): Promise<void> {
+  ): Promise<DelayedDelivery[]> {
     const d = this.deps;
     const prefs = toPreferences(await d.preferences.get(plan.userId));
     const child = plan.childMemberId;
@@ -140,22 +196,30 @@ export class EventFanout {
       data: n.data,
       urgent: n.urgent,
     };
+    const jobs: DelayedDelivery[] = [];
     if (enabled('PUSH')) {
       const tokens = (await d.devices.list(n.userId)).map((x) => x.expoPushToken);
-      if (tokens.length > 0) await d.queues.enqueue({ channel: 'push', job: { ...base, tokens } }, delay);
+      if (tokens.length > 0) jobs.push({ payload: { channel: 'push', job: { ...base, tokens } }, delayMs: delay });
     }
     // With the daily digest on, non-urgent email waits for the digest.
-    if (enabled('EMAIL') && contact?.email && (plan.urgent || !prefs.dailyDigest)) {
-      await d.queues.enqueue(
-        { channel: 'email', job: { ...base, to: contact.email, displayName: contact.displayName } },
-        delay,
-      );
+    // Only to a verified address: an unproven one may belong to someone else.
+    if (enabled('EMAIL') && contact?.email && contact.emailVerified && (plan.urgent || !prefs.dailyDigest)) {
+      jobs.push({
+        payload: { channel: 'email', job: { ...base, to: contact.email, displayName: contact.displayName } },
+        delayMs: delay,
+      });
     }
     // Escalation texts the parent even where their own SMS setting is off.
     const escalate = plan.escalateSms === true && news?.smsEscalation === true;
     if ((enabled('SMS') || escalate) && contact?.phone) {
-      await d.queues.enqueue({ channel: 'sms', job: { ...base, to: contact.phone } }, delay);
+      jobs.push({ payload: { channel: 'sms', job: { ...base, to: contact.phone } }, delayMs: delay });
     }
-    await d.dedup.mark(event.id, n.userId);
+    return jobs;
   }
+}
+
+/** Member events: they change this service's copy of the family that later events are planned from. */
+function changesRoster(event: DomainEvent): boolean {
+  const kind = event.payload?.$case;
+  return kind === 'memberJoined' || kind === 'memberRemoved' || kind === 'memberRoleChanged';
 }

@@ -1,11 +1,44 @@
 // The node-redis client this service uses, and the one place that names its keys (all under the
 // configured prefix, so tests and tenants of a shared Redis never collide).
-import { createClient } from 'redis';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  SocketClosedUnexpectedlyError,
+  TimeoutError,
+  createClient,
+} from 'redis';
+import type { AppError } from '@family/errors';
+import { boundedRedisOptions, redisUnavailable } from '@family/service-kit';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
+/** A node-redis failure that means "Redis cannot be reached right now" → UNAVAILABLE, retryable. */
+export function redisUnreachable(err: unknown): AppError | undefined {
+  const unreachable =
+    err instanceof ClientOfflineError ||
+    err instanceof ClientClosedError ||
+    err instanceof ConnectionTimeoutError ||
+    err instanceof SocketClosedUnexpectedlyError ||
+    err instanceof TimeoutError;
+  return unreachable
+    ? redisUnavailable('STORE_UNAVAILABLE', 'Notifications are unavailable; try again shortly')
+    : undefined;
+}
+
+/**
+ * Follows the connection: `onChange(false)` when it drops, `onChange(true)` once it is ready again
+ * (node-redis reconnects by itself), so health can say NOT_SERVING meanwhile.
+ */
+export function watchRedis(client: RedisClient, onChange: (up: boolean) => void): void {
+  client.on('ready', () => onChange(true));
+  client.on('reconnecting', () => onChange(false));
+  client.on('end', () => onChange(false));
+}
+
 export async function connectRedis(url: string, onError: (err: unknown) => void): Promise<RedisClient> {
-  const client = createClient({ url });
+  // Bounded: a command fails at once while disconnected, and after a second if Redis hangs.
+  const client = createClient(boundedRedisOptions(url));
   // Without a listener an 'error' event would crash the process; node-redis reconnects by itself.
   client.on('error', onError);
   await client.connect();

@@ -5,6 +5,7 @@ import * as m0003 from './0003_expense_rollup.js';
 import * as m0004 from './0004_default_categories_seeded.js';
 import * as m0005 from './0005_event_log.js';
 import * as m0006 from './0006_family_config_version.js';
+import * as m0007 from './0007_csv_import_jobs.js';
 
 /** Forward-only, applied in name order; never edit one that has shipped — add the next. */
 export const migrations: Migrations = {
@@ -14,4 +15,5 @@ export const migrations: Migrations = {
   '0004_default_categories_seeded': m0004,
   '0005_event_log': m0005,
   '0006_family_config_version': m0006,
+  '0007_csv_import_jobs': m0007,
 };

@@ -81,6 +81,11 @@ export interface Family {
   timezone: string;
   ownerUserId: string;
   createdAt: Date | undefined;
+  /**
+   * The family's home region (e.g. "eu", "us"): every service keeps the family's data there and
+   * only there. Empty on a single-region installation.
+   */
+  region: string;
 }
 
 export interface Member {
@@ -178,6 +183,34 @@ export interface SocialLoginResponse {
 
 export interface GetJwksRequest {}
 
+export interface ListRevocationsRequest {
+  /**
+   * Revocations recorded at or after this time; unset or older than the longest access-token
+   * lifetime: every revocation that can still matter.
+   */
+  since: Date | undefined;
+}
+
+/**
+ * With `session_id`: every token of that session has lost its power (the session ended). With
+ * `family_id`: a token issued before `not_before` carries a stale membership of `user_id` in that
+ * family; the member now has `role`, or was removed when it is unspecified.
+ */
+export interface Revocation {
+  id: string;
+  userId: string;
+  sessionId: string;
+  familyId: string;
+  notBefore: Date | undefined;
+  role: Role;
+}
+
+export interface ListRevocationsResponse {
+  revocations: Revocation[];
+  /** The auth service's clock when it answered: the next call asks from a little before this. */
+  asOf: Date | undefined;
+}
+
 export interface GetJwksResponse {
   keys: Jwk[];
 }
@@ -234,6 +267,13 @@ export interface CreateFamilyRequest {
   currency: string;
   /** IANA zone, e.g. "Europe/Berlin". */
   timezone: string;
+  /**
+   * The home region, one of the installation's regions; empty: chosen from `country`, else the
+   * installation's default region.
+   */
+  region: string;
+  /** ISO 3166-1 alpha-2, e.g. "DE": where the family lives, to choose its home region. */
+  country: string;
 }
 
 export interface CreateFamilyResponse {
@@ -347,6 +387,42 @@ export interface RotateSigningKeyRequest {}
 export interface RotateSigningKeyResponse {
   kid: string;
 }
+
+export interface ResetChildPasswordRequest {
+  familyId: string;
+  /** The child's membership id. */
+  memberId: string;
+  newPassword: string;
+}
+
+export interface ResetChildPasswordResponse {}
+
+export interface RequestEmailVerificationRequest {}
+
+export interface RequestEmailVerificationResponse {}
+
+export interface VerifyEmailRequest {
+  token: string;
+}
+
+export interface VerifyEmailResponse {
+  user: User | undefined;
+}
+
+export interface RequestPasswordResetRequest {
+  email: string;
+  client: ClientInfo | undefined;
+}
+
+export interface RequestPasswordResetResponse {}
+
+export interface ResetPasswordRequest {
+  token: string;
+  newPassword: string;
+  client: ClientInfo | undefined;
+}
+
+export interface ResetPasswordResponse {}
 
 function createBaseTokenPair(): TokenPair {
   return { accessToken: '', refreshToken: '', tokenType: '', expiresIn: 0 };
@@ -588,7 +664,7 @@ export const User: MessageFns<User> = {
 };
 
 function createBaseFamily(): Family {
-  return { id: '', name: '', currency: '', timezone: '', ownerUserId: '', createdAt: undefined };
+  return { id: '', name: '', currency: '', timezone: '', ownerUserId: '', createdAt: undefined, region: '' };
 }
 
 export const Family: MessageFns<Family> = {
@@ -610,6 +686,9 @@ export const Family: MessageFns<Family> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
+    }
+    if (message.region !== '') {
+      writer.uint32(58).string(message.region);
     }
     return writer;
   },
@@ -675,6 +754,14 @@ export const Family: MessageFns<Family> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -698,6 +785,7 @@ export const Family: MessageFns<Family> = {
     message.timezone = object.timezone ?? '';
     message.ownerUserId = object.ownerUserId ?? '';
     message.createdAt = object.createdAt ?? undefined;
+    message.region = object.region ?? '';
     return message;
   },
 };
@@ -1936,6 +2024,243 @@ export const GetJwksRequest: MessageFns<GetJwksRequest> = {
   },
 };
 
+function createBaseListRevocationsRequest(): ListRevocationsRequest {
+  return { since: undefined };
+}
+
+export const ListRevocationsRequest: MessageFns<ListRevocationsRequest> = {
+  encode(message: ListRevocationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRevocationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRevocationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListRevocationsRequest>): ListRevocationsRequest {
+    return ListRevocationsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListRevocationsRequest>): ListRevocationsRequest {
+    const message = createBaseListRevocationsRequest();
+    message.since = object.since ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRevocation(): Revocation {
+  return { id: '', userId: '', sessionId: '', familyId: '', notBefore: undefined, role: Role.ROLE_UNSPECIFIED };
+}
+
+export const Revocation: MessageFns<Revocation> = {
+  encode(message: Revocation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== '') {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.userId !== '') {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.sessionId !== '') {
+      writer.uint32(26).string(message.sessionId);
+    }
+    if (message.familyId !== '') {
+      writer.uint32(34).string(message.familyId);
+    }
+    if (message.notBefore !== undefined) {
+      Timestamp.encode(toTimestamp(message.notBefore), writer.uint32(42).fork()).join();
+    }
+    if (message.role !== Role.ROLE_UNSPECIFIED) {
+      writer.uint32(48).int32(roleToNumber(message.role));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Revocation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevocation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.notBefore = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.role = roleFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Revocation>): Revocation {
+    return Revocation.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Revocation>): Revocation {
+    const message = createBaseRevocation();
+    message.id = object.id ?? '';
+    message.userId = object.userId ?? '';
+    message.sessionId = object.sessionId ?? '';
+    message.familyId = object.familyId ?? '';
+    message.notBefore = object.notBefore ?? undefined;
+    message.role = object.role ?? Role.ROLE_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseListRevocationsResponse(): ListRevocationsResponse {
+  return { revocations: [], asOf: undefined };
+}
+
+export const ListRevocationsResponse: MessageFns<ListRevocationsResponse> = {
+  encode(message: ListRevocationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.revocations) {
+      Revocation.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.asOf !== undefined) {
+      Timestamp.encode(toTimestamp(message.asOf), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRevocationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRevocationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.revocations.push(Revocation.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.asOf = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListRevocationsResponse>): ListRevocationsResponse {
+    return ListRevocationsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListRevocationsResponse>): ListRevocationsResponse {
+    const message = createBaseListRevocationsResponse();
+    message.revocations = object.revocations?.map((e) => Revocation.fromPartial(e)) || [];
+    message.asOf = object.asOf ?? undefined;
+    return message;
+  },
+};
+
 function createBaseGetJwksResponse(): GetJwksResponse {
   return { keys: [] };
 }
@@ -2628,7 +2953,7 @@ export const ChangePasswordResponse: MessageFns<ChangePasswordResponse> = {
 };
 
 function createBaseCreateFamilyRequest(): CreateFamilyRequest {
-  return { name: '', currency: '', timezone: '' };
+  return { name: '', currency: '', timezone: '', region: '', country: '' };
 }
 
 export const CreateFamilyRequest: MessageFns<CreateFamilyRequest> = {
@@ -2641,6 +2966,12 @@ export const CreateFamilyRequest: MessageFns<CreateFamilyRequest> = {
     }
     if (message.timezone !== '') {
       writer.uint32(26).string(message.timezone);
+    }
+    if (message.region !== '') {
+      writer.uint32(34).string(message.region);
+    }
+    if (message.country !== '') {
+      writer.uint32(42).string(message.country);
     }
     return writer;
   },
@@ -2682,6 +3013,22 @@ export const CreateFamilyRequest: MessageFns<CreateFamilyRequest> = {
             message.timezone = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2702,6 +3049,8 @@ export const CreateFamilyRequest: MessageFns<CreateFamilyRequest> = {
     message.name = object.name ?? '';
     message.currency = object.currency ?? '';
     message.timezone = object.timezone ?? '';
+    message.region = object.region ?? '';
+    message.country = object.country ?? '';
     return message;
   },
 };
@@ -4160,6 +4509,558 @@ export const RotateSigningKeyResponse: MessageFns<RotateSigningKeyResponse> = {
   },
 };
 
+function createBaseResetChildPasswordRequest(): ResetChildPasswordRequest {
+  return { familyId: '', memberId: '', newPassword: '' };
+}
+
+export const ResetChildPasswordRequest: MessageFns<ResetChildPasswordRequest> = {
+  encode(message: ResetChildPasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.memberId !== '') {
+      writer.uint32(18).string(message.memberId);
+    }
+    if (message.newPassword !== '') {
+      writer.uint32(26).string(message.newPassword);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetChildPasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetChildPasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.memberId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.newPassword = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ResetChildPasswordRequest>): ResetChildPasswordRequest {
+    return ResetChildPasswordRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResetChildPasswordRequest>): ResetChildPasswordRequest {
+    const message = createBaseResetChildPasswordRequest();
+    message.familyId = object.familyId ?? '';
+    message.memberId = object.memberId ?? '';
+    message.newPassword = object.newPassword ?? '';
+    return message;
+  },
+};
+
+function createBaseResetChildPasswordResponse(): ResetChildPasswordResponse {
+  return {};
+}
+
+export const ResetChildPasswordResponse: MessageFns<ResetChildPasswordResponse> = {
+  encode(_: ResetChildPasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetChildPasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetChildPasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ResetChildPasswordResponse>): ResetChildPasswordResponse {
+    return ResetChildPasswordResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ResetChildPasswordResponse>): ResetChildPasswordResponse {
+    const message = createBaseResetChildPasswordResponse();
+    return message;
+  },
+};
+
+function createBaseRequestEmailVerificationRequest(): RequestEmailVerificationRequest {
+  return {};
+}
+
+export const RequestEmailVerificationRequest: MessageFns<RequestEmailVerificationRequest> = {
+  encode(_: RequestEmailVerificationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestEmailVerificationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestEmailVerificationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RequestEmailVerificationRequest>): RequestEmailVerificationRequest {
+    return RequestEmailVerificationRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RequestEmailVerificationRequest>): RequestEmailVerificationRequest {
+    const message = createBaseRequestEmailVerificationRequest();
+    return message;
+  },
+};
+
+function createBaseRequestEmailVerificationResponse(): RequestEmailVerificationResponse {
+  return {};
+}
+
+export const RequestEmailVerificationResponse: MessageFns<RequestEmailVerificationResponse> = {
+  encode(_: RequestEmailVerificationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestEmailVerificationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestEmailVerificationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RequestEmailVerificationResponse>): RequestEmailVerificationResponse {
+    return RequestEmailVerificationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RequestEmailVerificationResponse>): RequestEmailVerificationResponse {
+    const message = createBaseRequestEmailVerificationResponse();
+    return message;
+  },
+};
+
+function createBaseVerifyEmailRequest(): VerifyEmailRequest {
+  return { token: '' };
+}
+
+export const VerifyEmailRequest: MessageFns<VerifyEmailRequest> = {
+  encode(message: VerifyEmailRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== '') {
+      writer.uint32(10).string(message.token);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyEmailRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyEmailRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<VerifyEmailRequest>): VerifyEmailRequest {
+    return VerifyEmailRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VerifyEmailRequest>): VerifyEmailRequest {
+    const message = createBaseVerifyEmailRequest();
+    message.token = object.token ?? '';
+    return message;
+  },
+};
+
+function createBaseVerifyEmailResponse(): VerifyEmailResponse {
+  return { user: undefined };
+}
+
+export const VerifyEmailResponse: MessageFns<VerifyEmailResponse> = {
+  encode(message: VerifyEmailResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyEmailResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyEmailResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<VerifyEmailResponse>): VerifyEmailResponse {
+    return VerifyEmailResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VerifyEmailResponse>): VerifyEmailResponse {
+    const message = createBaseVerifyEmailResponse();
+    message.user = object.user !== undefined && object.user !== null ? User.fromPartial(object.user) : undefined;
+    return message;
+  },
+};
+
+function createBaseRequestPasswordResetRequest(): RequestPasswordResetRequest {
+  return { email: '', client: undefined };
+}
+
+export const RequestPasswordResetRequest: MessageFns<RequestPasswordResetRequest> = {
+  encode(message: RequestPasswordResetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.email !== '') {
+      writer.uint32(10).string(message.email);
+    }
+    if (message.client !== undefined) {
+      ClientInfo.encode(message.client, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestPasswordResetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestPasswordResetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.client = ClientInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RequestPasswordResetRequest>): RequestPasswordResetRequest {
+    return RequestPasswordResetRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestPasswordResetRequest>): RequestPasswordResetRequest {
+    const message = createBaseRequestPasswordResetRequest();
+    message.email = object.email ?? '';
+    message.client =
+      object.client !== undefined && object.client !== null ? ClientInfo.fromPartial(object.client) : undefined;
+    return message;
+  },
+};
+
+function createBaseRequestPasswordResetResponse(): RequestPasswordResetResponse {
+  return {};
+}
+
+export const RequestPasswordResetResponse: MessageFns<RequestPasswordResetResponse> = {
+  encode(_: RequestPasswordResetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestPasswordResetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestPasswordResetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RequestPasswordResetResponse>): RequestPasswordResetResponse {
+    return RequestPasswordResetResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RequestPasswordResetResponse>): RequestPasswordResetResponse {
+    const message = createBaseRequestPasswordResetResponse();
+    return message;
+  },
+};
+
+function createBaseResetPasswordRequest(): ResetPasswordRequest {
+  return { token: '', newPassword: '', client: undefined };
+}
+
+export const ResetPasswordRequest: MessageFns<ResetPasswordRequest> = {
+  encode(message: ResetPasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== '') {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.newPassword !== '') {
+      writer.uint32(18).string(message.newPassword);
+    }
+    if (message.client !== undefined) {
+      ClientInfo.encode(message.client, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetPasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetPasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.newPassword = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.client = ClientInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ResetPasswordRequest>): ResetPasswordRequest {
+    return ResetPasswordRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResetPasswordRequest>): ResetPasswordRequest {
+    const message = createBaseResetPasswordRequest();
+    message.token = object.token ?? '';
+    message.newPassword = object.newPassword ?? '';
+    message.client =
+      object.client !== undefined && object.client !== null ? ClientInfo.fromPartial(object.client) : undefined;
+    return message;
+  },
+};
+
+function createBaseResetPasswordResponse(): ResetPasswordResponse {
+  return {};
+}
+
+export const ResetPasswordResponse: MessageFns<ResetPasswordResponse> = {
+  encode(_: ResetPasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetPasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetPasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ResetPasswordResponse>): ResetPasswordResponse {
+    return ResetPasswordResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ResetPasswordResponse>): ResetPasswordResponse {
+    const message = createBaseResetPasswordResponse();
+    return message;
+  },
+};
+
 /**
  * Identity, sessions, families and memberships. Every family-scoped call is checked against the
  * caller's current membership in this service's own tables.
@@ -4268,6 +5169,45 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** Send the caller a new email-verification link (the earlier ones stop working). */
+    requestEmailVerification: {
+      name: 'RequestEmailVerification',
+      requestType: RequestEmailVerificationRequest as typeof RequestEmailVerificationRequest,
+      requestStream: false,
+      responseType: RequestEmailVerificationResponse as typeof RequestEmailVerificationResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Public: prove an email address with the token of a verification link. */
+    verifyEmail: {
+      name: 'VerifyEmail',
+      requestType: VerifyEmailRequest as typeof VerifyEmailRequest,
+      requestStream: false,
+      responseType: VerifyEmailResponse as typeof VerifyEmailResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Public: ask for a password-reset link. The answer is the same whether or not the email belongs to
+     * an account; a link is sent only to a verified address.
+     */
+    requestPasswordReset: {
+      name: 'RequestPasswordReset',
+      requestType: RequestPasswordResetRequest as typeof RequestPasswordResetRequest,
+      requestStream: false,
+      responseType: RequestPasswordResetResponse as typeof RequestPasswordResetResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Public: set a new password with the token of a reset link; every session of the account ends. */
+    resetPassword: {
+      name: 'ResetPassword',
+      requestType: ResetPasswordRequest as typeof ResetPasswordRequest,
+      requestStream: false,
+      responseType: ResetPasswordResponse as typeof ResetPasswordResponse,
+      responseStream: false,
+      options: {},
+    },
     createFamily: {
       name: 'CreateFamily',
       requestType: CreateFamilyRequest as typeof CreateFamilyRequest,
@@ -4316,6 +5256,18 @@ export const AuthServiceDefinition = {
       requestType: RemoveMemberRequest as typeof RemoveMemberRequest,
       requestStream: false,
       responseType: RemoveMemberResponse as typeof RemoveMemberResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * A parent (OWNER/PARENT) sets a new password for a child of the family; every session of the
+     * child ends.
+     */
+    resetChildPassword: {
+      name: 'ResetChildPassword',
+      requestType: ResetChildPasswordRequest as typeof ResetChildPasswordRequest,
+      requestStream: false,
+      responseType: ResetChildPasswordResponse as typeof ResetChildPasswordResponse,
       responseStream: false,
       options: {},
     },
@@ -4374,6 +5326,19 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Internal (service token with scope "auth:read"): access-token revocations recorded since a time
+     * (ended sessions, changed or removed memberships), polled by every service so a token loses its
+     * power within a second without a call to auth per request.
+     */
+    listRevocations: {
+      name: 'ListRevocations',
+      requestType: ListRevocationsRequest as typeof ListRevocationsRequest,
+      requestStream: false,
+      responseType: ListRevocationsResponse as typeof ListRevocationsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
   },
 } as const;
 
@@ -4409,6 +5374,29 @@ export interface AuthServiceImplementation<CallContextExt = {}> {
   ): Promise<DeepPartial<ChangePasswordResponse>>;
   /** Change the caller's own profile: display name, phone (for SMS notifications) and locale. */
   updateMe(request: UpdateMeRequest, context: CallContext & CallContextExt): Promise<DeepPartial<UpdateMeResponse>>;
+  /** Send the caller a new email-verification link (the earlier ones stop working). */
+  requestEmailVerification(
+    request: RequestEmailVerificationRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RequestEmailVerificationResponse>>;
+  /** Public: prove an email address with the token of a verification link. */
+  verifyEmail(
+    request: VerifyEmailRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<VerifyEmailResponse>>;
+  /**
+   * Public: ask for a password-reset link. The answer is the same whether or not the email belongs to
+   * an account; a link is sent only to a verified address.
+   */
+  requestPasswordReset(
+    request: RequestPasswordResetRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RequestPasswordResetResponse>>;
+  /** Public: set a new password with the token of a reset link; every session of the account ends. */
+  resetPassword(
+    request: ResetPasswordRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ResetPasswordResponse>>;
   createFamily(
     request: CreateFamilyRequest,
     context: CallContext & CallContextExt,
@@ -4433,6 +5421,14 @@ export interface AuthServiceImplementation<CallContextExt = {}> {
     request: RemoveMemberRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RemoveMemberResponse>>;
+  /**
+   * A parent (OWNER/PARENT) sets a new password for a child of the family; every session of the
+   * child ends.
+   */
+  resetChildPassword(
+    request: ResetChildPasswordRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ResetChildPasswordResponse>>;
   createInvite(
     request: CreateInviteRequest,
     context: CallContext & CallContextExt,
@@ -4464,6 +5460,15 @@ export interface AuthServiceImplementation<CallContextExt = {}> {
     request: RotateSigningKeyRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RotateSigningKeyResponse>>;
+  /**
+   * Internal (service token with scope "auth:read"): access-token revocations recorded since a time
+   * (ended sessions, changed or removed memberships), polled by every service so a token loses its
+   * power within a second without a call to auth per request.
+   */
+  listRevocations(
+    request: ListRevocationsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListRevocationsResponse>>;
 }
 
 export interface AuthServiceClient<CallOptionsExt = {}> {
@@ -4498,6 +5503,29 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
   ): Promise<ChangePasswordResponse>;
   /** Change the caller's own profile: display name, phone (for SMS notifications) and locale. */
   updateMe(request: DeepPartial<UpdateMeRequest>, options?: CallOptions & CallOptionsExt): Promise<UpdateMeResponse>;
+  /** Send the caller a new email-verification link (the earlier ones stop working). */
+  requestEmailVerification(
+    request: DeepPartial<RequestEmailVerificationRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RequestEmailVerificationResponse>;
+  /** Public: prove an email address with the token of a verification link. */
+  verifyEmail(
+    request: DeepPartial<VerifyEmailRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<VerifyEmailResponse>;
+  /**
+   * Public: ask for a password-reset link. The answer is the same whether or not the email belongs to
+   * an account; a link is sent only to a verified address.
+   */
+  requestPasswordReset(
+    request: DeepPartial<RequestPasswordResetRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RequestPasswordResetResponse>;
+  /** Public: set a new password with the token of a reset link; every session of the account ends. */
+  resetPassword(
+    request: DeepPartial<ResetPasswordRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ResetPasswordResponse>;
   createFamily(
     request: DeepPartial<CreateFamilyRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -4522,6 +5550,14 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<RemoveMemberRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RemoveMemberResponse>;
+  /**
+   * A parent (OWNER/PARENT) sets a new password for a child of the family; every session of the
+   * child ends.
+   */
+  resetChildPassword(
+    request: DeepPartial<ResetChildPasswordRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ResetChildPasswordResponse>;
   createInvite(
     request: DeepPartial<CreateInviteRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -4553,6 +5589,15 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<RotateSigningKeyRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RotateSigningKeyResponse>;
+  /**
+   * Internal (service token with scope "auth:read"): access-token revocations recorded since a time
+   * (ended sessions, changed or removed memberships), polled by every service so a token loses its
+   * power within a second without a call to auth per request.
+   */
+  listRevocations(
+    request: DeepPartial<ListRevocationsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListRevocationsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -44,6 +44,7 @@ export interface DomainEvent {
     | { $case: 'memberRemoved'; value: MemberRemoved }
     | { $case: 'memberRoleChanged'; value: MemberRoleChanged }
     | { $case: 'sessionsRevoked'; value: SessionsRevoked }
+    | { $case: 'accountEmailRequested'; value: AccountEmailRequested }
     | { $case: 'expenseCreated'; value: ExpenseCreated }
     | { $case: 'expenseUpdated'; value: ExpenseUpdated }
     | { $case: 'expenseDeleted'; value: ExpenseDeleted }
@@ -92,11 +93,25 @@ export interface MemberRoleChanged {
   role: Role;
 }
 
-/** security.sessions_revoked: logout everywhere, password change or refresh-token reuse. */
+/** security.sessions_revoked: logout everywhere, password change or reset, or refresh-token reuse. */
 export interface SessionsRevoked {
   userId: string;
-  /** "LOGOUT_ALL", "PASSWORD_CHANGED" or "REFRESH_TOKEN_REUSE". */
+  /** "LOGOUT_ALL", "PASSWORD_CHANGED", "PASSWORD_RESET" (by email, or by a parent) or "REFRESH_TOKEN_REUSE". */
   reason: string;
+}
+
+/**
+ * account.email_requested: a mail about the account itself (an email-verification or a
+ * password-reset link), sent to `email` whatever the user's notification settings.
+ */
+export interface AccountEmailRequested {
+  userId: string;
+  email: string;
+  /** "EMAIL_VERIFICATION" or "PASSWORD_RESET". */
+  purpose: string;
+  /** The single-use link token (auth keeps only its SHA-256); it stops working at `expires_at`. */
+  token: string;
+  expiresAt: Date | undefined;
 }
 
 /** expense.created */
@@ -350,6 +365,9 @@ export const DomainEvent: MessageFns<DomainEvent> = {
       case 'sessionsRevoked':
         SessionsRevoked.encode(message.payload.value, writer.uint32(106).fork()).join();
         break;
+      case 'accountEmailRequested':
+        AccountEmailRequested.encode(message.payload.value, writer.uint32(114).fork()).join();
+        break;
       case 'expenseCreated':
         ExpenseCreated.encode(message.payload.value, writer.uint32(162).fork()).join();
         break;
@@ -508,6 +526,17 @@ export const DomainEvent: MessageFns<DomainEvent> = {
             }
 
             message.payload = { $case: 'sessionsRevoked', value: SessionsRevoked.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.payload = {
+              $case: 'accountEmailRequested',
+              value: AccountEmailRequested.decode(reader, reader.uint32()),
+            };
             continue;
           }
           case 20: {
@@ -738,6 +767,15 @@ export const DomainEvent: MessageFns<DomainEvent> = {
       case 'sessionsRevoked': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: 'sessionsRevoked', value: SessionsRevoked.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case 'accountEmailRequested': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'accountEmailRequested',
+            value: AccountEmailRequested.fromPartial(object.payload.value),
+          };
         }
         break;
       }
@@ -1211,6 +1249,109 @@ export const SessionsRevoked: MessageFns<SessionsRevoked> = {
     const message = createBaseSessionsRevoked();
     message.userId = object.userId ?? '';
     message.reason = object.reason ?? '';
+    return message;
+  },
+};
+
+function createBaseAccountEmailRequested(): AccountEmailRequested {
+  return { userId: '', email: '', purpose: '', token: '', expiresAt: undefined };
+}
+
+export const AccountEmailRequested: MessageFns<AccountEmailRequested> = {
+  encode(message: AccountEmailRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== '') {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.email !== '') {
+      writer.uint32(18).string(message.email);
+    }
+    if (message.purpose !== '') {
+      writer.uint32(26).string(message.purpose);
+    }
+    if (message.token !== '') {
+      writer.uint32(34).string(message.token);
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccountEmailRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccountEmailRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AccountEmailRequested>): AccountEmailRequested {
+    return AccountEmailRequested.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AccountEmailRequested>): AccountEmailRequested {
+    const message = createBaseAccountEmailRequested();
+    message.userId = object.userId ?? '';
+    message.email = object.email ?? '';
+    message.purpose = object.purpose ?? '';
+    message.token = object.token ?? '';
+    message.expiresAt = object.expiresAt ?? undefined;
     return message;
   },
 };

@@ -380,6 +380,58 @@ export function spendingReportGroupByToNumber(object: SpendingReportGroupBy): nu
   }
 }
 
+/** The state of an import job. */
+export enum CsvImportStatus {
+  CSV_IMPORT_STATUS_UNSPECIFIED = 'CSV_IMPORT_STATUS_UNSPECIFIED',
+  CSV_IMPORT_STATUS_QUEUED = 'CSV_IMPORT_STATUS_QUEUED',
+  CSV_IMPORT_STATUS_RUNNING = 'CSV_IMPORT_STATUS_RUNNING',
+  CSV_IMPORT_STATUS_SUCCEEDED = 'CSV_IMPORT_STATUS_SUCCEEDED',
+  CSV_IMPORT_STATUS_FAILED = 'CSV_IMPORT_STATUS_FAILED',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function csvImportStatusFromJSON(object: any): CsvImportStatus {
+  switch (object) {
+    case 0:
+    case 'CSV_IMPORT_STATUS_UNSPECIFIED':
+      return CsvImportStatus.CSV_IMPORT_STATUS_UNSPECIFIED;
+    case 1:
+    case 'CSV_IMPORT_STATUS_QUEUED':
+      return CsvImportStatus.CSV_IMPORT_STATUS_QUEUED;
+    case 2:
+    case 'CSV_IMPORT_STATUS_RUNNING':
+      return CsvImportStatus.CSV_IMPORT_STATUS_RUNNING;
+    case 3:
+    case 'CSV_IMPORT_STATUS_SUCCEEDED':
+      return CsvImportStatus.CSV_IMPORT_STATUS_SUCCEEDED;
+    case 4:
+    case 'CSV_IMPORT_STATUS_FAILED':
+      return CsvImportStatus.CSV_IMPORT_STATUS_FAILED;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return CsvImportStatus.UNRECOGNIZED;
+  }
+}
+
+export function csvImportStatusToNumber(object: CsvImportStatus): number {
+  switch (object) {
+    case CsvImportStatus.CSV_IMPORT_STATUS_UNSPECIFIED:
+      return 0;
+    case CsvImportStatus.CSV_IMPORT_STATUS_QUEUED:
+      return 1;
+    case CsvImportStatus.CSV_IMPORT_STATUS_RUNNING:
+      return 2;
+    case CsvImportStatus.CSV_IMPORT_STATUS_SUCCEEDED:
+      return 3;
+    case CsvImportStatus.CSV_IMPORT_STATUS_FAILED:
+      return 4;
+    case CsvImportStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Posting status of a bank transaction. */
 export enum BankTransactionStatus {
   BANK_TRANSACTION_STATUS_UNSPECIFIED = 'BANK_TRANSACTION_STATUS_UNSPECIFIED',
@@ -1177,6 +1229,40 @@ export interface ImportExpensesCsvResponse {
   importedCount: number;
   duplicatesSkipped: number;
   errors: CsvRowError[];
+  /** Set when the file runs as a job: the counts and errors above are then empty; poll GetCsvImport. */
+  job: CsvImport | undefined;
+}
+
+/** A CSV import run as a job, all or nothing like the call: FAILED has committed nothing. */
+export interface CsvImport {
+  id: string;
+  familyId: string;
+  status: CsvImportStatus;
+  /** Data rows in the file (the header not counted). */
+  rowCount: number;
+  /** On SUCCEEDED: rows written and rows skipped as seen before. */
+  importedCount: number;
+  duplicatesSkipped: number;
+  /**
+   * On FAILED: every row error with its line and column (a job that failed otherwise has one
+   * row-level error saying so).
+   */
+  errors: CsvRowError[];
+  createdAt: Date | undefined;
+  /** Set once SUCCEEDED or FAILED. */
+  finishedAt: Date | undefined;
+  /** When the job and its result are forgotten. */
+  expiresAt: Date | undefined;
+  createdByMemberId: string;
+}
+
+export interface GetCsvImportRequest {
+  familyId: string;
+  importId: string;
+}
+
+export interface GetCsvImportResponse {
+  import: CsvImport | undefined;
 }
 
 /** A bank transaction normalized by the bank service. */
@@ -9600,7 +9686,7 @@ export const CsvRowError: MessageFns<CsvRowError> = {
 };
 
 function createBaseImportExpensesCsvResponse(): ImportExpensesCsvResponse {
-  return { importedCount: 0, duplicatesSkipped: 0, errors: [] };
+  return { importedCount: 0, duplicatesSkipped: 0, errors: [], job: undefined };
 }
 
 export const ImportExpensesCsvResponse: MessageFns<ImportExpensesCsvResponse> = {
@@ -9613,6 +9699,9 @@ export const ImportExpensesCsvResponse: MessageFns<ImportExpensesCsvResponse> = 
     }
     for (const v of message.errors) {
       CsvRowError.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.job !== undefined) {
+      CsvImport.encode(message.job, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -9654,6 +9743,14 @@ export const ImportExpensesCsvResponse: MessageFns<ImportExpensesCsvResponse> = 
             message.errors.push(CsvRowError.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.job = CsvImport.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -9674,6 +9771,317 @@ export const ImportExpensesCsvResponse: MessageFns<ImportExpensesCsvResponse> = 
     message.importedCount = object.importedCount ?? 0;
     message.duplicatesSkipped = object.duplicatesSkipped ?? 0;
     message.errors = object.errors?.map((e) => CsvRowError.fromPartial(e)) || [];
+    message.job = object.job !== undefined && object.job !== null ? CsvImport.fromPartial(object.job) : undefined;
+    return message;
+  },
+};
+
+function createBaseCsvImport(): CsvImport {
+  return {
+    id: '',
+    familyId: '',
+    status: CsvImportStatus.CSV_IMPORT_STATUS_UNSPECIFIED,
+    rowCount: 0,
+    importedCount: 0,
+    duplicatesSkipped: 0,
+    errors: [],
+    createdAt: undefined,
+    finishedAt: undefined,
+    expiresAt: undefined,
+    createdByMemberId: '',
+  };
+}
+
+export const CsvImport: MessageFns<CsvImport> = {
+  encode(message: CsvImport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== '') {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.familyId !== '') {
+      writer.uint32(18).string(message.familyId);
+    }
+    if (message.status !== CsvImportStatus.CSV_IMPORT_STATUS_UNSPECIFIED) {
+      writer.uint32(24).int32(csvImportStatusToNumber(message.status));
+    }
+    if (message.rowCount !== 0) {
+      writer.uint32(32).int32(message.rowCount);
+    }
+    if (message.importedCount !== 0) {
+      writer.uint32(40).int32(message.importedCount);
+    }
+    if (message.duplicatesSkipped !== 0) {
+      writer.uint32(48).int32(message.duplicatesSkipped);
+    }
+    for (const v of message.errors) {
+      CsvRowError.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(66).fork()).join();
+    }
+    if (message.finishedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.finishedAt), writer.uint32(74).fork()).join();
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(82).fork()).join();
+    }
+    if (message.createdByMemberId !== '') {
+      writer.uint32(90).string(message.createdByMemberId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CsvImport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCsvImport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = csvImportStatusFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.rowCount = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.importedCount = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.duplicatesSkipped = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.errors.push(CsvRowError.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.finishedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createdByMemberId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CsvImport>): CsvImport {
+    return CsvImport.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CsvImport>): CsvImport {
+    const message = createBaseCsvImport();
+    message.id = object.id ?? '';
+    message.familyId = object.familyId ?? '';
+    message.status = object.status ?? CsvImportStatus.CSV_IMPORT_STATUS_UNSPECIFIED;
+    message.rowCount = object.rowCount ?? 0;
+    message.importedCount = object.importedCount ?? 0;
+    message.duplicatesSkipped = object.duplicatesSkipped ?? 0;
+    message.errors = object.errors?.map((e) => CsvRowError.fromPartial(e)) || [];
+    message.createdAt = object.createdAt ?? undefined;
+    message.finishedAt = object.finishedAt ?? undefined;
+    message.expiresAt = object.expiresAt ?? undefined;
+    message.createdByMemberId = object.createdByMemberId ?? '';
+    return message;
+  },
+};
+
+function createBaseGetCsvImportRequest(): GetCsvImportRequest {
+  return { familyId: '', importId: '' };
+}
+
+export const GetCsvImportRequest: MessageFns<GetCsvImportRequest> = {
+  encode(message: GetCsvImportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.importId !== '') {
+      writer.uint32(18).string(message.importId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCsvImportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCsvImportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.importId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetCsvImportRequest>): GetCsvImportRequest {
+    return GetCsvImportRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetCsvImportRequest>): GetCsvImportRequest {
+    const message = createBaseGetCsvImportRequest();
+    message.familyId = object.familyId ?? '';
+    message.importId = object.importId ?? '';
+    return message;
+  },
+};
+
+function createBaseGetCsvImportResponse(): GetCsvImportResponse {
+  return { import: undefined };
+}
+
+export const GetCsvImportResponse: MessageFns<GetCsvImportResponse> = {
+  encode(message: GetCsvImportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.import !== undefined) {
+      CsvImport.encode(message.import, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCsvImportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCsvImportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.import = CsvImport.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetCsvImportResponse>): GetCsvImportResponse {
+    return GetCsvImportResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetCsvImportResponse>): GetCsvImportResponse {
+    const message = createBaseGetCsvImportResponse();
+    message.import =
+      object.import !== undefined && object.import !== null ? CsvImport.fromPartial(object.import) : undefined;
     return message;
   },
 };
@@ -10501,6 +10909,8 @@ export const ExpenseServiceDefinition = {
     /**
      * CSV import, all or nothing: any row error rejects the whole file (every error is reported with
      * its line and column); rows already imported before are skipped as duplicates.
+     * A file of more than 2,000 rows is not written in the call: it becomes an import job (the
+     * response's `job`, QUEUED, or FAILED at once with every row error), run by the service's worker.
      */
     importExpensesCsv: {
       name: 'ImportExpensesCsv',
@@ -10509,6 +10919,15 @@ export const ExpenseServiceDefinition = {
       responseType: ImportExpensesCsvResponse as typeof ImportExpensesCsvResponse,
       responseStream: false,
       options: {},
+    },
+    /** An import job of the family (a child sees only their own; another's → NOT_FOUND). Kept 7 days. */
+    getCsvImport: {
+      name: 'GetCsvImport',
+      requestType: GetCsvImportRequest as typeof GetCsvImportRequest,
+      requestStream: false,
+      responseType: GetCsvImportResponse as typeof GetCsvImportResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
     /**
      * Internal (service token with scope "expense:import", called by the bank service): upsert a batch
@@ -10700,11 +11119,18 @@ export interface ExpenseServiceImplementation<CallContextExt = {}> {
   /**
    * CSV import, all or nothing: any row error rejects the whole file (every error is reported with
    * its line and column); rows already imported before are skipped as duplicates.
+   * A file of more than 2,000 rows is not written in the call: it becomes an import job (the
+   * response's `job`, QUEUED, or FAILED at once with every row error), run by the service's worker.
    */
   importExpensesCsv(
     request: ImportExpensesCsvRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ImportExpensesCsvResponse>>;
+  /** An import job of the family (a child sees only their own; another's → NOT_FOUND). Kept 7 days. */
+  getCsvImport(
+    request: GetCsvImportRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetCsvImportResponse>>;
   /**
    * Internal (service token with scope "expense:import", called by the bank service): upsert a batch
    * of normalized bank transactions as expenses (source BANK). Idempotent per
@@ -10886,11 +11312,18 @@ export interface ExpenseServiceClient<CallOptionsExt = {}> {
   /**
    * CSV import, all or nothing: any row error rejects the whole file (every error is reported with
    * its line and column); rows already imported before are skipped as duplicates.
+   * A file of more than 2,000 rows is not written in the call: it becomes an import job (the
+   * response's `job`, QUEUED, or FAILED at once with every row error), run by the service's worker.
    */
   importExpensesCsv(
     request: DeepPartial<ImportExpensesCsvRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ImportExpensesCsvResponse>;
+  /** An import job of the family (a child sees only their own; another's → NOT_FOUND). Kept 7 days. */
+  getCsvImport(
+    request: DeepPartial<GetCsvImportRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetCsvImportResponse>;
   /**
    * Internal (service token with scope "expense:import", called by the bank service): upsert a batch
    * of normalized bank transactions as expenses (source BANK). Idempotent per

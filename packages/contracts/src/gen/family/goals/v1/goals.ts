@@ -448,6 +448,16 @@ export interface GetBalanceResponse {
   balance: Balance | undefined;
 }
 
+export interface BatchGetBalancesRequest {
+  familyId: string;
+  memberIds: string[];
+}
+
+export interface BatchGetBalancesResponse {
+  /** One per distinct requested member, in request order. */
+  balances: Balance[];
+}
+
 export interface ListLedgerEntriesRequest {
   familyId: string;
   memberId: string;
@@ -1511,6 +1521,128 @@ export const GetBalanceResponse: MessageFns<GetBalanceResponse> = {
     const message = createBaseGetBalanceResponse();
     message.balance =
       object.balance !== undefined && object.balance !== null ? Balance.fromPartial(object.balance) : undefined;
+    return message;
+  },
+};
+
+function createBaseBatchGetBalancesRequest(): BatchGetBalancesRequest {
+  return { familyId: '', memberIds: [] };
+}
+
+export const BatchGetBalancesRequest: MessageFns<BatchGetBalancesRequest> = {
+  encode(message: BatchGetBalancesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== '') {
+      writer.uint32(10).string(message.familyId);
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchGetBalancesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchGetBalancesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BatchGetBalancesRequest>): BatchGetBalancesRequest {
+    return BatchGetBalancesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchGetBalancesRequest>): BatchGetBalancesRequest {
+    const message = createBaseBatchGetBalancesRequest();
+    message.familyId = object.familyId ?? '';
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseBatchGetBalancesResponse(): BatchGetBalancesResponse {
+  return { balances: [] };
+}
+
+export const BatchGetBalancesResponse: MessageFns<BatchGetBalancesResponse> = {
+  encode(message: BatchGetBalancesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.balances) {
+      Balance.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchGetBalancesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchGetBalancesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.balances.push(Balance.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BatchGetBalancesResponse>): BatchGetBalancesResponse {
+    return BatchGetBalancesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchGetBalancesResponse>): BatchGetBalancesResponse {
+    const message = createBaseBatchGetBalancesResponse();
+    message.balances = object.balances?.map((e) => Balance.fromPartial(e)) || [];
     return message;
   },
 };
@@ -7428,6 +7560,18 @@ export const GoalsServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
     },
+    /**
+     * Several members' jar balances in one call (the gateway's per-request batching), in the order
+     * asked; a child may ask only for themselves (PERMISSION_DENIED otherwise). At most 100 ids.
+     */
+    batchGetBalances: {
+      name: 'BatchGetBalances',
+      requestType: BatchGetBalancesRequest as typeof BatchGetBalancesRequest,
+      requestStream: false,
+      responseType: BatchGetBalancesResponse as typeof BatchGetBalancesResponse,
+      responseStream: false,
+      options: { idempotencyLevel: 'NO_SIDE_EFFECTS' },
+    },
     /** A member's ledger, newest first. */
     listLedgerEntries: {
       name: 'ListLedgerEntries',
@@ -7679,6 +7823,14 @@ export interface GoalsServiceImplementation<CallContextExt = {}> {
     request: GetBalanceRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<GetBalanceResponse>>;
+  /**
+   * Several members' jar balances in one call (the gateway's per-request batching), in the order
+   * asked; a child may ask only for themselves (PERMISSION_DENIED otherwise). At most 100 ids.
+   */
+  batchGetBalances(
+    request: BatchGetBalancesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<BatchGetBalancesResponse>>;
   /** A member's ledger, newest first. */
   listLedgerEntries(
     request: ListLedgerEntriesRequest,
@@ -7812,6 +7964,14 @@ export interface GoalsServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<GetBalanceRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<GetBalanceResponse>;
+  /**
+   * Several members' jar balances in one call (the gateway's per-request batching), in the order
+   * asked; a child may ask only for themselves (PERMISSION_DENIED otherwise). At most 100 ids.
+   */
+  batchGetBalances(
+    request: DeepPartial<BatchGetBalancesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<BatchGetBalancesResponse>;
   /** A member's ledger, newest first. */
   listLedgerEntries(
     request: DeepPartial<ListLedgerEntriesRequest>,

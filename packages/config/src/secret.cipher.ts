@@ -1,8 +1,9 @@
-// AES-256-GCM for provider credentials at rest. Each ciphertext is stored with the id of the key that
-// made it; the connection id is the additional data, so a ciphertext copied onto another row does not
-// decrypt. Rotation: decrypt with whichever listed key made it, encrypt only with the first.
+// AES-256-GCM for secrets at rest (bank provider tokens, signing keys). Each ciphertext is stored with
+// the id of the key that made it; `boundTo` (the row's id) is the additional data, so a ciphertext
+// copied onto another row does not decrypt. Rotation: decrypt with whichever listed key made it,
+// encrypt only with the first.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { TokenKey } from './token.keys.js';
+import type { CipherKey } from './cipher.keys.js';
 
 export interface Sealed {
   keyId: string;
@@ -10,11 +11,15 @@ export interface Sealed {
   data: Uint8Array;
 }
 
-export class TokenCipher {
+export class SecretCipher {
   private readonly byId: Map<string, Buffer>;
 
-  constructor(private readonly keys: readonly TokenKey[]) {
-    if (!keys.length) throw new Error('TokenCipher needs at least one key');
+  /** `variable` names the setting the keys come from, for the error when a key is missing. */
+  constructor(
+    private readonly keys: readonly CipherKey[],
+    private readonly variable = 'the cipher keys',
+  ) {
+    if (!keys.length) throw new Error('SecretCipher needs at least one key');
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
 
@@ -34,7 +39,7 @@ export class TokenCipher {
 
   open(sealed: Sealed, boundTo: string): string {
     const key = this.byId.get(sealed.keyId);
-    if (!key) throw new Error(`token key ${sealed.keyId} is not configured (BANK_TOKEN_KEYS)`);
+    if (!key) throw new Error(`key ${sealed.keyId} is not configured (${this.variable})`);
     const data = Buffer.from(sealed.data);
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
     decipher.setAAD(Buffer.from(boundTo, 'utf8'));

@@ -1,0 +1,100 @@
+'use client';
+// Submitted chores with approve / reject (a reason is asked for a rejection).
+import { useState } from 'react';
+import { ErrorMessage, useAction } from './ui';
+import { useSession } from '../lib/session';
+
+interface Submitted {
+  id: string;
+  title: string;
+  assigneeMemberId: string;
+  rewardMinor: number;
+  currency: string;
+}
+
+export function ChoreReview({
+  chores,
+  names,
+  onDone,
+}: {
+  chores: Submitted[];
+  names: Map<string, string>;
+  onDone: () => Promise<void>;
+}) {
+  const session = useSession();
+  const { t, money } = session;
+  const action = useAction();
+  const [rejecting, setRejecting] = useState<string>();
+  const [reason, setReason] = useState('');
+  const familyId = session.family!.id;
+
+  const approve = (choreId: string) =>
+    void action.run(async () => {
+      await session.client.graphql(
+        'mutation($f: ID!, $c: ID!) { approveChore(familyId: $f, choreId: $c) { chore { id status } } }',
+        { f: familyId, c: choreId },
+      );
+      await onDone();
+    });
+  const reject = (choreId: string) =>
+    void action.run(async () => {
+      await session.client.graphql(
+        'mutation($f: ID!, $c: ID!, $r: String!) { rejectChore(familyId: $f, choreId: $c, reason: $r) { id status } }',
+        { f: familyId, c: choreId, r: reason },
+      );
+      setRejecting(undefined);
+      setReason('');
+      await onDone();
+    });
+
+  if (chores.length === 0) return <p className="muted">{t('nothingToApprove')}</p>;
+  return (
+    <>
+      <ErrorMessage error={action.error} />
+      <ul className="plain">
+        {chores.map((c) => (
+          <li key={c.id} data-testid={`review-${c.title}`}>
+            <span>
+              <strong>{c.title}</strong> · {names.get(c.assigneeMemberId) ?? ''} ·{' '}
+              <span className="amount">{money(c.rewardMinor, c.currency)}</span>
+            </span>
+            {rejecting === c.id ? (
+              <form
+                className="inline"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  reject(c.id);
+                }}
+              >
+                <label>
+                  <span className="sr-only">{t('rejectReason')}</span>
+                  <input
+                    required
+                    placeholder={t('rejectReason')}
+                    value={reason}
+                    onChange={(e) => setReason(e.target.value)}
+                  />
+                </label>
+                <button type="submit" disabled={action.pending}>
+                  {t('reject')}
+                </button>
+                <button type="button" className="secondary" onClick={() => setRejecting(undefined)}>
+                  {t('cancel')}
+                </button>
+              </form>
+            ) : (
+              <span className="inline">
+                <button type="button" disabled={action.pending} onClick={() => approve(c.id)}>
+                  {t('approve')} {c.title}
+                </button>{' '}
+                <button type="button" className="secondary" onClick={() => setRejecting(c.id)}>
+                  {t('reject')}
+                </button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
