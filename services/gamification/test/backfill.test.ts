@@ -110,6 +110,12 @@ describe('gamification backfill', function () {
     const first = await goalsDeliveringAs('gamification');
     await waitFor(() => first.caughtUp(), { timeoutMs: 15_000, what: 'the backfill' });
     await first.stop();
+    // The progress is read until the backfill shows in it (then checked exactly, and once more after
+    // a replay).
+    await waitFor(async () => (await snapshot()).members.some((m) => m.xp > 0), {
+      timeoutMs: 5_000,
+      what: 'the backfilled progress',
+    });
     const once = await snapshot();
     const byId = new Map(once.members.map((m) => [m.id, m]));
     // Kid 0: two chores (2 × 15 + first-chore 25); kid 1: three (3 × 15 + 25).

@@ -40,13 +40,15 @@ export class ProgressReader {
     const actor = await this.deps.access.actor(caller, familyId);
     const subject = await this.deps.access.subject(actor, memberId);
     const page = pageQuery(historyPage, 'historyPage');
+    // Progress first, then the board: the board read is never older than the progress it is shown
+    // with (an event recorded in between shows in both, or in the board only, until the next read).
+    const stored = await this.deps.store.progress(actor.familyId, subject);
     const [member, context, history, board] = await Promise.all([
       this.deps.families.member(actor.familyId, subject, actor.token),
       this.context(actor),
       this.deps.store.xpHistory(actor.familyId, subject, page),
       this.deps.store.board(actor.familyId, 'ALL'),
     ]);
-    const stored = await this.deps.store.progress(actor.familyId, subject);
     const progress = stored ?? emptyProgress(actor.familyId, subject);
     const view = withStart(progressView(progress, context, this.deps.clock()), progress);
     return {
@@ -58,10 +60,10 @@ export class ProgressReader {
   /** Every member's progress in the family's member order; a child sees only their own. */
   async familyProgress(caller: Caller, familyId: string): Promise<MemberProgressView[]> {
     const actor = await this.deps.access.actor(caller, familyId);
-    const [members, context, stored, board] = await Promise.all([
+    const stored = await this.deps.store.familyProgress(actor.familyId);
+    const [members, context, board] = await Promise.all([
       this.deps.families.members(actor.familyId, actor.token),
       this.context(actor),
-      this.deps.store.familyProgress(actor.familyId),
       this.deps.store.board(actor.familyId, 'ALL'),
     ]);
     const byMember = new Map(stored.map((p) => [p.memberId, p]));
