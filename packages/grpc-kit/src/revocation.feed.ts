@@ -55,7 +55,14 @@ export class RevocationFeed {
       try {
         await this.sync();
       } catch {
-        throw new AppError('UNAVAILABLE', 'REVOCATIONS_UNAVAILABLE', 'Sessions cannot be checked right now', {});
+        // One more try after a moment (a busy auth service, a connection being re-established),
+        // then refuse rather than trust a token that may have been revoked meanwhile.
+        await new Promise((r) => setTimeout(r, 250));
+        try {
+          await this.sync();
+        } catch {
+          throw new AppError('UNAVAILABLE', 'REVOCATIONS_UNAVAILABLE', 'Sessions cannot be checked right now', {});
+        }
       }
     }
     this.schedule();
