@@ -14,5 +14,8 @@ module.exports = {
       ],
   reporter: './packages/testing/summary.reporter.cjs',
   timeout: 30000,
+  // Every suite shares two cores with the real services it starts: a test that fails once under that
+  // load runs once more (a real failure fails twice; the summary counts it once).
+  retries: 1,
   exit: true,
 };
