@@ -1,8 +1,13 @@
 // One typed gRPC client per upstream service, plus a grpc.health.v1 client on the same channel for
 // /readyz. A new service is one more `connect(...)` line.
-import { createChannel, type Channel, type Client, type CompatServiceDefinition } from 'nice-grpc';
-import { HealthDefinition } from 'nice-grpc-server-health';
-import { createGrpcClient, type GrpcMetrics, type KitCallOptions } from '@family/grpc-kit';
+import type { Channel, Client, CompatServiceDefinition } from 'nice-grpc';
+import {
+  createGrpcClient,
+  HealthDefinition,
+  openChannel,
+  type GrpcMetrics,
+  type KitCallOptions,
+} from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { BankServiceDefinition } from '@family/contracts/bank/v1/bank';
 import { ExpenseServiceDefinition } from '@family/contracts/expense/v1/expense';
@@ -53,7 +58,7 @@ export function createClients(options: ClientAddresses): BffClients {
     definition: D,
     address: string,
   ): Client<D, KitCallOptions> {
-    const channel = createChannel(address);
+    const channel = openChannel(address);
     channels.push(channel);
     upstreams.push({ name, fullName: definition.fullName, health: createGrpcClient(HealthDefinition, channel) });
     return createGrpcClient(definition, channel, options.metrics ? { metrics: options.metrics } : {});

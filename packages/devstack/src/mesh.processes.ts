@@ -2,9 +2,7 @@
 // process, started from its own main.ts with its own environment, as it runs in a container.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createChannel } from 'nice-grpc';
-import { HealthDefinition } from 'nice-grpc-server-health';
-import { createGrpcClient } from '@family/grpc-kit';
+import { createGrpcClient, HealthDefinition, openChannel } from '@family/grpc-kit';
 
 export interface MeshProcess {
   name: string;
@@ -91,7 +89,7 @@ export async function startMeshProcess(options: {
   };
   try {
     if (options.grpcAddress) {
-      const channel = createChannel(options.grpcAddress);
+      const channel = openChannel(options.grpcAddress);
       const health = createGrpcClient(HealthDefinition, channel);
       try {
         await until(

@@ -1,8 +1,7 @@
 // The container health check: `node health.probe.js grpc://127.0.0.1:50051` (grpc.health.v1 answers
 // SERVING) or `node health.probe.js http://127.0.0.1:8080/healthz` (answers 2xx); exit 0 when healthy.
-import { createChannel } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
-import { createGrpcClient } from './client.factory.js';
+import { createGrpcClient, openChannel } from './client.factory.js';
 
 /** grpc.health.v1 HealthCheckResponse.ServingStatus.SERVING */
 const SERVING = 1;
@@ -10,7 +9,7 @@ const DEADLINE_MS = 3000;
 
 export async function isHealthy(target: string): Promise<boolean> {
   if (target.startsWith('grpc://')) {
-    const channel = createChannel(target.slice('grpc://'.length));
+    const channel = openChannel(target.slice('grpc://'.length));
     try {
       const health = createGrpcClient(HealthDefinition, channel);
       const reply = await health.check({ service: '' }, { deadline: DEADLINE_MS, retryMaxAttempts: 0 });

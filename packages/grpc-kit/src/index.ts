@@ -22,7 +22,13 @@ export {
 } from './revocation.feed.js';
 export { authMiddleware, type AuthContext } from './auth.middleware.js';
 export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './server.factory.js';
-export { createGrpcClient, type GrpcClientOptions, type KitCallOptions, callMetadata } from './client.factory.js';
+export {
+  createGrpcClient,
+  openChannel,
+  type GrpcClientOptions,
+  type KitCallOptions,
+  callMetadata,
+} from './client.factory.js';
 export { GrpcMetrics } from './grpc.metrics.js';
 export { ServiceTokenSource } from './service.token.js';
 export { installShutdown, type ShutdownStep } from './shutdown.js';

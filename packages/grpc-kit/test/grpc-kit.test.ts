@@ -4,7 +4,7 @@ import { Status } from 'nice-grpc';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { AppError } from '@family/errors';
 import { silentLogger } from '@family/logger';
-import { expectGrpcError, partialImplementation } from '@family/testing';
+import { expectGrpcError, freePort, partialImplementation } from '@family/testing';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import * as grpc from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
@@ -234,6 +234,45 @@ describe('grpc-kit', () => {
     } finally {
       await flaky.shutdown(1000);
     }
+  });
+
+  it('sends a call with side effects once its server comes up, never twice, and gives up on one that stays away', async () => {
+    const port = await freePort();
+    const early = createGrpcClient(AuthServiceDefinition, `127.0.0.1:${port}`);
+    const late = createGrpcServer({
+      logger: silentLogger(),
+      serviceNames: [AuthServiceDefinition.fullName],
+      verifier: new TokenVerifier({ keys: async () => [keys.jwk], issuer: 'iss', audience: 'aud' }),
+      publicMethods: new Set([`/${AuthServiceDefinition.fullName}/Register`]),
+    });
+    let registrations = 0;
+    late.server.add(
+      AuthServiceDefinition,
+      partialImplementation({
+        register: async () => {
+          registrations++;
+          throw new AppError('UNAVAILABLE', 'DOWN', 'refused after it was received');
+        },
+      }),
+    );
+    try {
+      // Nothing listens yet: the call is refused before it is sent, and tried again until it is.
+      const call = early.register({ email: 'a@example.test', password: 'correct horse', displayName: 'A' });
+      await new Promise((r) => setTimeout(r, 150));
+      await late.listen('127.0.0.1', port);
+      // Received once and refused by the server: a call with side effects is not sent again.
+      await expectGrpcError(call, Status.UNAVAILABLE);
+      expect(registrations).to.equal(1);
+    } finally {
+      await late.shutdown(1000);
+    }
+    const nowhere = createGrpcClient(AuthServiceDefinition, `127.0.0.1:${await freePort()}`);
+    const started = Date.now();
+    await expectGrpcError(
+      nowhere.register({ email: 'b@example.test', password: 'correct horse', displayName: 'B' }),
+      Status.UNAVAILABLE,
+    );
+    expect(Date.now() - started).to.be.lessThan(4000);
   });
 
   it('reports SERVING on grpc.health.v1 until shutdown begins', async () => {
