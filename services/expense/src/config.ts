@@ -20,6 +20,11 @@ export const expenseConfigSchema = z.object({
   SCHEDULER_INTERVAL_MS: env.int(60_000, 0),
   /** CSV files of at most this many rows are written within the call; larger ones run as jobs. */
   CSV_IMPORT_SYNC_ROWS: env.int(2000, 1),
+  /**
+   * On the embedded database (one connection for every query) a job writes this many rows per
+   * transaction, letting other requests in between, and a file of more rows runs as a job.
+   */
+  CSV_IMPORT_CHUNK_ROWS: env.int(100, 1),
   /** How often the import worker looks for queued jobs (a submit wakes it at once); 0 turns polling off. */
   CSV_IMPORT_POLL_MS: env.int(1000, 0),
   /** How long a replica's claim on an import job holds before another may take the job over. */

@@ -92,7 +92,13 @@ export async function startExpenseService(input: {
       schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
       registry: input.metrics?.registry,
       csvImports: {
-        syncRows: config.CSV_IMPORT_SYNC_ROWS,
+        // One embedded connection: nothing holds it for more than a chunk of rows.
+        ...(input.sql.kind === 'pglite'
+          ? {
+              syncRows: Math.min(config.CSV_IMPORT_SYNC_ROWS, config.CSV_IMPORT_CHUNK_ROWS),
+              chunkRows: config.CSV_IMPORT_CHUNK_ROWS,
+            }
+          : { syncRows: config.CSV_IMPORT_SYNC_ROWS }),
         pollMs: config.CSV_IMPORT_POLL_MS,
         leaseMs: config.CSV_IMPORT_LEASE_MS,
         retentionDays: config.CSV_IMPORT_RETENTION_DAYS,

@@ -4,6 +4,14 @@
 // whole file or nothing. The worker claims jobs with FOR UPDATE SKIP LOCKED under a lease: two
 // replicas never write one job twice (only the current claim can finish it), and a job left RUNNING
 // by a replica that died is claimed again once its lease has run out.
+//
+// On the embedded database one transaction would hold the only connection for the whole file, and
+// every other family's request would wait for it. There a job is written in chunks (`chunkRows`),
+// each in a transaction of its own that also records the progress and renews the lease: others'
+// queries run between chunks, and a job taken over goes on after its last committed chunk. Its
+// duplicates are set aside once, before the first chunk. The rows appear chunk by chunk, and a job
+// that fails for good keeps the chunks it committed (its result says how many).
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError, requireUuid } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
 import type { Logger } from '@family/logger';
@@ -29,6 +37,8 @@ export interface CsvImportJobOptions {
   leaseMs: number;
   /** How long a job and its result are kept. */
   retentionDays: number;
+  /** Write a job this many rows per transaction (the embedded database); absent: all in one. */
+  chunkRows?: number | undefined;
   registry?: PeriodicTaskOptions['registry'];
 }
 
@@ -110,6 +120,10 @@ export class CsvImportJobs {
 
   private async write(job: ClaimedCsvImport): Promise<void> {
     try {
+      if (this.options.chunkRows) {
+        await this.writeInChunks(job, this.options.chunkRows);
+        return;
+      }
       const family = await this.deps.families.settings(job.familyId);
       const drafts = job.drafts as ExpenseDraft[];
       await this.deps.db.transaction().execute(async (trx) => {
@@ -131,11 +145,48 @@ export class CsvImportJobs {
       this.logger.error({ err, importId: job.id, attempt: job.attempts }, 'CSV import could not be written');
       // Left RUNNING, it is claimed again once the lease runs out; after the last try it fails.
       if (job.attempts >= MAX_ATTEMPTS) {
-        const errors: CsvRowError[] = [
-          { line: 0, field: '', message: 'The rows could not be written; nothing was imported' },
-        ];
+        const message = this.options.chunkRows
+          ? 'The rows could not all be written; the import count says how many were'
+          : 'The rows could not be written; nothing was imported';
+        const errors: CsvRowError[] = [{ line: 0, field: '', message }];
         await this.store.fail(job.id, job.claimId, errors, this.deps.now());
       }
+    }
+  }
+
+  private async writeInChunks(claimed: ClaimedCsvImport, chunkRows: number): Promise<void> {
+    const family = await this.deps.families.settings(claimed.familyId);
+    let drafts = claimed.drafts as ExpenseDraft[];
+    let duplicates = claimed.duplicatesSkipped;
+    if (!claimed.planned) {
+      await this.deps.db.transaction().execute(async (trx) => {
+        const { fresh } = await this.transfer.withoutDuplicates(trx, claimed.familyId, drafts);
+        duplicates = drafts.length - fresh.length;
+        if (!(await this.store.plan(trx, claimed.id, claimed.claimId, { drafts: fresh, duplicates }))) {
+          throw new ClaimLost();
+        }
+        drafts = fresh;
+      });
+    }
+    for (let from = claimed.writtenRows; ; from += chunkRows) {
+      const chunk = drafts.slice(from, from + chunkRows);
+      const last = from + chunkRows >= drafts.length;
+      await this.deps.db.transaction().execute(async (trx) => {
+        await this.writer.create(trx, family, chunk, { actorUserId: claimed.createdByUserId });
+        const now = this.deps.now();
+        const held = last
+          ? await this.store.succeed(trx, claimed.id, claimed.claimId, { imported: drafts.length, duplicates, at: now })
+          : await this.store.advance(trx, claimed.id, claimed.claimId, {
+              rows: chunk.length,
+              now,
+              leaseMs: this.options.leaseMs,
+            });
+        if (!held) throw new ClaimLost();
+      });
+      if (last) return;
+      // Queries of the embedded database run on this thread: let the requests that arrived meanwhile
+      // be read (and queue for the connection) before the next chunk takes it.
+      await yieldToEventLoop();
     }
   }
 }

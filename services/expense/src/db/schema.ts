@@ -223,6 +223,10 @@ export interface CsvImportsTable {
   created_at: CreatedAt;
   finished_at: Date | null;
   expires_at: Date;
+  /** Chunked jobs: duplicates set aside, `drafts` holds only the rows to write. */
+  planned: Generated<boolean>;
+  /** Chunked jobs: how many of `drafts` are committed. */
+  written_rows: Generated<number>;
 }
 
 export interface ExpenseDatabase extends OutboxDatabase {

@@ -25,6 +25,10 @@ export interface CsvImportRecord {
 export interface ClaimedCsvImport extends CsvImportRecord {
   claimId: string;
   drafts: unknown[];
+  /** Written chunk by chunk: duplicates already set aside (`drafts` are all to write)… */
+  planned: boolean;
+  /** …and this many of `drafts` committed. */
+  writtenRows: number;
 }
 
 const RECORD_COLUMNS = [
@@ -137,10 +141,60 @@ export class CsvImportsStore {
           attempts: sql<number>`attempts + 1`,
         })
         .where('id', '=', found.id)
-        .returning([...RECORD_COLUMNS, 'drafts'])
+        .returning([...RECORD_COLUMNS, 'drafts', 'planned', 'written_rows'])
         .executeTakeFirstOrThrow();
-      return { ...toRecord(row), claimId, drafts: row.drafts ?? [] };
+      return {
+        ...toRecord(row),
+        claimId,
+        drafts: row.drafts ?? [],
+        planned: row.planned,
+        writtenRows: row.written_rows,
+      };
     });
+  }
+
+  /**
+   * A chunked job's plan under the claim (in the transaction that read the duplicates): only the
+   * rows to write are kept, the duplicates counted. False when the claim was lost.
+   */
+  async plan(
+    db: Kysely<ExpenseDatabase>,
+    id: string,
+    claimId: string,
+    plan: { drafts: unknown[]; duplicates: number },
+  ): Promise<boolean> {
+    const r = await db
+      .updateTable('csv_imports')
+      .set({ planned: true, drafts: JSON.stringify(plan.drafts), duplicates_skipped: plan.duplicates })
+      .where('id', '=', id)
+      .where('claim_id', '=', claimId)
+      .where('status', '=', 'RUNNING')
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
+  /**
+   * A chunk committed under the claim (in its writing transaction), the lease renewed from `now`.
+   * False when the claim was lost.
+   */
+  async advance(
+    db: Kysely<ExpenseDatabase>,
+    id: string,
+    claimId: string,
+    chunk: { rows: number; now: Date; leaseMs: number },
+  ): Promise<boolean> {
+    const r = await db
+      .updateTable('csv_imports')
+      .set({
+        written_rows: sql<number>`written_rows + ${chunk.rows}`,
+        imported_count: sql<number>`imported_count + ${chunk.rows}`,
+        lease_until: new Date(chunk.now.getTime() + chunk.leaseMs),
+      })
+      .where('id', '=', id)
+      .where('claim_id', '=', claimId)
+      .where('status', '=', 'RUNNING')
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
   }
 
   /** SUCCEEDED under the claim (in the writing transaction); false when the claim was lost. */
