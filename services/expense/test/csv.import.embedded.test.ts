@@ -57,37 +57,6 @@ describe('CSV import jobs on embedded PGlite', () => {
     await sql.close();
   });
 
-  it('writes a large file through a job, showing nothing of it to another family', async function () {
-    this.timeout(60_000);
-    const client = createGrpcClient(ExpenseServiceDefinition, expense.address, { defaultDeadlineMs: 10_000 });
-    const f = await household(harness);
-    const other = await household(harness);
-    const rows = Array.from(
-      { length: 600 },
-      (_, i) => `2024-05-${String((i % 28) + 1).padStart(2, '0')},3.10,Row ${i}`,
-    );
-    const r = await client.importExpensesCsv(
-      { familyId: f.familyId, csv: Buffer.from(`date,amount,description\n${rows.join('\n')}\n`) },
-      f.asParent,
-    );
-    expect(r.job!.status).to.equal(CsvImportStatus.CSV_IMPORT_STATUS_QUEUED);
-    const read = await client.listExpenses({ familyId: other.familyId }, other.asParent);
-    expect(read.expenses).to.deep.equal([]);
-    const job = await waitFor(
-      async () => {
-        const j = (await client.getCsvImport({ familyId: f.familyId, importId: r.job!.id }, f.asParent)).import!;
-        return j.status === CsvImportStatus.CSV_IMPORT_STATUS_SUCCEEDED ||
-          j.status === CsvImportStatus.CSV_IMPORT_STATUS_FAILED
-          ? j
-          : undefined;
-      },
-      { timeoutMs: 50_000, what: 'the import job' },
-    );
-    expect(job).to.include({ status: CsvImportStatus.CSV_IMPORT_STATUS_SUCCEEDED, importedCount: 600 });
-    const listed = await client.listExpenses({ familyId: f.familyId, page: { limit: 200, cursor: '' } }, f.asParent);
-    expect(listed.expenses).to.have.length(200);
-  });
-
   const finished = async (client: ExpenseClient, f: Household, importId: string) =>
     waitFor(
       async () => {
@@ -100,17 +69,40 @@ describe('CSV import jobs on embedded PGlite', () => {
       { timeoutMs: 100_000, what: 'the import job' },
     );
 
+  /** A file of `count` rows, row i on a day of `month` (2024). */
+  const csvOf = (count: number, month: string, amount: string, description: (i: number) => string) =>
+    Buffer.from(
+      `date,amount,description\n${Array.from(
+        { length: count },
+        (_, i) => `2024-${month}-${String((i % 28) + 1).padStart(2, '0')},${amount},${description(i)}`,
+      ).join('\n')}\n`,
+    );
+
+  it('writes a large file through a job, showing nothing of it to another family', async function () {
+    this.timeout(60_000);
+    const client = createGrpcClient(ExpenseServiceDefinition, expense.address, { defaultDeadlineMs: 30_000 });
+    const f = await household(harness);
+    const other = await household(harness);
+    const r = await client.importExpensesCsv(
+      { familyId: f.familyId, csv: csvOf(600, '05', '3.10', (i) => `Row ${i}`) },
+      f.asParent,
+    );
+    expect(r.job!.status).to.equal(CsvImportStatus.CSV_IMPORT_STATUS_QUEUED);
+    const read = await client.listExpenses({ familyId: other.familyId }, other.asParent);
+    expect(read.expenses).to.deep.equal([]);
+    const job = await finished(client, f, r.job!.id);
+    expect(job).to.include({ status: CsvImportStatus.CSV_IMPORT_STATUS_SUCCEEDED, importedCount: 600 });
+    const listed = await client.listExpenses({ familyId: f.familyId, page: { limit: 200, cursor: '' } }, f.asParent);
+    expect(listed.expenses).to.have.length(200);
+  });
+
   it("answers another family's read between the chunks of a large import, not after it", async function () {
     this.timeout(120_000);
     const client = createGrpcClient(ExpenseServiceDefinition, expense.address, { defaultDeadlineMs: 30_000 });
     const f = await household(harness);
     const bystander = await household(harness);
-    const rows = Array.from(
-      { length: 6000 },
-      (_, i) => `2024-06-${String((i % 28) + 1).padStart(2, '0')},1.25,Row ${i}`,
-    );
     const submitted = await client.importExpensesCsv(
-      { familyId: f.familyId, csv: Buffer.from(`date,amount,description\n${rows.join('\n')}\n`) },
+      { familyId: f.familyId, csv: csvOf(6000, '06', '1.25', (i) => `Row ${i}`) },
       f.asParent,
     );
     const importId = submitted.job!.id;
@@ -140,11 +132,7 @@ describe('CSV import jobs on embedded PGlite', () => {
     const client = createGrpcClient(ExpenseServiceDefinition, expense.address, { defaultDeadlineMs: 30_000 });
     const f = await household(harness);
     // Two coffees a day, the same amount and words: row i and row i + 300 land in different chunks.
-    const rows = Array.from(
-      { length: 600 },
-      (_, i) => `2024-07-${String((i % 28) + 1).padStart(2, '0')},2.40,Coffee ${i % 300}`,
-    );
-    const csv = Buffer.from(`date,amount,description\n${rows.join('\n')}\n`);
+    const csv = csvOf(600, '07', '2.40', (i) => `Coffee ${i % 300}`);
     const first = await client.importExpensesCsv({ familyId: f.familyId, csv }, f.asParent);
     expect(await finished(client, f, first.job!.id)).to.include({ importedCount: 600, duplicatesSkipped: 0 });
     const again = await client.importExpensesCsv({ familyId: f.familyId, csv }, f.asParent);
@@ -164,11 +152,7 @@ describe('CSV import jobs on embedded PGlite', () => {
     const create = writer.create.bind(writer);
     try {
       const f = await household(harness);
-      const rows = Array.from(
-        { length: 450 },
-        (_, i) => `2024-08-${String((i % 28) + 1).padStart(2, '0')},0.90,Bus ${i}`,
-      );
-      const csv = Buffer.from(`date,amount,description\n${rows.join('\n')}\n`);
+      const csv = csvOf(450, '08', '0.90', (i) => `Bus ${i}`);
       const importId = (await client.importExpensesCsv({ familyId: f.familyId, csv }, f.asParent)).job!.id;
       let chunks = 0;
       writer.create = async (...args) => {
