@@ -1,26 +1,24 @@
 // The BFF as its own process (bff/src/main.ts), stopped with SIGTERM the way a container runtime
 // stops it: requests in flight are answered (none reset, none lost), new connections are refused
 // once the listener is closed, and the process exits 0 — also when its Redis is already gone.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { freePort, startTestRedisServer, uniqueName, waitFor, type TestRedisServer } from '@family/testing';
+import {
+  freePort,
+  httpOutcome,
+  startSourceProcess,
+  startTestRedisServer,
+  uniqueName,
+  waitFor,
+  waitForHttp,
+  type HttpOutcome,
+  type SourceProcess,
+  type TestRedisServer,
+} from '@family/testing';
 import { startTestAuth, type AuthStack } from './bff.harness.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-interface Outcome {
-  status?: number;
-  error?: string;
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
-}
 
 describe('BFF process on SIGTERM', function () {
   // A process of its own compiles the BFF through tsx at start: slow on a busy machine.
@@ -37,11 +35,10 @@ describe('BFF process on SIGTERM', function () {
     await auth?.stop();
   });
 
-  async function startProcess(): Promise<{ child: ChildProcess; url: string }> {
+  async function startProcess(): Promise<{ bff: SourceProcess; url: string }> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--conditions=source', '--import=tsx', MAIN], {
+    const bff = startSourceProcess(MAIN, {
       env: {
-        ...process.env,
         AUTH_GRPC_URL: auth.address,
         EXPENSE_GRPC_URL: auth.address,
         GOALS_GRPC_URL: auth.address,
@@ -55,54 +52,30 @@ describe('BFF process on SIGTERM', function () {
         AUTH_RATE_LIMIT_PER_MINUTE: '100000',
         LOG_LEVEL: 'silent',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
     });
-    process.once('exit', () => child.kill('SIGKILL'));
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(
-      () =>
-        new Promise<boolean>((resolve) => {
-          if (child.exitCode !== null) throw new Error(`the BFF exited with ${child.exitCode} while starting`);
-          request(`${url}/healthz`, (res) => {
-            res.resume();
-            resolve(res.statusCode === 200);
-          })
-            .on('error', () => resolve(false))
-            .end();
-        }),
-      { timeoutMs: 30_000, what: 'the BFF process' },
-    );
-    return { child, url };
+    await waitForHttp(bff, `${url}/healthz`, 30_000, 'the BFF process');
+    return { bff, url };
   }
 
   it('answers every request in flight and on open connections, and exits 0', async () => {
-    const { child, url } = await startProcess();
+    const { bff, url } = await startProcess();
     const agent = new Agent({ keepAlive: true, maxSockets: 40 });
     // Each request reaches auth (the signing keys) and the rate limiter's Redis.
-    const send = (via: Agent | false = agent) =>
-      new Promise<Outcome>((resolve) => {
-        const failed = (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message });
-        request(`${url}/.well-known/jwks.json`, { agent: via }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode! }));
-          res.on('error', failed);
-        })
-          .on('error', failed)
-          .end();
-      });
-    const statuses = (outcomes: Outcome[]) => outcomes.map((o) => o.status ?? o.error);
+    const send = (via: Agent | false = agent) => httpOutcome(`${url}/.well-known/jwks.json`, { agent: via });
+    const statuses = (outcomes: HttpOutcome[]) => outcomes.map((o) => o.status ?? o.error);
 
     // 40 open keep-alive connections, all idle again.
     expect(statuses(await Promise.all(Array.from({ length: 40 }, () => send())))).to.deep.equal(Array(40).fill(200));
     // 20 requests on their way or in progress when the signal arrives…
     const inFlight = Array.from({ length: 20 }, () => send());
-    child.kill('SIGTERM');
+    bff.child.kill('SIGTERM');
     // …the listener closes (a new connection is refused)…
     await waitFor(async () => (await send(false)).error === 'ECONNREFUSED', { what: 'the listener to close' });
     // …but a request on a connection already open is still answered, not reset.
     const onOpen = await Promise.all(Array.from({ length: 20 }, () => send()));
     const answered = await Promise.all(inFlight);
-    const code = await exitOf(child);
+    const code = await bff.exited;
     agent.destroy();
 
     expect(statuses(answered), 'requests in flight at SIGTERM').to.deep.equal(Array(20).fill(200));
@@ -111,11 +84,11 @@ describe('BFF process on SIGTERM', function () {
   });
 
   it('exits 0 when its Redis is already gone (closing the clients cannot hang)', async () => {
-    const { child } = await startProcess();
+    const { bff } = await startProcess();
     await redis.stop();
     try {
-      child.kill('SIGTERM');
-      expect(await exitOf(child)).to.equal(0);
+      bff.child.kill('SIGTERM');
+      expect(await bff.exited).to.equal(0);
     } finally {
       await redis.start();
     }

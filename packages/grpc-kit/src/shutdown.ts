@@ -24,6 +24,7 @@ export function installShutdown(logger: Logger, steps: ShutdownStep[], deadlineM
     let code = 0;
     for (const step of steps) {
       try {
+        logger.info({ step: step.name }, 'stopping');
         await step.run();
       } catch (err) {
         code = 1;

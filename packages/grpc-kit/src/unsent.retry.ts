@@ -2,7 +2,9 @@
 // UNAVAILABLE "No connection established" while its channel has no connection (a server that is
 // starting, restarting or briefly unreachable): the request was not sent, so trying again is safe
 // even for a method with side effects (Register, CreateExpense), which the retry middleware leaves
-// alone. A server that stays unreachable still answers UNAVAILABLE, after about a second.
+// alone (methods without side effects are its own: it retries them on any UNAVAILABLE, and trying
+// them here as well would multiply the tries). A server that stays unreachable still answers
+// UNAVAILABLE, after about a second.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientError, Status, type ClientMiddleware } from 'nice-grpc-common';
 import { rethrowAbortError } from 'abort-controller-x';
@@ -20,7 +22,9 @@ export function wasNeverSent(error: unknown): boolean {
 }
 
 export const unsentCallRetryMiddleware: ClientMiddleware = async function* unsentCallRetry(call, options) {
-  if (call.requestStream || call.responseStream) return yield* call.next(call.request, options);
+  const { idempotencyLevel } = call.method.options;
+  const retriedElsewhere = idempotencyLevel === 'IDEMPOTENT' || idempotencyLevel === 'NO_SIDE_EFFECTS';
+  if (call.requestStream || call.responseStream || retriedElsewhere) return yield* call.next(call.request, options);
   for (let attempt = 0; ; attempt++) {
     try {
       return yield* call.next(call.request, options);

@@ -8,3 +8,10 @@ export { partialImplementation } from './partial.implementation.js';
 export { freshDatabase, type FreshDatabase } from './fresh.database.js';
 export { testCipherKeys } from './cipher.keys.js';
 export { startTestRedisServer, type TestRedisServer } from './redis.server.js';
+export {
+  startSourceProcess,
+  httpOutcome,
+  waitForHttp,
+  type SourceProcess,
+  type HttpOutcome,
+} from './source.process.js';
