@@ -6,32 +6,11 @@
 // serious or critical violation and is photographed at 360 px and 1280 px.
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PASSWORD, startTestStack, username, email, type TestStack } from '../../../bff/test/bff.harness.js';
+import { PASSWORD, startTestStack, username, type TestStack } from '../../../bff/test/bff.harness.js';
 import { startBankStack, type BankStack } from '../../../bff/test/bank.harness.js';
-import { checkPage, ensureBuilt, launchBrowser, startWeb, type RunningWeb } from './web.harness.js';
+import { checkPage, ensureBuilt, launchBrowser, signUpWithFamily, startWeb, type RunningWeb } from './web.harness.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-
-async function signUpWithFamily(page: Page, web: RunningWeb, name: string, shots: boolean): Promise<string> {
-  const login = email(name.toLowerCase());
-  await page.goto(`${web.url}/signup`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Email').fill(login);
-  await page.getByLabel('Password').fill(PASSWORD);
-  if (shots) await checkPage(page, 'signup');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL('**/family/new');
-  await page.getByLabel('Family name').fill(`The ${name}s`);
-  if (shots) await checkPage(page, 'family-new');
-  await page.getByRole('button', { name: 'Create' }).click();
-  await page.waitForURL('**/dashboard');
-  await page
-    .getByRole('heading', { name: `The ${name}s` })
-    .or(page.locator('p.error'))
-    .first()
-    .waitFor();
-  return login;
-}
 
 describe('The web app in a browser', function () {
   this.timeout(300_000);

@@ -9,6 +9,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureWebBuilt } from '../src/server/web.build';
+import { PASSWORD, email } from '../../../bff/test/bff.harness.js';
 
 export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const ARTIFACTS = join(WEB_DIR, 'test-artifacts');
@@ -94,4 +95,26 @@ export async function screenshots(page: Page, name: string): Promise<void> {
 export async function checkPage(page: Page, name: string): Promise<void> {
   await expectAccessible(page);
   await screenshots(page, name);
+}
+
+/** Signs a new parent up and creates their family ("The {name}s", the defaults); returns the login. */
+export async function signUpWithFamily(page: Page, web: RunningWeb, name: string, shots: boolean): Promise<string> {
+  const login = email(name.toLowerCase());
+  await page.goto(`${web.url}/signup`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Email').fill(login);
+  await page.getByLabel('Password').fill(PASSWORD);
+  if (shots) await checkPage(page, 'signup');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL('**/family/new');
+  await page.getByLabel('Family name').fill(`The ${name}s`);
+  if (shots) await checkPage(page, 'family-new');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.waitForURL('**/dashboard');
+  await page
+    .getByRole('heading', { name: `The ${name}s` })
+    .or(page.locator('p.error'))
+    .first()
+    .waitFor();
+  return login;
 }

@@ -1,7 +1,12 @@
-// The app's texts in English and German; one dictionary per language, same keys.
+// The app's texts in English and German; one dictionary per language, same keys. The screens of
+// each area keep theirs in ./texts/, merged here.
+import { familyPlansDe, familyPlansEn } from './texts/family-plans';
+import { moneyRulesDe, moneyRulesEn } from './texts/money-rules';
+import { settingsDe, settingsEn } from './texts/settings';
+
 export type Locale = 'en' | 'de';
 
-const en = {
+const core = {
   appName: 'Family Money',
   loading: 'Loading…',
   save: 'Save',
@@ -115,9 +120,11 @@ const en = {
   noFamily: 'You are not in a family yet.',
 };
 
+const en = { ...core, ...moneyRulesEn, ...familyPlansEn, ...settingsEn };
+
 export type MessageKey = keyof typeof en;
 
-const de: Record<MessageKey, string> = {
+const coreDe: Record<keyof typeof core, string> = {
   appName: 'Familienkasse',
   loading: 'Lädt…',
   save: 'Speichern',
@@ -231,6 +238,8 @@ const de: Record<MessageKey, string> = {
   errorCredentials: 'E-Mail/Benutzername oder Passwort stimmt nicht.',
   noFamily: 'Du bist noch in keiner Familie.',
 };
+
+const de: Record<MessageKey, string> = { ...coreDe, ...moneyRulesDe, ...familyPlansDe, ...settingsDe };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, de };
 
