@@ -125,4 +125,9 @@ describe('family quests', () => {
     expect(fields).to.deep.equal(['title', 'measure', 'target', 'endsOn']);
     expect(questViolations(twentyChores)).to.deep.equal([]);
   });
+
+  it('counts a title in characters, as a person would: 80 emoji fit, 81 do not', () => {
+    expect(questViolations({ ...twentyChores, title: '🧹'.repeat(80) })).to.deep.equal([]);
+    expect(questViolations({ ...twentyChores, title: '🧹'.repeat(81) }).map((v) => v.field)).to.deep.equal(['title']);
+  });
 });

@@ -1,6 +1,6 @@
 // Accounts: listing (a child sees only the accounts assigned to them) and a parent's changes — the
 // member whose spending it is, a name of the family's own, tracked or ignored — with If-Match.
-import { AppError, requireUuid, Violations } from '@family/errors';
+import { AppError, charLength, requireUuid, Violations } from '@family/errors';
 import type { Caller } from '@family/grpc-kit';
 import { toPage, afterIdPage, type PageInput } from '@family/db';
 import type { Account } from '../domain/bank.records.js';
@@ -46,7 +46,7 @@ export class Accounts {
     const id = requireUuid(accountId, 'accountId');
     const v = new Violations();
     const name = input.name?.trim();
-    if (name !== undefined) v.check(name.length <= 100, 'name', 'must be at most 100 characters');
+    if (name !== undefined) v.check(charLength(name) <= 100, 'name', 'must be at most 100 characters');
     v.check(
       Number.isInteger(input.expectedVersion) && input.expectedVersion >= 0,
       'expectedVersion',

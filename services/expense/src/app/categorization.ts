@@ -1,6 +1,6 @@
 // Categorization rules: parents manage them; every new expense without a category runs through them
 // (ExpenseWriter), and they can be re-applied on demand to past uncategorized expenses.
-import { AppError, isUuid, requireUuid, Violations } from '@family/errors';
+import { AppError, charLength, isUuid, requireUuid, Violations } from '@family/errors';
 import { newId, pageLimit, toPage } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { Actor } from '@family/service-kit';
@@ -50,7 +50,7 @@ export class CategorizationRules {
   private async check(actor: Actor, r: RuleInput): Promise<void> {
     const v = new Violations();
     const name = r.name.trim();
-    v.check(name.length <= 80, 'name', 'must be at most 80 characters');
+    v.check(charLength(name) <= 80, 'name', 'must be at most 80 characters');
     v.check(Number.isInteger(r.priority) && r.priority >= 0 && r.priority <= 100_000, 'priority', 'must be 0-100000');
     checkRulePattern(v, r.matchType, r.pattern);
     for (const [field, value] of [

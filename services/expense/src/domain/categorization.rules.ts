@@ -1,7 +1,7 @@
 // Categorization rules: conditions on an expense's text, amount, member and source → a category and
 // tags. The first enabled rule in priority order that matches wins.
 import { RE2JS } from 're2js';
-import type { Violations } from '@family/errors';
+import { charLength, type Violations } from '@family/errors';
 import type { ExpenseSourceName } from './expense.records.js';
 
 export type MatchField = 'DESCRIPTION' | 'MERCHANT' | 'ANY';
@@ -39,7 +39,7 @@ const MAX_TEXT = 300;
 
 export function checkRulePattern(v: Violations, matchType: MatchType, pattern: string): void {
   v.check(
-    pattern.trim().length >= 1 && pattern.length <= MAX_PATTERN,
+    pattern.trim().length >= 1 && charLength(pattern) <= MAX_PATTERN,
     'pattern',
     `must be 1-${MAX_PATTERN} characters`,
   );

@@ -1,6 +1,6 @@
 // Parent-made badges: built by parents from the menu, read by every member. What a badge counts is
 // fixed once made; its presentation, members, reward and bonus can change.
-import { AppError, requireUuid } from '@family/errors';
+import { AppError, charLength, requireUuid } from '@family/errors';
 import { newId } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { Actor } from '@family/service-kit';
@@ -155,10 +155,10 @@ function view(badge: Versioned<CustomBadge>): CustomBadgeView {
 
 function textViolations(input: { description: string; icon: string }) {
   const violations: { field: string; message: string }[] = [];
-  if (input.description.length > DESCRIPTION_MAX) {
+  if (charLength(input.description) > DESCRIPTION_MAX) {
     violations.push({ field: 'description', message: `must be at most ${DESCRIPTION_MAX} characters` });
   }
-  if (input.icon.length > ICON_MAX)
+  if (charLength(input.icon) > ICON_MAX)
     violations.push({ field: 'icon', message: `must be at most ${ICON_MAX} characters` });
   return violations;
 }

@@ -1,5 +1,5 @@
 // Family quests: parents set them, every member reads them; progress comes only from events.
-import { AppError, requireUuid } from '@family/errors';
+import { AppError, charLength, requireUuid } from '@family/errors';
 import { newId } from '@family/db';
 import type { Caller } from '@family/grpc-kit';
 import type { Actor } from '@family/service-kit';
@@ -54,7 +54,7 @@ export class Quests {
       endsOn: input.endsOn,
     };
     const violations = questViolations(draft);
-    if (input.description.length > DESCRIPTION_MAX) {
+    if (charLength(input.description) > DESCRIPTION_MAX) {
       violations.push({ field: 'description', message: `must be at most ${DESCRIPTION_MAX} characters` });
     }
     if (violations.length > 0) throw AppError.invalid(violations);
@@ -98,7 +98,7 @@ export class Quests {
     const change: QuestChange = {};
     if (input.title !== undefined) change.title = input.title.trim();
     if (input.description !== undefined) {
-      if (input.description.length > DESCRIPTION_MAX) {
+      if (charLength(input.description) > DESCRIPTION_MAX) {
         throw AppError.invalidField('description', `must be at most ${DESCRIPTION_MAX} characters`);
       }
       change.description = input.description;

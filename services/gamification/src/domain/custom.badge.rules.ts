@@ -1,6 +1,6 @@
 // Parent-made badges, built from a menu: event type × count × period × optional category or goal,
 // with an optional money reward paid once into the child's jar.
-import type { FieldViolation } from '@family/errors';
+import { charLength, type FieldViolation } from '@family/errors';
 import type { Day } from '@family/service-kit/calendar';
 import type {
   ActivityEvent,
@@ -37,7 +37,7 @@ export type CustomBadgeDraft = Pick<
 /** What is wrong with a parent's badge, field by field (empty when it can be saved). */
 export function customBadgeViolations(draft: CustomBadgeDraft): FieldViolation[] {
   const violations: FieldViolation[] = [];
-  if (draft.title.trim().length === 0 || draft.title.length > 80) {
+  if (draft.title.trim().length === 0 || charLength(draft.title) > 80) {
     violations.push({ field: 'title', message: 'must be 1 to 80 characters' });
   }
   if (!CUSTOM_BADGE_EVENT_TYPES.includes(draft.eventType)) {

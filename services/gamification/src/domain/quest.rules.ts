@@ -1,7 +1,7 @@
 // Family quests: a shared target the included members reach together ("20 chores together this
 // month", "save €100 together"). Progress is a sum, so the order events arrive in does not matter;
 // completion is announced once.
-import type { FieldViolation } from '@family/errors';
+import { charLength, type FieldViolation } from '@family/errors';
 import { dayIn, daysBetween, isDay, type Day } from '@family/service-kit/calendar';
 import { byOccurrence } from './activity.order.js';
 import type { ActivityEvent, ActivityType, GamificationEffect, Quest, QuestStatus } from './gamification.records.js';
@@ -20,7 +20,7 @@ export type QuestDraft = Pick<Quest, 'title' | 'measure' | 'eventType' | 'target
 /** What is wrong with a parent's quest, field by field (empty when it can be saved). */
 export function questViolations(draft: QuestDraft): FieldViolation[] {
   const violations: FieldViolation[] = [];
-  if (draft.title.trim().length === 0 || draft.title.length > 80) {
+  if (draft.title.trim().length === 0 || charLength(draft.title) > 80) {
     violations.push({ field: 'title', message: 'must be 1 to 80 characters' });
   }
   if (!QUEST_EVENT_TYPES.includes(draft.eventType)) {

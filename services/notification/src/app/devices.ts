@@ -1,5 +1,5 @@
 // The caller's push devices, and the push worker's removal of tokens Expo no longer accepts.
-import { AppError, Violations } from '@family/errors';
+import { AppError, charLength, Violations } from '@family/errors';
 import { newId } from '@family/db';
 import { requireScope, requireUser, type Caller } from '@family/grpc-kit';
 import { Scopes } from '@family/service-kit';
@@ -22,7 +22,7 @@ export class DevicesUseCases {
     const v = new Violations();
     v.check(EXPO_TOKEN.test(input.expoPushToken), 'expoPushToken', 'must be an Expo push token');
     v.check(!!input.platform, 'platform', 'must be IOS, ANDROID or WEB');
-    v.check(input.name.length <= 100, 'name', 'must be at most 100 characters');
+    v.check(charLength(input.name) <= 100, 'name', 'must be at most 100 characters');
     v.check(input.appVersion.length <= 50, 'appVersion', 'must be at most 50 characters');
     v.throwIfAny();
     const now = this.clock().toISOString();
