@@ -6,7 +6,7 @@
 // serious or critical violation and is photographed at 360 px and 1280 px.
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PASSWORD, startTestStack, username, type TestStack } from '../../../bff/test/bff.harness.js';
+import { PASSWORD, email, startTestStack, username, type TestStack } from '../../../bff/test/bff.harness.js';
 import { startBankStack, type BankStack } from '../../../bff/test/bank.harness.js';
 import { checkPage, ensureBuilt, launchBrowser, signUpWithFamily, startWeb, type RunningWeb } from './web.harness.js';
 
@@ -70,6 +70,28 @@ describe('The web app in a browser', function () {
       await parent.getByRole('button', { name: 'Add a child' }).click();
       await parent.getByTestId('members').getByText('Kim', { exact: true }).waitFor();
       await checkPage(parent, 'members');
+    });
+
+    it('lets a second parent join the family with the invite code', async () => {
+      await parent.getByRole('button', { name: 'Invite a second parent' }).click();
+      const code = (await parent.getByTestId('invite-code').textContent())!.trim();
+      const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+      try {
+        const second = await context.newPage();
+        await second.goto(`${web.url}/signup`);
+        await second.getByLabel('Your name').fill('Sam');
+        await second.getByLabel('Email').fill(email('sam'));
+        await second.getByLabel('Password').fill(PASSWORD);
+        await second.getByRole('button', { name: 'Sign up' }).click();
+        await second.waitForURL('**/family/new');
+        await second.getByRole('textbox', { name: 'Invite code' }).fill(code);
+        await checkPage(second, 'family-join');
+        await second.getByRole('button', { name: 'Join' }).click();
+        await second.waitForURL('**/dashboard');
+        await second.getByRole('heading', { name: 'The Pats' }).waitFor();
+      } finally {
+        await context.close();
+      }
     });
 
     it('moves the budget bar as expenses are recorded', async () => {

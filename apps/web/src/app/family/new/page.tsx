@@ -1,5 +1,6 @@
 'use client';
-// A new family: its name, base currency and time zone (the browser's, by default).
+// A new family: its name, base currency and time zone (the browser's, by default) — or joining one
+// with the invite code a parent of it created (a second parent).
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { Shell } from '../../../components/Shell';
@@ -13,6 +14,8 @@ export default function NewFamilyPage() {
   const router = useRouter();
   const [form, setForm] = useState({ name: '', currency: 'EUR', timezone: 'UTC' });
   const action = useAction();
+  const joining = useAction();
+  const [code, setCode] = useState('');
   useEffect(() => {
     setForm((f) => ({ ...f, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' }));
   }, []);
@@ -22,6 +25,17 @@ export default function NewFamilyPage() {
     e.preventDefault();
     void action.run(async () => {
       const r = unwrap(await session.client.rest.POST('/v1/families', { body: form }));
+      await session.replaceAccessToken(r.accessToken);
+      router.replace('/dashboard');
+    });
+  };
+
+  const join = (e: React.FormEvent) => {
+    e.preventDefault();
+    void joining.run(async () => {
+      const r = unwrap(
+        await session.client.rest.POST('/v1/invites/{code}/accept', { params: { path: { code: code.trim() } } }),
+      );
       await session.replaceAccessToken(r.accessToken);
       router.replace('/dashboard');
     });
@@ -59,6 +73,19 @@ export default function NewFamilyPage() {
           {action.pending ? t('loading') : t('create')}
         </button>
       </form>
+      <section className="card" aria-labelledby="join-h">
+        <h2 id="join-h">{t('joinFamily')}</h2>
+        <p className="muted">{t('joinHint')}</p>
+        <form className="stack" onSubmit={join}>
+          <Field label={t('inviteCode')}>
+            <input name="code" required value={code} onChange={(e) => setCode(e.target.value)} />
+          </Field>
+          <ErrorMessage error={joining.error} />
+          <button type="submit" disabled={joining.pending}>
+            {joining.pending ? t('loading') : t('join')}
+          </button>
+        </form>
+      </section>
     </Shell>
   );
 }
