@@ -8,7 +8,15 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PASSWORD, email, startTestStack, username, type TestStack } from '../../../bff/test/bff.harness.js';
 import { startBankStack, type BankStack } from '../../../bff/test/bank.harness.js';
-import { checkPage, ensureBuilt, launchBrowser, signUpWithFamily, startWeb, type RunningWeb } from './web.harness.js';
+import {
+  checkPage,
+  ensureBuilt,
+  launchBrowser,
+  signUpWithFamily,
+  startWeb,
+  type RunningWeb,
+  addChild,
+} from './web.harness.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
@@ -63,12 +71,7 @@ describe('The web app in a browser', function () {
     it('lets a parent sign up, create a family and add a child', async () => {
       await signUpWithFamily(parent, web, 'Pat', true);
       await checkPage(parent, 'dashboard-empty');
-      await parent.getByRole('link', { name: 'Family', exact: true }).click();
-      await parent.getByLabel('Child’s name').fill('Kim');
-      await parent.getByLabel('Username').fill(kidLogin);
-      await parent.getByLabel('Password').fill(PASSWORD);
-      await parent.getByRole('button', { name: 'Add a child' }).click();
-      await parent.getByTestId('members').getByText('Kim', { exact: true }).waitFor();
+      await addChild(parent, 'Kim', kidLogin);
       await checkPage(parent, 'members');
     });
 

@@ -118,3 +118,13 @@ export async function signUpWithFamily(page: Page, web: RunningWeb, name: string
     .waitFor();
   return login;
 }
+
+/** On the Family page, a parent adds a child with that name and login (the test password). */
+export async function addChild(page: Page, name: string, login: string): Promise<void> {
+  await page.getByRole('link', { name: 'Family', exact: true }).click();
+  await page.getByLabel('Child’s name').fill(name);
+  await page.getByLabel('Username').fill(login);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Add a child' }).click();
+  await page.getByTestId('members').getByText(name, { exact: true }).waitFor();
+}

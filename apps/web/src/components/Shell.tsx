@@ -12,14 +12,21 @@ const PARENT_NAV: [string, MessageKey][] = [
   ['/dashboard', 'dashboard'],
   ['/expenses', 'expenses'],
   ['/budgets', 'budgets'],
+  ['/categories', 'categories'],
+  ['/limits', 'navLimits'],
+  ['/recurring', 'navRecurring'],
   ['/chores', 'chores'],
+  ['/allowances', 'allowances'],
+  ['/goals', 'goals'],
   ['/members', 'members'],
   ['/reports', 'reports'],
   ['/bank', 'bank'],
+  ['/settings', 'settingsTitle'],
 ];
 const CHILD_NAV: [string, MessageKey][] = [
   ['/child', 'home'],
   ['/expenses', 'expenses'],
+  ['/settings', 'settingsTitle'],
 ];
 
 export function Shell({

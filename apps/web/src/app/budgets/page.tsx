@@ -7,6 +7,7 @@ import { formatDay } from '../../lib/dates';
 import { parseMoney } from '../../lib/money';
 import { ApiError, unwrap } from '../../lib/problem';
 import { useSession } from '../../lib/session';
+import { useCategories } from '../../lib/categories';
 
 type Period = 'WEEK' | 'MONTH' | 'YEAR';
 
@@ -20,12 +21,7 @@ export default function BudgetsPage() {
     return unwrap(await session.client.rest.GET('/v1/families/{familyId}/budgets', { params: { path: { familyId } } }))
       .items;
   }, [familyId]);
-  const categories = useLoad(async () => {
-    if (!familyId) return [];
-    return unwrap(
-      await session.client.rest.GET('/v1/families/{familyId}/categories', { params: { path: { familyId } } }),
-    ).items;
-  }, [familyId]);
+  const categories = useCategories();
   const [form, setForm] = useState<{ name: string; amount: string; period: Period; categoryId: string }>({
     name: '',
     amount: '',

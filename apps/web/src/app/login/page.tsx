@@ -59,6 +59,7 @@ export default function LoginPage() {
           <button type="submit" disabled={action.pending}>
             {action.pending ? t('loading') : t('login')}
           </button>
+          <Link href="/forgot-password">{t('forgotLink')}</Link>
           <Link href="/signup">{t('noAccount')}</Link>
         </form>
       </main>
