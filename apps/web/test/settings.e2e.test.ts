@@ -76,6 +76,7 @@ describe('The settings screens in a browser', function () {
   });
 
   it('keeps a changed name and phone number, refusing one that is not a number', async () => {
+    await parent.goto(`${web.url}/settings`);
     const profile = parent.getByRole('region', { name: 'Your profile' });
     await profile.getByLabel('Your name').fill('Robin Q.');
     await profile.getByLabel('Mobile number for texts (with country code)').fill('not a number');
@@ -93,6 +94,7 @@ describe('The settings screens in a browser', function () {
   });
 
   it('keeps a changed preference, quiet hours and the digest after a reload', async () => {
+    await parent.goto(`${web.url}/settings`);
     const mine = parent.getByRole('region', { name: 'My notifications' });
     expect(await pair(mine, 'Budgets: Email').isChecked()).to.equal(false);
     expect(await pair(mine, 'Chores: Push').isChecked()).to.equal(true);
@@ -119,6 +121,7 @@ describe('The settings screens in a browser', function () {
   });
 
   it('sets what a parent hears about a child and what the child is notified about', async () => {
+    await parent.goto(`${web.url}/settings`);
     const news = parent.getByRole('region', { name: 'What I hear about Kim' });
     // Only the kinds of news that are about a child.
     await pair(news, 'Chores: In the app').waitFor();
