@@ -3,13 +3,14 @@
 module.exports = {
   'node-option': ['conditions=source', 'import=tsx'],
   // Named test files on the command line run alone (mocha would otherwise add them to this list).
-  spec: process.argv.slice(2).some((a) => /\.test\.ts$/.test(a))
+  spec: process.argv.slice(2).some((a) => /\.test\.tsx?$/.test(a))
     ? []
     : [
         'packages/*/test/**/*.test.ts',
         'services/*/test/**/*.test.ts',
         'bff/test/**/*.test.ts',
         'apps/web/test/**/*.test.ts',
+        'apps/web/test/**/*.test.tsx',
         'k8s/test/**/*.test.ts',
       ],
   reporter: './packages/testing/summary.reporter.cjs',

@@ -1,5 +1,5 @@
 // The bank routes through the real bank service and the provider emulators: the public provider list,
-// linking (TrueLayer by redirect, Plaid by public token), who may do what (only parents link, assign,
+// linking (TrueLayer by redirect, Plaid by public token or through its Hosted Link), who may do what (only parents link, assign,
 // sync and delete; a child lists only the accounts assigned to them), tenancy (another family's ids
 // answer 404), validation (400 naming the field), If-Match on accounts, and webhooks (forged → 401 and
 // nothing done, signed → 2xx).
@@ -45,6 +45,8 @@ describe('BFF bank routes', () => {
       (r.body.items as { provider: string; flow: string }[]).map((p) => [p.provider, p.flow]),
     );
     expect(flows).to.deep.equal({ PLAID: 'TOKEN_EXCHANGE', TRUELAYER: 'REDIRECT' });
+    const hosted = (r.body.items as { provider: string; hostedLink: boolean }[]).filter((p) => p.hostedLink);
+    expect(hosted.map((p) => p.provider)).to.deep.equal(['PLAID']);
   });
 
   it('links the TrueLayer sandbox for a parent and shows the connection and its accounts, never a token', async () => {
@@ -69,6 +71,48 @@ describe('BFF bank routes', () => {
       .get(`${bank(other)}/connections/${plaid.connectionId}`)
       .auth(other.accessToken, bearer);
     expect(one.body).to.include({ provider: 'PLAID', status: 'ACTIVE', institutionName: 'Sandbox Bank' });
+  });
+
+  it('links Plaid through its hosted page with the state alone: unfinished is 409, a used state 400', async () => {
+    const other = await familyWithOwner(s.bff, 'The Hosted Family');
+    const session = await http()
+      .post(`${bank(other)}/link-sessions`)
+      .auth(other.accessToken, bearer)
+      .send({ provider: 'PLAID', redirectUri: REDIRECT_URI });
+    expect(session.status, JSON.stringify(session.body)).to.equal(201);
+    expect(session.body.linkUrl).to.be.a('string');
+    const complete = () =>
+      http()
+        .post(`${bank(other)}/connections`)
+        .auth(other.accessToken, bearer)
+        .send({ provider: 'PLAID', state: session.body.state });
+
+    const early = expectProblem(await complete(), 409, 'LINK_NOT_FINISHED');
+    expect(early.detail).to.match(/not finished/);
+    const page = await fetch(session.body.linkUrl as string, { redirect: 'manual' });
+    expect(page.status).to.equal(302);
+    const back = new URL(page.headers.get('location')!);
+    expect(`${back.origin}${back.pathname}`).to.equal(REDIRECT_URI);
+    expect(back.searchParams.get('state')).to.equal(session.body.state);
+
+    const created = await complete();
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body).to.include({ provider: 'PLAID', status: 'ACTIVE', institutionName: 'Sandbox Bank' });
+    expect(created.body.accounts).to.have.length(3);
+    expectInvalidField(await complete(), 'state');
+    // A session for Plaid Link (no redirect URI) still needs Link's public token.
+    const widget = await http()
+      .post(`${bank(other)}/link-sessions`)
+      .auth(other.accessToken, bearer)
+      .send({ provider: 'PLAID' });
+    expect(widget.body).to.not.have.property('linkUrl');
+    expectInvalidField(
+      await http()
+        .post(`${bank(other)}/connections`)
+        .auth(other.accessToken, bearer)
+        .send({ provider: 'PLAID', state: widget.body.state }),
+      'publicToken',
+    );
   });
 
   it('lets only parents link, assign, sync and delete', async () => {
@@ -167,6 +211,10 @@ describe('BFF bank routes', () => {
       'memberId',
     );
     expectInvalidField(await http().get(`${bank()}/connections/not-an-id`).auth(parent, bearer), 'connectionId');
+    expectInvalidField(
+      await http().post(`${bank()}/connections`).auth(parent, bearer).send({ provider: 'PLAID' }),
+      'state',
+    );
     // A member id that is a well-formed uuid but not of this family: the service names it.
     expectInvalidField(
       await http()

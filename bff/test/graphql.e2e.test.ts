@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { createClient } from 'redis';
 import { userEventsChannel } from '@family/delivery-jobs';
-import { createFamilyClient, GraphQLRequestError, idempotencyKey } from '@family/sdk';
+import { createFamilyClient, GraphQLRequestError, idempotencyKey, persistedOperations } from '@family/sdk';
 import { testRedisUrl } from '@family/testing';
 import { sha256 } from '../src/graphql/persisted.operations.js';
 import { startTestBff, startTestStack, type TestStack } from './bff.harness.js';
@@ -352,5 +352,53 @@ describe('GraphQL at /graphql', function () {
     );
     expect(failure).to.be.instanceOf(GraphQLRequestError);
     expect((failure as GraphQLRequestError).code).to.equal('NOT_FOUND');
+  });
+
+  it('serves the apps’ operations from the SDK when only persisted operations run', async () => {
+    const { config } = stack.bff;
+    const services = {
+      EXPENSE_GRPC_URL: config.EXPENSE_GRPC_URL,
+      GOALS_GRPC_URL: config.GOALS_GRPC_URL,
+      GAMIFICATION_GRPC_URL: config.GAMIFICATION_GRPC_URL!,
+      NOTIFICATION_GRPC_URL: config.NOTIFICATION_GRPC_URL!,
+      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+    };
+    const locked = await startTestBff(stack.auth, { ...services, GRAPHQL_PERSISTED_ONLY: 'true' });
+    try {
+      const sent: string[] = [];
+      const recording: typeof fetch = async (input, init) => {
+        sent.push(await (input as Request).clone().text());
+        return fetch(input, init);
+      };
+      const parent = createFamilyClient({ baseUrl: locked.url, fetch: recording });
+      parent.tokens.set({ accessToken: home.owner.accessToken, refreshToken: home.owner.refreshToken });
+      const dashboard = await parent.graphql<{ family: { name: string; members: unknown[] } }>(
+        persistedOperations.ParentDashboard,
+        { familyId: home.familyId },
+      );
+      expect(dashboard.family.name).to.equal('The Garcias');
+      expect(dashboard.family.members).to.have.length(5);
+      const kid = createFamilyClient({ baseUrl: locked.url, fetch: recording });
+      kid.tokens.set({ accessToken: home.children[0]!.accessToken, refreshToken: home.children[0]!.refreshToken });
+      const childHome = await kid.graphql<{ family: { me: { id: string } } }>(persistedOperations.ChildHome, {
+        familyId: home.familyId,
+      });
+      expect(childHome.family.me.id).to.be.a('string');
+      // Sent by id only: no document travels.
+      expect(sent.map((body) => Object.keys(JSON.parse(body) as object).sort())).to.deep.equal([
+        ['documentId', 'variables'],
+        ['documentId', 'variables'],
+      ]);
+    } finally {
+      await locked.stop();
+    }
+  });
+
+  it('sends the document when the BFF does not know an operation’s id', async () => {
+    const sdk = createFamilyClient({ baseUrl: url() });
+    sdk.tokens.set({ accessToken: home.owner.accessToken, refreshToken: home.owner.refreshToken });
+    const unknown = { id: 'sha256:0000', document: 'query Name($f: ID!) { family(id: $f) { name } }' };
+    const data = await sdk.graphql<{ family: { name: string } }>(unknown, { f: home.familyId });
+    expect(data.family.name).to.equal('The Garcias');
   });
 });

@@ -29,7 +29,13 @@ describe('The family-plans screens in a browser', function () {
     this.timeout(600_000);
     ensureBuilt();
     browser = await launchBrowser();
-    stack = await startTestStack({ gamification: true, notification: true });
+    // The BFF runs only persisted operations, as a deployment serving only its own apps would: the
+    // dashboard is sent by its id.
+    stack = await startTestStack({
+      gamification: true,
+      notification: true,
+      bffEnv: { GRAPHQL_PERSISTED_ONLY: 'true' },
+    });
     web = await startWeb(stack.bff.url);
     context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin' });
     parent = await context.newPage();
@@ -43,6 +49,9 @@ describe('The family-plans screens in a browser', function () {
 
   it('lets a parent sign up and add a child', async () => {
     await signUpWithFamily(parent, web, 'Robin', false);
+    await parent.getByRole('heading', { name: 'The Robins' }).waitFor();
+    await parent.getByRole('heading', { name: 'Children' }).waitFor();
+    expect(await parent.locator('p.error').count()).to.equal(0);
     await checkPage(parent, 'plans-dashboard');
     await addChild(parent, 'Kai', kidLogin);
     await checkPage(parent, 'plans-members');

@@ -2,7 +2,8 @@
 // services and BFF: a parent signs up, creates a family, adds a child, sets a budget, records
 // expenses and sees the budget bar move, edits one and is told kindly of a version conflict; the child
 // logs in, submits a chore, the parent approves it and the child's jars and badges update live; a
-// parent links the TrueLayer sandbox and its transactions appear. Every page passes axe-core with no
+// parent links the TrueLayer sandbox and then Plaid's through its hosted page, and their transactions
+// appear. Every page passes axe-core with no
 // serious or critical violation and is photographed at 360 px and 1280 px.
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -225,6 +226,8 @@ describe('The web app in a browser', function () {
     let bank: BankStack;
     let web: RunningWeb;
     let context: BrowserContext;
+    /** The parent's tab (the session lives in it), signed up by the first test and kept for the next. */
+    let page: Page | undefined;
 
     before(async () => {
       bank = await startBankStack({ bankEnv: { BANK_SYNC_WAIT_MS: '10000' } });
@@ -248,7 +251,7 @@ describe('The web app in a browser', function () {
         description: 'Cinema tickets',
         merchant: 'Cineworld',
       });
-      const page = await context.newPage();
+      page = await context.newPage();
       await page.goto(`${web.url}/signup`);
       // The browser's language is German: the texts are.
       await page.getByRole('button', { name: 'Registrieren' }).waitFor();
@@ -267,6 +270,31 @@ describe('The web app in a browser', function () {
       // German formatting: decimal comma, the sign after the amount (a no-break space between).
       expect((await page.getByTestId('bank-transactions').textContent())!.replace(/\s/g, ' ')).to.include('23,40 €');
       await checkPage(page, 'bank');
+    });
+
+    it('links the Plaid sandbox through Plaid’s hosted page, back with the state alone', async () => {
+      if (!page) throw new Error('the TrueLayer test signs the parent up first');
+      bank.plaid.sandbox.add({
+        accountId: 'acc_checking',
+        amount: '4.80',
+        direction: 'OUT',
+        currency: 'EUR',
+        bookedOn: daysAgo(1),
+        pending: false,
+        description: 'Bakery',
+        merchant: 'Bäckerei Schmidt',
+      });
+      await page.getByRole('combobox', { name: 'Bankanbieter' }).selectOption('PLAID');
+      // Plaid's page (the sandbox's) signs the parent in and sends the browser back to /bank/callback?state=…
+      const hostedPage = page.waitForRequest((r) => r.url().startsWith(`${bank.plaid.url}/hl/`));
+      await page.getByRole('button', { name: 'Bank verbinden' }).click();
+      await hostedPage;
+      const plaid = page.getByTestId('connections').locator('li').nth(1);
+      await plaid.getByText('ACTIVE').waitFor();
+      expect(bank.plaid.controls.items(), 'linked on the hosted page').to.have.length(1);
+      await plaid.getByRole('button', { name: 'Jetzt abgleichen' }).click();
+      await page.getByTestId('bank-transactions').getByText('Bakery').waitFor();
+      expect((await page.getByTestId('bank-transactions').textContent())!.replace(/\s/g, ' ')).to.include('4,80 €');
     });
   });
 });

@@ -70,6 +70,11 @@ export const BankProviderInfoDto = z
         'TOKEN_EXCHANGE: open the provider widget with linkToken, send back its public token; ' +
         'REDIRECT: open linkUrl, send back the code and state the provider redirects with',
     }),
+    hostedLink: z.boolean().meta({
+      description:
+        'A TOKEN_EXCHANGE provider that also hosts the whole flow (Plaid Hosted Link): ask the link session ' +
+        'with a redirectUri, open its linkUrl, and send back only the state the user returns with',
+    }),
   })
   .meta({ id: 'BankProviderInfo' });
 
@@ -77,7 +82,9 @@ export const LinkSessionDto = z
   .object({
     provider: bankProvider.schema,
     linkToken: z.string().optional().meta({ description: 'TOKEN_EXCHANGE providers (Plaid): for the widget' }),
-    linkUrl: z.string().optional().meta({ description: 'REDIRECT providers: the page to open' }),
+    linkUrl: z.string().optional().meta({
+      description: 'REDIRECT providers, and Plaid’s Hosted Link when a redirectUri was given: the page to open',
+    }),
     state: z.string().meta({ description: 'Send it back with the connection; single-use, bound to you' }),
     expiresAt: instant,
   })
@@ -171,6 +178,7 @@ export function toProviderDto(p: Provider) {
     displayName: p.displayName,
     countries: p.countries,
     flow: linkFlow.fromProto(p.flow),
+    hostedLink: p.hostedLink,
   };
 }
 

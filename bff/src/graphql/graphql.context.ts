@@ -2,6 +2,7 @@
 // id, the request's deadline) and the per-request DataLoaders that turn N field reads into one call.
 import DataLoader from 'dataloader';
 import type { Request } from 'express';
+import type { ListNotificationsResponse } from '@family/contracts/notification/v1/notification';
 import { AppError } from '@family/errors';
 import type { UserCaller } from '@family/grpc-kit';
 import type { BffClients } from '../clients.js';
@@ -40,7 +41,17 @@ export interface Loaders {
   progress: DataLoader<string, Map<string, MemberProgressDto>>;
   /** One ListSpendingLimits per family. */
   spendingLimits: DataLoader<string, SpendingLimitsDto[]>;
+  /**
+   * The caller's inbox pages (keys from `inboxPageKey`). Every page carries the unread count, so
+   * `UNREAD_COUNT` is answered by a page read for the same request when there is one.
+   */
+  inbox: DataLoader<string, ListNotificationsResponse>;
 }
+
+/** The inbox key that needs only the unread count. */
+export const UNREAD_COUNT = 'unread-count';
+export const inboxPageKey = (page: { limit: number; cursor: string }, unreadOnly: boolean) =>
+  JSON.stringify([page.limit, page.cursor, unreadOnly]);
 
 export const memberKey = (familyId: string, memberId: string) => `${familyId}/${memberId}`;
 
@@ -53,6 +64,13 @@ function gamificationOf(clients: BffClients) {
     );
   }
   return clients.gamification;
+}
+
+export function notificationsOf(clients: BffClients) {
+  if (!clients.notification) {
+    throw new AppError('UNAVAILABLE', 'NOTIFICATIONS_UNAVAILABLE', 'Notifications are not configured on this server');
+  }
+  return clients.notification;
 }
 
 export function createLoaders(clients: BffClients, options: ReturnType<typeof callOptions>): Loaders {
@@ -111,6 +129,25 @@ export function createLoaders(clients: BffClients, options: ReturnType<typeof ca
         }),
       ),
     ),
+    inbox: new DataLoader<string, ListNotificationsResponse>(async (keys) => {
+      const pages = keys.filter((k) => k !== UNREAD_COUNT);
+      const read = (key: string) => {
+        const [limit, cursor, unreadOnly] = JSON.parse(key) as [number, string, boolean];
+        return notificationsOf(clients).listNotifications(
+          { page: { limit, cursor }, unreadOnly, familyId: '' },
+          options,
+        );
+      };
+      const answered = new Map<string, ListNotificationsResponse | Error>();
+      const wanted = pages.length > 0 ? pages : [inboxPageKey({ limit: 1, cursor: '' }, true)];
+      await Promise.all(
+        wanted.map(async (key) => {
+          answered.set(key, await read(key).catch((err: unknown) => err as Error));
+        }),
+      );
+      const any = answered.values().next().value!;
+      return keys.map((key) => (key === UNREAD_COUNT ? any : answered.get(key)!));
+    }),
   };
 }
 

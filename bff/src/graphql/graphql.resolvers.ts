@@ -27,7 +27,14 @@ import {
   toExpenseFilter,
 } from '../routes/expenses.routes.js';
 import { ContributeBody } from '../routes/goals.routes.js';
-import { memberKey, type GraphQLContext, type MemberView } from './graphql.context.js';
+import {
+  inboxPageKey,
+  memberKey,
+  notificationsOf,
+  UNREAD_COUNT,
+  type GraphQLContext,
+  type MemberView,
+} from './graphql.context.js';
 import { notificationStream } from './notification.stream.js';
 
 type FamilyView = { id: string; name: string; currency: string; timezone: string; me: MemberView };
@@ -52,10 +59,7 @@ const page = (args: Args) => {
 const ALL = { limit: 200, cursor: '' };
 
 function notifications(ctx: GraphQLContext) {
-  if (!ctx.clients.notification) {
-    throw new AppError('UNAVAILABLE', 'NOTIFICATIONS_UNAVAILABLE', 'Notifications are not configured on this server');
-  }
-  return ctx.clients.notification;
+  return notificationsOf(ctx.clients);
 }
 
 function gamification(ctx: GraphQLContext) {
@@ -103,10 +107,7 @@ export const resolvers = {
     families: (me: Awaited<ReturnType<GraphQLContext['loaders']['me']>>) =>
       me.memberships.map((m) => ({ ...m.family, me: { ...m.member, familyId: m.family.id } })),
     notifications: async (_me: unknown, args: Args, ctx: GraphQLContext) => {
-      const r = await notifications(ctx).listNotifications(
-        { page: page(args), unreadOnly: args.unreadOnly === true, familyId: '' },
-        ctx.options,
-      );
+      const r = await ctx.loaders.inbox.load(inboxPageKey(page(args), args.unreadOnly === true));
       return {
         items: r.notifications.map(toNotificationDto),
         nextCursor: toNextCursor(r.page),
@@ -114,10 +115,8 @@ export const resolvers = {
       };
     },
     unreadNotificationCount: async (_me: unknown, _args: Args, ctx: GraphQLContext) => {
-      const r = await notifications(ctx).listNotifications(
-        { page: { limit: 1, cursor: '' }, unreadOnly: true, familyId: '' },
-        ctx.options,
-      );
+      // Answered by the page of news the same request reads, when it reads one.
+      const r = await ctx.loaders.inbox.load(UNREAD_COUNT);
       return r.unreadCount;
     },
   },

@@ -42,9 +42,11 @@ const opaque = text({ min: 1, max: 4096 });
 export const CreateLinkSessionBody = z
   .object({
     provider: bankProvider.schema,
-    redirectUri: redirectUri
-      .optional()
-      .meta({ description: 'Where the provider sends the user back (default: the server’s configured one)' }),
+    redirectUri: redirectUri.optional().meta({
+      description:
+        'Where the provider sends the user back (default: the server’s configured one). Plaid: given, the ' +
+        'session is hosted by Plaid (linkUrl), which sends the user back here with `state`',
+    }),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. GB')
@@ -61,7 +63,9 @@ export const CreateLinkSessionBody = z
 export const CreateConnectionBody = z
   .object({
     provider: bankProvider.schema,
-    publicToken: opaque.optional().meta({ description: 'TOKEN_EXCHANGE providers (Plaid): from the widget' }),
+    publicToken: opaque.optional().meta({
+      description: 'TOKEN_EXCHANGE providers (Plaid): from the widget; none for a Hosted Link session (state alone)',
+    }),
     authorizationCode: opaque
       .optional()
       .meta({ description: 'REDIRECT providers: the `code` the provider redirected with' }),
@@ -71,10 +75,8 @@ export const CreateConnectionBody = z
     redirectUri: redirectUri.optional().meta({ description: 'The redirectUri of the link session, if one was given' }),
   })
   .superRefine((body, ctx) => {
-    if (body.provider === 'PLAID') {
-      if (!body.publicToken) ctx.addIssue({ code: 'custom', path: ['publicToken'], message: 'is required for PLAID' });
-      return;
-    }
+    // Plaid: the public token from Plaid Link, or none for a Hosted Link session (the service says which).
+    if (body.provider === 'PLAID') return;
     if (!body.authorizationCode) {
       ctx.addIssue({ code: 'custom', path: ['authorizationCode'], message: `is required for ${body.provider}` });
     }
@@ -213,7 +215,7 @@ export function bankRoutes(ctx: Omit<RouteContext, 'router'> & { clients: BffCli
     errors: {
       403: PARENTS_ONLY,
       404: 'No such family among the caller’s',
-      409: 'The link session was already used, has expired, or belongs to someone else',
+      409: 'Plaid’s Hosted Link was not finished yet (LINK_NOT_FINISHED; the state stays good), or the bank asks for its login again',
       ...UNAVAILABLE,
     },
     async handler(req, res, { params, body }) {

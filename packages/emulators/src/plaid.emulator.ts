@@ -1,7 +1,8 @@
 // Plaid's API, locally, in Plaid's own wire format (so the official `plaid` client works unchanged):
-// link tokens, sandbox public tokens, token exchange, accounts, /transactions/sync over the shared
-// sandbox's change list, items, webhook verification keys and ES256-signed webhooks, with Plaid's
-// error bodies on demand.
+// link tokens (and Hosted Link: the hosted page signs the sandbox user in and sends the browser back
+// to completion_redirect_uri; /link/token/get tells the session's result), sandbox public tokens,
+// token exchange, accounts, /transactions/sync over the shared sandbox's change list, items, webhook
+// verification keys and ES256-signed webhooks, with Plaid's error bodies on demand.
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { BankSandbox, type SandboxAccount, type SandboxTransaction, type SandboxUser } from './bank.sandbox.js';
@@ -60,8 +61,15 @@ export interface PlaidControls {
   restoreLogin(itemId: string): void;
   /** The next /transactions/sync that continues a pagination loop answers the mutation error. */
   interruptPagination(): void;
-  /** Completes Link for a link token as the sandbox user would: a public token (update mode: login restored). */
+  /**
+   * Completes Link for a link token as the sandbox user would: a public token (update mode: login
+   * restored). A Hosted Link token records the session's result, as its hosted page does.
+   */
   completeLink(linkToken: string, login?: { username: string; password: string }): string;
+  /** The sandbox user the hosted Link page signs in (default user_good). */
+  signInAs(username: string): void;
+  /** The next hosted Link page the user opens is left without linking: an exited session, and the way back. */
+  exitNextHostedLink(): void;
   /** The `Plaid-Verification` header value for this raw body. */
   signWebhook(body: string | Buffer, options?: PlaidSignOptions): string;
   /** A webhook as Plaid would deliver it, not sent: the raw body and its `Plaid-Verification` header. */
@@ -93,6 +101,11 @@ export interface PlaidEmulatorOptions {
   secret: string;
   /** Default: 127.0.0.1 on a free port (tests); a launcher gives the sandbox a fixed one. */
   listen?: EmulatorListen | undefined;
+  /**
+   * How /link/token/get reports a linked session: `results` (item_add_results, Plaid's current
+   * shape; the default) or the deprecated `on_success` that older Plaid integrations still receive.
+   */
+  linkSessionShape?: 'results' | 'on_success' | undefined;
 }
 
 interface PlaidErrorShape {
@@ -185,6 +198,15 @@ interface Item extends PlaidItemState {
   createdAt: string;
 }
 
+/** One pass of a user through Link, as /link/token/get reports it (Hosted Link sessions only). */
+interface LinkSessionRecord {
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Set when the user linked; unset when they left (an exit). */
+  added?: { publicToken: string; item: Item };
+}
+
 interface LinkToken {
   token: string;
   webhook: string | null;
@@ -192,6 +214,13 @@ interface LinkToken {
   /** Update mode: the item being re-authenticated. */
   itemId?: string;
   expiresAt: number;
+  createdAt: number;
+  /** What /link/token/get echoes back as the token's metadata. */
+  metadata: { countryCodes: string[]; language: string; clientName: string; redirectUri: string | null };
+  /** Hosted Link: where the page sends the user when done. */
+  hosted?: { completionRedirectUri: string | null };
+  /** The Link sessions of a Hosted Link token, oldest first. */
+  sessions: LinkSessionRecord[];
 }
 
 /** Where a /transactions/sync client is: changes after `after`, a loop over (after, snap], `offset` into it. */
@@ -207,6 +236,9 @@ type SyncEntry =
   | { kind: 'removed'; seq: number; transactionId: string; accountId: string };
 
 const LINK_TOKEN_TTL_MS = 4 * 3600_000;
+/** Plaid's default lifetime of a Hosted Link URL (and so of its link token), and its longest. */
+const HOSTED_LINK_TTL_S = 30 * 60;
+const HOSTED_LINK_MAX_TTL_S = 21 * 86_400;
 const PUBLIC_TOKEN_TTL_MS = 30 * 60_000;
 
 const requestId = () => randomBytes(8).toString('hex').slice(0, 15);
@@ -221,6 +253,11 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
   const items = new Map<string, Item>();
   const byAccessToken = new Map<string, Item>();
   const linkTokens = new Map<string, LinkToken>();
+  /** Hosted Link page id → its link token. */
+  const hostedLinks = new Map<string, string>();
+  let hostedUsername = 'user_good';
+  let exitNextHosted = false;
+  let selfUrl = '';
   const publicTokens = new Map<string, { item: Item; expiresAt: number }>();
   const keys: { kid: string; privateKey: KeyObject; jwk: Record<string, unknown> }[] = [];
   let syncCache: { key: string; entries: SyncEntry[] } | undefined;
@@ -413,17 +450,56 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
       if (!updating && products.length === 0) {
         throw invalid('INVALID_REQUEST', 'MISSING_FIELDS', 'products are required unless access_token is given');
       }
+      const hosted = hostedLinkOptions(body.hosted_link);
       const token = `link-sandbox-${randomUUID()}`;
-      const expiresAt = Date.now() + LINK_TOKEN_TTL_MS;
+      const now = Date.now();
+      // A Hosted Link token ends with its URL (30 minutes unless url_lifetime_seconds says otherwise).
+      const expiresAt = now + (hosted ? hosted.lifetimeSeconds * 1000 : LINK_TOKEN_TTL_MS);
+      const hostedId = hosted ? randomBytes(18).toString('base64url') : undefined;
       linkTokens.set(token, {
         token,
         webhook: typeof body.webhook === 'string' ? body.webhook : null,
         products,
         ...(updating ? { itemId: updating.itemId } : {}),
         expiresAt,
+        createdAt: now,
+        metadata: {
+          countryCodes: body.country_codes as string[],
+          language: String(body.language),
+          clientName: body.client_name,
+          redirectUri: typeof body.redirect_uri === 'string' ? body.redirect_uri : null,
+        },
+        ...(hosted ? { hosted: { completionRedirectUri: hosted.completionRedirectUri } } : {}),
+        sessions: [],
       });
+      if (hostedId) hostedLinks.set(hostedId, token);
       if (updating && typeof body.webhook === 'string') updating.webhook = body.webhook;
-      return { link_token: token, expiration: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z') };
+      return {
+        link_token: token,
+        expiration: plaidTime(expiresAt),
+        ...(hostedId ? { hosted_link_url: `${selfUrl}/hl/${hostedId}` } : {}),
+      };
+    },
+
+    '/link/token/get': (body) => {
+      const link = linkTokens.get(typeof body.link_token === 'string' ? body.link_token : '');
+      if (!link) throw invalid('INVALID_INPUT', 'INVALID_LINK_TOKEN', 'provided link token is in an invalid format');
+      return {
+        link_token: link.token,
+        created_at: plaidTime(link.createdAt),
+        expiration: plaidTime(link.expiresAt),
+        metadata: {
+          initial_products: link.products,
+          webhook: link.webhook,
+          country_codes: link.metadata.countryCodes,
+          language: link.metadata.language,
+          redirect_uri: link.metadata.redirectUri,
+          client_name: link.metadata.clientName,
+        },
+        ...(link.hosted
+          ? { link_sessions: link.sessions.map((x) => renderLinkSession(x, options.linkSessionShape ?? 'results')) }
+          : {}),
+      };
     },
 
     '/sandbox/public_token/create': (body) => {
@@ -568,8 +644,65 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
     },
   };
 
+  /** The user goes through Link for this token: an item (update mode: the same one, login restored) and a public token. */
+  const linkAs = (link: LinkToken, credentials: { username: string; password: string }): string => {
+    let item: Item;
+    if (link.itemId) {
+      item = requireItem(link.itemId);
+      login(credentials.username, credentials.password, item.institutionId);
+      item.loginRequired = false;
+    } else {
+      item = createItem(login(credentials.username, credentials.password), link.webhook, link.products);
+    }
+    const publicToken = issuePublicToken(item);
+    if (link.hosted) recordSession(link, { publicToken, item });
+    return publicToken;
+  };
+
+  const recordSession = (link: LinkToken, added?: LinkSessionRecord['added']) => {
+    const at = new Date().toISOString();
+    link.sessions.push({ id: randomUUID(), startedAt: at, finishedAt: at, ...(added ? { added } : {}) });
+  };
+
+  /**
+   * The hosted Link page: the sandbox user signs in and links (or leaves, after exitNextHostedLink),
+   * and the browser goes to completion_redirect_uri. Opening it again after linking only sends the
+   * user back (a reload does not link a second item); after leaving, the user can try again.
+   */
+  const hostedLinkPage = (id: string, res: ServerResponse) => {
+    const link = linkTokens.get(hostedLinks.get(id) ?? '');
+    if (!link || link.expiresAt < Date.now()) {
+      sendError(res, invalid('INVALID_INPUT', 'INVALID_LINK_TOKEN', 'this Link session has expired'));
+      return;
+    }
+    if (!link.sessions.some((session) => session.added)) {
+      if (exitNextHosted) {
+        exitNextHosted = false;
+        recordSession(link);
+      } else {
+        const user = sandbox.user(hostedUsername);
+        if (!user) throw new Error(`no sandbox user ${hostedUsername}`);
+        linkAs(link, user);
+      }
+    }
+    const back = link.hosted?.completionRedirectUri;
+    if (back) {
+      res.writeHead(302, { location: back, 'content-length': 0 });
+      res.end();
+      return;
+    }
+    const page = '<!doctype html><title>Plaid</title><p>All done. You can close this window.</p>';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
+    res.end(page);
+  };
+
   const started = await startHttpEmulator((req, raw, res) => {
     const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+    const hostedPage = /^\/hl\/([A-Za-z0-9_-]+)$/.exec(path);
+    if (req.method === 'GET' && hostedPage) {
+      hostedLinkPage(hostedPage[1]!, res);
+      return;
+    }
     const route = routes[path];
     if (req.method !== 'POST' || !route) {
       sendError(res, invalid('INVALID_REQUEST', 'NOT_FOUND', `unknown route ${req.method} ${path}`), 404);
@@ -612,6 +745,7 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
       else throw err;
     }
   }, options.listen);
+  selfUrl = started.url;
 
   const requireItem = (itemId: string): Item => {
     const item = items.get(itemId);
@@ -630,15 +764,13 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
     completeLink(linkToken, credentials = { username: 'user_good', password: 'pass_good' }) {
       const link = linkTokens.get(linkToken);
       if (!link || link.expiresAt < Date.now()) throw new Error('unknown or expired link token');
-      if (link.itemId) {
-        const item = requireItem(link.itemId);
-        login(credentials.username, credentials.password, item.institutionId);
-        item.loginRequired = false;
-        return issuePublicToken(item);
-      }
-      const item = createItem(login(credentials.username, credentials.password), link.webhook, link.products);
-      return issuePublicToken(item);
+      return linkAs(link, credentials);
     },
+    signInAs(name) {
+      if (!sandbox.user(name)) throw new Error(`no sandbox user ${name}`);
+      hostedUsername = name;
+    },
+    exitNextHostedLink: () => void (exitNextHosted = true),
     signWebhook,
     webhookFor,
     sendWebhook,
@@ -660,6 +792,68 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
   };
 
   return { ...started, sandbox, controls };
+}
+
+/** Plaid's ISO 8601 instants, to the second. */
+const plaidTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** The `hosted_link` object of /link/token/create (it may be empty), or undefined when not sent. */
+function hostedLinkOptions(
+  value: unknown,
+): { completionRedirectUri: string | null; lifetimeSeconds: number } | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object') throw invalid('INVALID_REQUEST', 'INVALID_FIELD', 'hosted_link must be an object');
+  const o = value as { completion_redirect_uri?: unknown; url_lifetime_seconds?: unknown; is_mobile_app?: unknown };
+  const uri = o.completion_redirect_uri;
+  if (uri !== undefined && (typeof uri !== 'string' || !URL.canParse(uri))) {
+    throw invalid('INVALID_REQUEST', 'INVALID_FIELD', 'hosted_link.completion_redirect_uri must be a URI');
+  }
+  const lifetime = o.url_lifetime_seconds ?? HOSTED_LINK_TTL_S;
+  if (!Number.isInteger(lifetime) || (lifetime as number) < 1 || (lifetime as number) > HOSTED_LINK_MAX_TTL_S) {
+    throw invalid('INVALID_REQUEST', 'INVALID_FIELD', 'hosted_link.url_lifetime_seconds must be between 1 and 21 days');
+  }
+  if (o.is_mobile_app !== undefined && typeof o.is_mobile_app !== 'boolean') {
+    throw invalid('INVALID_REQUEST', 'INVALID_FIELD', 'hosted_link.is_mobile_app must be a boolean');
+  }
+  return { completionRedirectUri: typeof uri === 'string' ? uri : null, lifetimeSeconds: lifetime as number };
+}
+
+/** A Link session as /link/token/get reports it: `results` (or the older `on_success`), or `exit`. */
+function renderLinkSession(s: LinkSessionRecord, shape: 'results' | 'on_success') {
+  const added = s.added;
+  const institution = added
+    ? { name: added.item.user.institution.name, institution_id: added.item.institutionId }
+    : null;
+  const accounts = added
+    ? added.item.user.accounts.map((a) => {
+        const { type, subtype } = ACCOUNT_TYPES[a.kind];
+        return { id: a.id, name: a.name, mask: a.mask, type, subtype, verification_status: null };
+      })
+    : [];
+  const exit = added ? null : { error: null, metadata: { institution: null, status: null, link_session_id: s.id } };
+  return {
+    link_session_id: s.id,
+    started_at: s.startedAt,
+    finished_at: s.finishedAt,
+    results:
+      added && shape === 'results'
+        ? {
+            item_add_results: [{ public_token: added.publicToken, accounts, institution }],
+            cra_item_add_results: [],
+            cra_update_results: [],
+            bank_income_results: [],
+            payroll_income_results: [],
+            document_income_results: null,
+          }
+        : null,
+    on_success:
+      added && shape === 'on_success'
+        ? { public_token: added.publicToken, metadata: { institution, accounts, link_session_id: s.id } }
+        : null,
+    exit,
+    on_exit: exit,
+    events: [],
+  };
 }
 
 function errorBody(shape: PlaidErrorShape) {

@@ -3,6 +3,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { GraphQLRequestError, type GraphQLErrorEntry } from './graphql.request.error.js';
 import type { paths } from './openapi.gen.js';
+import type { PersistedOperation } from './persisted.operation.js';
 import { memoryTokenStore, type SessionTokens, type TokenStore } from './token.store.js';
 
 export interface FamilyClientOptions {
@@ -16,7 +17,11 @@ export interface FamilyClientOptions {
 
 export interface FamilyClient {
   rest: Client<paths>;
-  graphql<TData>(query: string, variables?: Record<string, unknown>): Promise<TData>;
+  /**
+   * A document, or one of `persistedOperations` (sent by its id; a BFF that does not know the id yet
+   * is sent the document instead, unless it runs only persisted operations).
+   */
+  graphql<TData>(operation: string | PersistedOperation, variables?: Record<string, unknown>): Promise<TData>;
   tokens: TokenStore;
 }
 
@@ -109,11 +114,27 @@ export function createFamilyClient(options: FamilyClientOptions): FamilyClient {
   };
   rest.use(session);
 
-  async function graphql<TData>(query: string, variables?: Record<string, unknown>): Promise<TData> {
+  async function graphql<TData>(
+    operation: string | PersistedOperation,
+    variables?: Record<string, unknown>,
+  ): Promise<TData> {
+    if (typeof operation === 'string') return send<TData>({ query: operation }, variables);
+    try {
+      return await send<TData>({ documentId: operation.id }, variables);
+    } catch (err) {
+      if (!(err instanceof GraphQLRequestError) || err.code !== 'PERSISTED_QUERY_NOT_FOUND') throw err;
+      return send<TData>({ query: operation.document }, variables);
+    }
+  }
+
+  async function send<TData>(
+    document: { query: string } | { documentId: string },
+    variables?: Record<string, unknown>,
+  ): Promise<TData> {
     const request = new Request(`${baseUrl}/graphql`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' },
-      body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+      body: JSON.stringify({ ...document, ...(variables ? { variables } : {}) }),
     });
     const signed = sign(request, '/graphql');
     const response = await afterResponse(await fetcher(request), signed);

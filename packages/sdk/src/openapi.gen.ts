@@ -3374,6 +3374,8 @@ export interface components {
        * @enum {string}
        */
       flow: 'TOKEN_EXCHANGE' | 'REDIRECT';
+      /** @description A TOKEN_EXCHANGE provider that also hosts the whole flow (Plaid Hosted Link): ask the link session with a redirectUri, open its linkUrl, and send back only the state the user returns with */
+      hostedLink: boolean;
     };
     /** @enum {string} */
     BankProvider: 'PLAID' | 'TRUELAYER' | 'TINK' | 'FINICITY' | 'SALTEDGE';
@@ -3381,7 +3383,7 @@ export interface components {
       provider: components['schemas']['BankProvider'];
       /** @description TOKEN_EXCHANGE providers (Plaid): for the widget */
       linkToken?: string;
-      /** @description REDIRECT providers: the page to open */
+      /** @description REDIRECT providers, and Plaid’s Hosted Link when a redirectUri was given: the page to open */
       linkUrl?: string;
       /** @description Send it back with the connection; single-use, bound to you */
       state: string;
@@ -3392,7 +3394,7 @@ export interface components {
       provider: components['schemas']['BankProvider'];
       /**
        * Format: uri
-       * @description Where the provider sends the user back (default: the server’s configured one)
+       * @description Where the provider sends the user back (default: the server’s configured one). Plaid: given, the session is hosted by Plaid (linkUrl), which sends the user back here with `state`
        */
       redirectUri?: string;
       country?: string;
@@ -3584,7 +3586,7 @@ export interface components {
     BankAccountType: 'CHECKING' | 'SAVINGS' | 'CREDIT_CARD' | 'LOAN' | 'INVESTMENT' | 'OTHER';
     CreateBankConnectionRequest: {
       provider: components['schemas']['BankProvider'];
-      /** @description TOKEN_EXCHANGE providers (Plaid): from the widget */
+      /** @description TOKEN_EXCHANGE providers (Plaid): from the widget; none for a Hosted Link session (state alone) */
       publicToken?: string;
       /** @description REDIRECT providers: the `code` the provider redirected with */
       authorizationCode?: string;
@@ -12859,7 +12861,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The link session was already used, has expired, or belongs to someone else */
+      /** @description Plaid’s Hosted Link was not finished yet (LINK_NOT_FINISHED; the state stays good), or the bank asks for its login again */
       409: {
         headers: {
           [name: string]: unknown;

@@ -50,6 +50,8 @@ export const bankConfigSchema = z
     PLAID_REDIRECT_URI: env.url(),
     /** The name Plaid Link shows. */
     PLAID_CLIENT_NAME: z.string().min(1).default('Family Expenses'),
+    /** Link sessions with a redirect URI use Plaid's Hosted Link (the web app's way to link Plaid). */
+    PLAID_HOSTED_LINK: env.bool(true),
     TRUELAYER_AUTH_URL: env.url(),
     TRUELAYER_API_URL: env.url(),
     TRUELAYER_CLIENT_ID: env.string(),

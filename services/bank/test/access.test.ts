@@ -154,7 +154,11 @@ describe('BankService access rules and validation', function () {
     );
     await field(h.client.updateAccount({ familyId: f.familyId, accountId: cardId, name: 'x'.repeat(101) }, as), 'name');
     await field(h.client.listAccounts({ familyId: f.familyId, page: { limit: 1, cursor: 'junk' } }, as), 'cursor');
-    await field(h.client.createConnection({ familyId: f.familyId, provider: PLAID, state: 's' }, as), 'publicToken');
+    // A Plaid Link session (no redirect URI) is completed with Link's public token, so it is named.
+    const widget = await h.client.createLinkSession({ familyId: f.familyId, provider: PLAID }, as);
+    const state = widget.session!.state;
+    await field(h.client.createConnection({ familyId: f.familyId, provider: PLAID, state }, as), 'publicToken');
+    await field(h.client.createConnection({ familyId: f.familyId, provider: PLAID, state: 's' }, as), 'state');
   });
 
   it('If-Match: a stale version is FAILED_PRECONDITION; the current one applies and moves the version on', async () => {

@@ -1,6 +1,7 @@
-// The Plaid adapter through the real `plaid` client against the Plaid emulator on 127.0.0.1:0: link,
-// exchange, accounts, /transactions/sync paging and its restart, Plaid's errors in the service's
-// words, webhooks verified Plaid's way; then the shared adapter scenarios.
+// The Plaid adapter through the real `plaid` client against the Plaid emulator on 127.0.0.1:0: link
+// (Plaid Link, and Hosted Link when the app gives a redirect URI), exchange, accounts,
+// /transactions/sync paging and its restart, Plaid's errors in the service's words, webhooks verified
+// Plaid's way; then the shared adapter scenarios.
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { Configuration, PlaidApi, Products, SandboxItemFireWebhookRequestWebhookCodeEnum } from 'plaid';
@@ -142,11 +143,12 @@ describe('Plaid adapter', function () {
     it('creates a link token for transactions with the webhook URL and the member as client_user_id', async () => {
       const session = await adapter.createLinkSession({
         state: 'state-1',
-        redirectUri: 'http://127.0.0.1:3000/bank/callback',
+        redirectUri: '',
         userRef: 'member-42',
         country: 'us',
       });
       expect(session.linkToken).to.match(/^link-sandbox-/);
+      expect(session).to.not.have.any.keys('linkUrl', 'hostedSessionRef');
       expect(session.expiresAt.getTime()).to.be.greaterThan(Date.now() + 3600_000);
       const sent = emulator.controls.received.find((r) => r.path === '/link/token/create')!.body;
       expect(sent).to.deep.include({
@@ -159,6 +161,83 @@ describe('Plaid adapter', function () {
       expect(sent.user).to.deep.equal({ client_user_id: 'member-42' });
       expect(sent).to.not.have.property('access_token');
       expect(sent).to.not.have.property('redirect_uri');
+      expect(sent).to.not.have.property('hosted_link');
+    });
+
+    it('hosts the session at Plaid when the app gives a redirect URI: Plaid sends the user back there with the state', async () => {
+      const oauth = plaidAdapter(emulator.url, { oauthRedirectUri: 'https://app.family.test/plaid-oauth' });
+      const session = await oauth.createLinkSession({
+        state: 'state-9',
+        redirectUri: 'https://app.family.test/bank/callback?from=web',
+        userRef: 'member-42',
+      });
+      expect(session.linkUrl!.startsWith(`${emulator.url}/hl/`), session.linkUrl).to.equal(true);
+      expect(session.hostedSessionRef).to.equal(session.linkToken);
+      const sent = emulator.controls.received.find((r) => r.path === '/link/token/create')!.body;
+      expect(sent.hosted_link).to.deep.equal({
+        completion_redirect_uri: 'https://app.family.test/bank/callback?from=web&state=state-9',
+      });
+      expect(sent, 'the hosted page handles OAuth banks itself').to.not.have.property('redirect_uri');
+      const back = await fetch(session.linkUrl!, { redirect: 'manual' });
+      expect(back.headers.get('location')).to.equal('https://app.family.test/bank/callback?from=web&state=state-9');
+
+      await adapter.createLinkSession({ state: 's', redirectUri: 'familyapp://bank/callback', userRef: 'member-42' });
+      const mobile = emulator.controls.received.filter((r) => r.path === '/link/token/create').at(-1)!.body;
+      expect(mobile.hosted_link, 'an app’s own scheme opens in an in-app browser').to.deep.equal({
+        completion_redirect_uri: 'familyapp://bank/callback?state=s',
+        is_mobile_app: true,
+      });
+    });
+
+    it('keeps to Plaid Link when Hosted Link is turned off, redirect URI or not', async () => {
+      const off = plaidAdapter(emulator.url, { hostedLink: false });
+      expect(off.hostedLink).to.equal(false);
+      const session = await off.createLinkSession({
+        state: 's',
+        redirectUri: 'https://app.family.test/cb',
+        userRef: 'm',
+      });
+      expect(session.linkToken).to.match(/^link-sandbox-/);
+      expect(session).to.not.have.any.keys('linkUrl', 'hostedSessionRef');
+      expect(emulator.controls.received.at(-1)!.body).to.not.have.property('hosted_link');
+    });
+
+    it('exchanges a hosted session once the user linked, reading its public token from Plaid', async () => {
+      const session = await adapter.createLinkSession({
+        state: 's',
+        redirectUri: 'https://app.family.test/cb',
+        userRef: 'm',
+      });
+      const exchange = () => adapter.exchange({ hostedSessionRef: session.hostedSessionRef, redirectUri: '' });
+      const early = await providerError(exchange);
+      expect(early.kind, 'not opened yet').to.equal('LINK_NOT_FINISHED');
+      emulator.controls.exitNextHostedLink();
+      await fetch(session.linkUrl!, { redirect: 'manual' });
+      expect((await providerError(exchange)).kind, 'the user left Link').to.equal('LINK_NOT_FINISHED');
+
+      await fetch(session.linkUrl!, { redirect: 'manual' });
+      const link = await exchange();
+      expect(link.institution).to.deep.equal({ id: 'ins_sandbox', name: 'Sandbox Bank' });
+      expect(emulator.controls.item(link.providerConnectionId)?.webhook).to.equal(WEBHOOK_URL);
+      const again = await providerError(exchange);
+      expect(again.details.providerCode, 'its public token works once').to.equal('INVALID_PUBLIC_TOKEN');
+    });
+
+    it('reads a hosted session’s public token from the older on_success shape too', async () => {
+      const older = await startPlaidEmulator({ clientId: CLIENT_ID, secret: SECRET, linkSessionShape: 'on_success' });
+      try {
+        const legacy = plaidAdapter(older.url);
+        const session = await legacy.createLinkSession({
+          state: 's',
+          redirectUri: 'https://app.family.test/cb',
+          userRef: 'm',
+        });
+        await fetch(session.linkUrl!, { redirect: 'manual' });
+        const link = await legacy.exchange({ hostedSessionRef: session.hostedSessionRef, redirectUri: '' });
+        expect(older.controls.item(link.providerConnectionId)?.username).to.equal('user_good');
+      } finally {
+        await older.stop();
+      }
     });
 
     it('refuses a country Plaid does not serve as the caller’s input', async () => {

@@ -1,5 +1,6 @@
 // The app's texts in English and German; one dictionary per language, same keys. The screens of
 // each area keep theirs in ./texts/, merged here.
+import { bankDe, bankEn } from './texts/bank';
 import { familyPlansDe, familyPlansEn } from './texts/family-plans';
 import { moneyRulesDe, moneyRulesEn } from './texts/money-rules';
 import { settingsDe, settingsEn } from './texts/settings';
@@ -121,11 +122,12 @@ const core = {
   errorForbidden: 'You are not allowed to do this.',
   errorNotFound: 'This was not found.',
   errorRateLimited: 'Too many attempts. Please wait a moment.',
+  errorChanged: 'Someone else changed this meanwhile. Reload the page and try again.',
   errorCredentials: 'Email/username or password is not right.',
   noFamily: 'You are not in a family yet.',
 };
 
-const en = { ...core, ...moneyRulesEn, ...familyPlansEn, ...settingsEn };
+const en = { ...core, ...moneyRulesEn, ...familyPlansEn, ...settingsEn, ...bankEn };
 
 export type MessageKey = keyof typeof en;
 
@@ -245,13 +247,15 @@ const coreDe: Record<keyof typeof core, string> = {
   errorForbidden: 'Das darfst du nicht.',
   errorNotFound: 'Nicht gefunden.',
   errorRateLimited: 'Zu viele Versuche. Bitte warte einen Moment.',
+  errorChanged: 'Jemand anderes hat das inzwischen geändert. Bitte lade die Seite neu und versuche es noch einmal.',
   errorCredentials: 'E-Mail/Benutzername oder Passwort stimmt nicht.',
   noFamily: 'Du bist noch in keiner Familie.',
 };
 
-const de: Record<MessageKey, string> = { ...coreDe, ...moneyRulesDe, ...familyPlansDe, ...settingsDe };
+const de: Record<MessageKey, string> = { ...coreDe, ...moneyRulesDe, ...familyPlansDe, ...settingsDe, ...bankDe };
 
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, de };
+/** Every text by language (the texts tests read all of them). */
+export const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, de };
 
 export function pickLocale(tag: string | undefined): Locale {
   return tag?.toLowerCase().startsWith('de') ? 'de' : 'en';

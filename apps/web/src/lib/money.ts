@@ -11,12 +11,16 @@ function exponentOf(exponents: Exponents, currency: string): number {
 
 export function formatMoney(amountMinor: number, currency: string, locale: string, exponents: Exponents): string {
   const exponent = exponentOf(exponents, currency);
+  // As an exact decimal string: dividing by 10^exponent in floating point loses the last digit of
+  // large amounts (90071992547409.91 becomes …409.9).
+  const digits = String(Math.abs(amountMinor)).padStart(exponent + 1, '0');
+  const decimal = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
     minimumFractionDigits: exponent,
     maximumFractionDigits: exponent,
-  }).format(amountMinor / 10 ** exponent);
+  }).format(`${amountMinor < 0 ? '-' : ''}${decimal}` as Intl.StringNumericLiteral);
 }
 
 /**
@@ -26,7 +30,7 @@ export function formatMoney(amountMinor: number, currency: string, locale: strin
 export function parseMoney(input: string, currency: string, exponents: Exponents): number | undefined {
   const exponent = exponentOf(exponents, currency);
   const text = input.trim().replace(/\s/g, '');
-  if (!/^-?[\d.,]+$/.test(text)) return undefined;
+  if (!/^-?[\d.,]+$/.test(text) || !/\d/.test(text)) return undefined;
   const lastSep = Math.max(text.lastIndexOf(','), text.lastIndexOf('.'));
   let whole = text;
   let fraction = '';

@@ -15,6 +15,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: ProblemBody,
+    /** Read from an answer (its detail is the server's English), not written by a page in the user's language. */
+    readonly received = false,
   ) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
   }
@@ -23,7 +25,7 @@ export class ApiError extends Error {
 /** The data of an openapi-fetch answer, or an ApiError with its problem body. */
 export function unwrap<T>(answer: { data?: T; error?: unknown; response: Response }): T {
   if (answer.error !== undefined || !answer.response.ok) {
-    throw new ApiError(answer.response.status, (answer.error ?? {}) as ProblemBody);
+    throw new ApiError(answer.response.status, (answer.error ?? {}) as ProblemBody, true);
   }
   return answer.data as T;
 }
@@ -32,7 +34,10 @@ const BY_STATUS: Record<number, MessageKey> = {
   401: 'errorSession',
   403: 'errorForbidden',
   404: 'errorNotFound',
+  412: 'errorChanged',
   429: 'errorRateLimited',
+  502: 'errorNetwork',
+  503: 'errorNetwork',
 };
 
 const BY_CODE: Record<string, MessageKey> = {
@@ -41,21 +46,40 @@ const BY_CODE: Record<string, MessageKey> = {
   NOT_FOUND: 'errorNotFound',
   RATE_LIMITED: 'errorRateLimited',
   UNAVAILABLE: 'errorNetwork',
-  VERSION_MISMATCH: 'versionConflict',
+  DEADLINE_EXCEEDED: 'errorGeneric',
+  INTERNAL: 'errorGeneric',
+  VERSION_MISMATCH: 'errorChanged',
 };
+
+/** Our text for a kind of failure: by its code, else its status (any other 5xx is ours to say). */
+function knownText(code: unknown, status: number | undefined): MessageKey | undefined {
+  const byCode = typeof code === 'string' ? BY_CODE[code] : undefined;
+  if (byCode || status === undefined) return byCode;
+  return BY_STATUS[status] ?? (status >= 500 ? 'errorGeneric' : undefined);
+}
+
+/** A text that says something: blank strings and non-strings count as none. */
+function said(text: unknown): string | undefined {
+  return typeof text === 'string' && text.trim() !== '' ? text : undefined;
+}
 
 export function describeError(err: unknown, t: (key: MessageKey) => string): string {
   if (err instanceof ApiError) {
-    const fields = (err.problem.errors ?? []).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
-    const known = BY_STATUS[err.status];
-    const main = err.problem.detail ?? (known ? t(known) : (err.problem.title ?? t('errorGeneric')));
+    const fields = (err.problem.errors ?? [])
+      .filter((e) => said(e.message))
+      .map((e) => (said(e.field) ? `${e.field}: ${e.message}` : e.message));
+    const known = knownText(err.problem.code, err.status);
+    const detail = said(err.problem.detail);
+    // A received detail is the server's English; where we have a text for that kind of failure, ours
+    // says it in the user's language. A page's own detail already speaks it.
+    const main =
+      known && (err.received || !detail) ? t(known) : (detail ?? said(err.problem.title) ?? t('errorGeneric'));
     return [main, ...fields].join(' — ');
   }
   if (err instanceof GraphQLRequestError) {
     const first = err.errors[0];
-    const code = first?.extensions?.code as string | undefined;
-    const known = code ? BY_CODE[code] : undefined;
-    return known ? t(known) : (first?.message ?? t('errorGeneric'));
+    const known = knownText(first?.extensions?.code, err.status >= 500 ? err.status : undefined);
+    return known ? t(known) : (said(first?.message) ?? t('errorGeneric'));
   }
   if (err instanceof TypeError) return t('errorNetwork');
   return t('errorGeneric');

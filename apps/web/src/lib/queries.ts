@@ -1,73 +1,9 @@
-// The GraphQL documents behind the two home screens (one request each).
-export const PARENT_DASHBOARD = /* GraphQL */ `
-  query WebParentDashboard($familyId: ID!) {
-    me {
-      unreadNotificationCount
-      notifications(first: 5, unreadOnly: true) {
-        items {
-          id
-          title
-          body
-          createdAt
-        }
-      }
-    }
-    family(id: $familyId) {
-      id
-      name
-      currency
-      timezone
-      members {
-        id
-        displayName
-        role
-        balance {
-          spendMinor
-          saveMinor
-          giveMinor
-          goalsMinor
-          currency
-        }
-        progress {
-          level
-          streak {
-            current
-          }
-        }
-      }
-      budgets {
-        id
-        name
-        amountMinor
-        currency
-        status {
-          spentMinor
-          remainingMinor
-          percent
-          periodEnd
-        }
-      }
-      goals {
-        id
-        ownerMemberId
-        name
-        targetMinor
-        savedMinor
-        currency
-        status
-        projectedOn
-      }
-      chores(status: SUBMITTED) {
-        id
-        title
-        assigneeMemberId
-        rewardMinor
-        currency
-        submittedAt
-      }
-    }
-  }
-`;
+// The GraphQL operations behind the two home screens (one request each), and the shapes they answer.
+// The documents are the BFF's persisted operations (bff/src/graphql/operations), sent by
+// their id, so a BFF that runs only persisted operations serves the web app too.
+import { persistedOperations } from '@family/sdk';
+
+export const PARENT_DASHBOARD = persistedOperations.ParentDashboard;
 
 export interface DashboardData {
   me: {
@@ -122,70 +58,7 @@ export interface GoalData {
   projectedOn: string | null;
 }
 
-export const CHILD_HOME = /* GraphQL */ `
-  query WebChildHome($familyId: ID!) {
-    family(id: $familyId) {
-      id
-      currency
-      timezone
-      me {
-        id
-        displayName
-        balance {
-          spendMinor
-          saveMinor
-          giveMinor
-          goalsMinor
-          currency
-        }
-        progress {
-          level
-          xp
-          nextLevelXp
-          points
-          streak {
-            current
-            longest
-          }
-          badges {
-            badgeId
-            title
-            description
-            earnedAt
-          }
-        }
-      }
-      goals {
-        id
-        ownerMemberId
-        name
-        targetMinor
-        savedMinor
-        currency
-        status
-        projectedOn
-      }
-      chores {
-        id
-        title
-        rewardMinor
-        currency
-        dueOn
-        status
-        rejectionReason
-      }
-      leaderboard(period: week) {
-        hidden
-        entries {
-          rank
-          memberId
-          displayName
-          points
-        }
-      }
-    }
-  }
-`;
+export const CHILD_HOME = persistedOperations.ChildHome;
 
 export interface ChildHomeData {
   family: {

@@ -18,12 +18,16 @@ function builtAt(dir: string): number {
   }
 }
 
-/** Builds the app in `dir` unless its build is newer than `src/`, the config and package.json. */
+/**
+ * Builds the app in `dir` unless its build is newer than `src/`, the config, package.json and the
+ * SDK's sources (bundled into the app: its persisted operations change with the BFF's documents).
+ */
 export function ensureWebBuilt(dir: string, log: (line: string) => void = () => undefined): void {
   const sources = Math.max(
     newest(join(dir, 'src')),
     newest(join(dir, 'next.config.ts')),
     newest(join(dir, 'package.json')),
+    newest(join(dir, '..', '..', 'packages', 'sdk', 'src')),
   );
   if (builtAt(dir) > sources) return;
   log('building the web app (next build)…');

@@ -21,6 +21,7 @@ export interface ProviderCredentials {
 export interface LinkSessionInput {
   /** Opaque, single-use state bound to the family and member (redirect providers echo it back). */
   state: string;
+  /** Where the user comes back to; '' when the app links in a widget (Plaid Link). */
   redirectUri: string;
   /** Who is linking, as the provider may want a stable user reference (never an email). */
   userRef: string;
@@ -34,14 +35,22 @@ export interface LinkSessionInput {
 export interface LinkSession {
   /** Token-exchange providers (Plaid): what the app opens Link with. */
   linkToken?: string | undefined;
-  /** Redirect providers: the URL the user opens to consent. */
+  /** Redirect providers (and hosted sessions): the URL the user opens to consent. */
   linkUrl?: string | undefined;
+  /**
+   * A session the provider hosts from start to end (Plaid Hosted Link): the provider's handle of it,
+   * kept with the state and given back to `exchange`, which reads the result from the provider. The
+   * app then comes back with the state alone.
+   */
+  hostedSessionRef?: string | undefined;
   expiresAt: Date;
 }
 
 export interface ExchangeInput {
   publicToken?: string | undefined;
   authorizationCode?: string | undefined;
+  /** A hosted session's handle (LinkSession.hostedSessionRef), when the app sent no public token. */
+  hostedSessionRef?: string | undefined;
   redirectUri: string;
 }
 
@@ -133,6 +142,11 @@ export interface BankAdapter {
   readonly countries: readonly string[];
   /** TOKEN_EXCHANGE: the app gets a link token and returns a public token (Plaid); REDIRECT: OAuth. */
   readonly flow: 'TOKEN_EXCHANGE' | 'REDIRECT';
+  /**
+   * A TOKEN_EXCHANGE provider that can also host the whole flow (Plaid Hosted Link): a link session
+   * with a redirect URI answers a linkUrl and a hostedSessionRef.
+   */
+  readonly hostedLink?: boolean | undefined;
 
   createLinkSession(input: LinkSessionInput): Promise<LinkSession>;
   exchange(input: ExchangeInput): Promise<ExchangeResult>;

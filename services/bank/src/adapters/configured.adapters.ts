@@ -21,6 +21,7 @@ export function configuredAdapters(config: BankConfig): BankAdapter[] {
         clientName: config.PLAID_CLIENT_NAME,
         webhookUrl: config.PLAID_WEBHOOK_URL ?? '',
         oauthRedirectUri: config.PLAID_REDIRECT_URI,
+        hostedLink: config.PLAID_HOSTED_LINK,
         historyDays: config.BANK_FIRST_SYNC_DAYS,
       }),
     );

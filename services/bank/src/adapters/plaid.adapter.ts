@@ -1,6 +1,7 @@
 // Plaid behind the BankAdapter interface, through the official `plaid` client: Link tokens (update
-// mode for re-auth), public-token exchange, accounts, /transactions/sync one page per call, item
-// removal, and webhooks verified Plaid's way (ES256 JWT in Plaid-Verification, key by kid).
+// mode for re-auth; Hosted Link when the app gives a redirect URI), public-token exchange (a hosted
+// session's public token read with /link/token/get), accounts, /transactions/sync one page per call,
+// item removal, and webhooks verified Plaid's way (ES256 JWT in Plaid-Verification, key by kid).
 import { createHash, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import {
   Configuration,
@@ -9,6 +10,7 @@ import {
   Products,
   type AccountBase,
   type LinkTokenCreateRequest,
+  type LinkTokenGetSessionsResponse,
   type PlaidError,
   type Transaction,
 } from 'plaid';
@@ -44,9 +46,15 @@ export interface PlaidAdapterOptions {
   webhookUrl: string;
   /**
    * The OAuth redirect URI registered in the Plaid dashboard, when OAuth institutions are enabled.
-   * Plaid refuses unregistered ones, so the link session's own redirectUri is not passed on.
+   * Plaid refuses unregistered ones, so the link session's own redirectUri is not passed on. Hosted
+   * Link sessions leave it out: Plaid's hosted page handles the bank's OAuth redirects itself.
    */
   oauthRedirectUri?: string | undefined;
+  /**
+   * Hosted Link (default on): a link session with a redirect URI is hosted by Plaid (linkUrl), and
+   * Plaid sends the user back to that URI with the state. Off: every session is for Plaid Link.
+   */
+  hostedLink?: boolean | undefined;
   countries?: readonly string[] | undefined;
   /** Transactions per /transactions/sync page (Plaid allows 1–500). */
   pageSize?: number | undefined;
@@ -109,6 +117,7 @@ export class PlaidAdapter implements BankAdapter {
   readonly provider = 'PLAID' as const;
   readonly displayName = 'Plaid';
   readonly flow = 'TOKEN_EXCHANGE' as const;
+  readonly hostedLink: boolean;
   readonly countries: readonly string[];
   private readonly client: PlaidApi;
   private readonly pageSize: number;
@@ -120,6 +129,7 @@ export class PlaidAdapter implements BankAdapter {
       throw new Error('the Plaid adapter needs the environment URL (basePath) spelled out');
     }
     this.countries = options.countries ?? ['US', 'CA', 'GB', 'IE', 'FR', 'ES', 'NL', 'DE'];
+    this.hostedLink = options.hostedLink ?? true;
     this.pageSize = Math.min(500, Math.max(1, options.pageSize ?? 500));
     this.now = options.now ?? (() => new Date());
     this.client = new PlaidApi(
@@ -138,6 +148,7 @@ export class PlaidAdapter implements BankAdapter {
     if (!PLAID_COUNTRIES.includes(country)) {
       throw new ProviderError('INVALID_INPUT', `Plaid does not link banks in ${country}`);
     }
+    const hosted = this.hostedLink && input.redirectUri !== '';
     const request: LinkTokenCreateRequest = {
       client_name: this.options.clientName,
       language: input.language ?? 'en',
@@ -152,15 +163,30 @@ export class PlaidAdapter implements BankAdapter {
             transactions: { days_requested: this.options.historyDays ?? 90 },
           }),
       ...(input.institutionId ? { institution_id: input.institutionId } : {}),
-      ...(this.options.oauthRedirectUri ? { redirect_uri: this.options.oauthRedirectUri } : {}),
+      ...(hosted
+        ? { hosted_link: hostedLinkFor(input.redirectUri, input.state) }
+        : this.options.oauthRedirectUri
+          ? { redirect_uri: this.options.oauthRedirectUri }
+          : {}),
     };
     const res = await this.call('link/token/create', () => this.client.linkTokenCreate(request));
-    return { linkToken: res.link_token, expiresAt: new Date(res.expiration) };
+    if (!hosted) return { linkToken: res.link_token, expiresAt: new Date(res.expiration) };
+    if (!res.hosted_link_url) {
+      // Our configuration, not the user's: the Plaid client is not enabled for Hosted Link.
+      throw new Error('Plaid answered no hosted_link_url (is Hosted Link enabled for this client?)');
+    }
+    return {
+      linkToken: res.link_token,
+      linkUrl: res.hosted_link_url,
+      hostedSessionRef: res.link_token,
+      expiresAt: new Date(res.expiration),
+    };
   }
 
   async exchange(input: ExchangeInput): Promise<ExchangeResult> {
-    if (!input.publicToken) throw new ProviderError('INVALID_INPUT', 'Plaid links are exchanged by public token');
-    const publicToken = input.publicToken;
+    const publicToken =
+      input.publicToken || (input.hostedSessionRef ? await this.hostedPublicToken(input.hostedSessionRef) : '');
+    if (!publicToken) throw new ProviderError('INVALID_INPUT', 'Plaid links are exchanged by public token');
     const exchanged = await this.call('item/public_token/exchange', () =>
       this.client.itemPublicTokenExchange({ public_token: publicToken }),
     );
@@ -286,6 +312,20 @@ export class PlaidAdapter implements BankAdapter {
     }
   }
 
+  /**
+   * The public token of a Hosted Link session, as /link/token/get reports it: the newest session's
+   * `results.item_add_results`, or the older `on_success` shape. None yet (the user has not linked, or
+   * left Link) is LINK_NOT_FINISHED: the caller may come back once the user has.
+   */
+  private async hostedPublicToken(linkToken: string): Promise<string> {
+    const res = await this.call('link/token/get', () => this.client.linkTokenGet({ link_token: linkToken }));
+    for (const session of [...(res.link_sessions ?? [])].reverse()) {
+      const token = publicTokenOf(session);
+      if (token) return token;
+    }
+    throw new ProviderError('LINK_NOT_FINISHED', 'Plaid link/token/get: the Hosted Link session has no public token');
+  }
+
   /** The institution and consent expiry of a freshly exchanged item. */
   private async itemDetails(
     accessToken: string,
@@ -366,6 +406,25 @@ function toProviderError(what: string, err: unknown): unknown {
     providerCode: errorCode,
     ...(kind === 'RATE_LIMITED' && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
   });
+}
+
+/**
+ * The `hosted_link` of a link token: Plaid sends the user to the app's redirect URI with the state
+ * added (the app owns that URI; Plaid adds nothing). A URI that is not http(s) is an app's own scheme:
+ * the app opens the page in an in-app browser session (`is_mobile_app`).
+ */
+function hostedLinkFor(redirectUri: string, state: string) {
+  const back = new URL(redirectUri);
+  back.searchParams.set('state', state);
+  return {
+    completion_redirect_uri: back.toString(),
+    ...(back.protocol === 'https:' || back.protocol === 'http:' ? {} : { is_mobile_app: true }),
+  };
+}
+
+function publicTokenOf(session: LinkTokenGetSessionsResponse): string | undefined {
+  const added = session.results?.item_add_results?.find((r) => r.public_token);
+  return added?.public_token ?? (session.on_success?.public_token || undefined);
 }
 
 function errorKind(status: number, type: string | undefined, code: string): ProviderErrorKind {

@@ -15,6 +15,8 @@ export type ProviderErrorKind =
   | 'UNAUTHENTICATED'
   /** Our request was wrong (a bad public token or code): the caller's input. */
   | 'INVALID_INPUT'
+  /** A hosted link session the user has not finished (not yet, or they left it): nothing to exchange. */
+  | 'LINK_NOT_FINISHED'
   /**
    * The provider's data changed while paging (Plaid TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION):
    * the service restarts the loop from the cursor it began with (pages are applied idempotently).

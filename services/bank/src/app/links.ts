@@ -1,6 +1,8 @@
 // Linking a bank: a link session whose state is bound to the family and the parent linking (single
 // use, expiring), then the exchange that makes a connection — or, for a session made for an existing
-// connection, re-links it in place (accounts, assignments, cursor and history stay).
+// connection, re-links it in place (accounts, assignments, cursor and history stay). A session the
+// provider hosts (Plaid Hosted Link) keeps the provider's handle, so the app completes it with the
+// state alone; one the user has not finished yet stays open.
 import { randomBytes } from 'node:crypto';
 import { AppError, requireUuid, Violations } from '@family/errors';
 import { newId } from '@family/db';
@@ -9,6 +11,7 @@ import { addDays, dayIn } from '@family/service-kit/calendar';
 import type { ProviderName } from '../adapters/bank.adapter.js';
 import type { Account, Connection, Sync } from '../domain/bank.records.js';
 import type { BankDeps } from './bank.deps.js';
+import { ProviderError } from '../adapters/provider.error.js';
 import { callerFacing } from './provider.failures.js';
 import type { SyncRunner } from './sync.runner.js';
 
@@ -101,6 +104,7 @@ export class Links {
       provider: input.provider!,
       redirectUri: input.redirectUri,
       connectionId,
+      hostedSessionRef: session.hostedSessionRef ?? null,
       expiresAt,
     });
     return { linkToken: session.linkToken ?? '', linkUrl: session.linkUrl ?? '', state, expiresAt };
@@ -117,8 +121,8 @@ export class Links {
     v.check(input.state.length > 0 && input.state.length <= 200, 'state', 'is required');
     v.throwIfAny();
     const adapter = this.deps.providers.require(input.provider!);
-    if (adapter.flow === 'TOKEN_EXCHANGE') v.check(input.publicToken.length > 0, 'publicToken', 'is required');
-    else v.check(input.authorizationCode.length > 0, 'authorizationCode', 'is required');
+    // A token-exchange session the provider hosted needs no public token; which one it is shows below.
+    if (adapter.flow === 'REDIRECT') v.check(input.authorizationCode.length > 0, 'authorizationCode', 'is required');
     v.throwIfAny();
 
     // The session is used up here; a refusal below (another family, another member) rolls that back.
@@ -127,16 +131,31 @@ export class Links {
       if (!s || s.familyId !== actor.familyId || s.memberId !== actor.memberId || s.provider !== input.provider) {
         throw AppError.invalidField('state', 'is not a link session of yours that is still open');
       }
+      if (adapter.flow === 'TOKEN_EXCHANGE' && !input.publicToken && !s.hostedSessionRef) {
+        throw AppError.invalidField('publicToken', 'is required');
+      }
       return s;
     });
+    const hostedSessionRef = input.publicToken ? undefined : (session.hostedSessionRef ?? undefined);
+    // What the caller sent that the provider may refuse: the code, the public token, or (hosted) the state.
+    const refusable = hostedSessionRef
+      ? 'state'
+      : adapter.flow === 'TOKEN_EXCHANGE'
+        ? 'publicToken'
+        : 'authorizationCode';
     const exchanged = await adapter
       .exchange({
         publicToken: input.publicToken || undefined,
         authorizationCode: input.authorizationCode || undefined,
+        hostedSessionRef,
         redirectUri: input.redirectUri || session.redirectUri,
       })
-      .catch((err: unknown) => {
-        throw callerFacing(err, adapter.flow === 'TOKEN_EXCHANGE' ? 'publicToken' : 'authorizationCode');
+      .catch(async (err: unknown) => {
+        // Back before the user finished at the provider: the state stays good for when they have.
+        if (err instanceof ProviderError && err.kind === 'LINK_NOT_FINISHED') {
+          await this.deps.sessions.reopen(session.id);
+        }
+        throw callerFacing(err, refusable);
       });
 
     const id = session.connectionId ?? newId();

@@ -1,6 +1,6 @@
 // A provider failure during a caller's request (link, exchange), in the caller's terms: their input
 // → INVALID_ARGUMENT on the field, a busy or unreachable provider → RESOURCE_EXHAUSTED / UNAVAILABLE,
-// anything about the user's bank login → FAILED_PRECONDITION. Never a 500.
+// a hosted link not finished and anything about the user's bank login → FAILED_PRECONDITION. Never a 500.
 import { AppError } from '@family/errors';
 import { ProviderError } from '../adapters/provider.error.js';
 
@@ -21,6 +21,11 @@ export function callerFacing(err: unknown, field: string): unknown {
         'UNAVAILABLE',
         'PROVIDER_UNAVAILABLE',
         'The bank provider cannot be reached; try again later',
+      );
+    case 'LINK_NOT_FINISHED':
+      return AppError.precondition(
+        'LINK_NOT_FINISHED',
+        'Linking was not finished at the provider; finish it there, or start again',
       );
     case 'UNAUTHENTICATED':
       return AppError.unauthenticated('The provider request could not be verified', 'PROVIDER_UNAUTHENTICATED');

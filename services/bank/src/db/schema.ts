@@ -55,6 +55,8 @@ export interface LinkSessionsTable {
   expires_at: Date;
   used_at: Date | null;
   created_at: CreatedAt;
+  /** A hosted session's handle at the provider (Plaid Hosted Link: its link token). */
+  hosted_session_ref: string | null;
 }
 
 export interface AccountsTable {

@@ -122,6 +122,8 @@ export interface LinkSessionRecord {
   provider: ProviderName;
   redirectUri: string;
   connectionId: string | null;
+  /** Hosted by the provider (Plaid Hosted Link): its handle, read back when the app returns with the state. */
+  hostedSessionRef: string | null;
   expiresAt: Date;
   usedAt: Date | null;
 }

@@ -36,6 +36,7 @@ export function encodeProvider(a: BankAdapter) {
     displayName: a.displayName,
     countries: [...a.countries],
     flow: flowCodec.encode(a.flow),
+    hostedLink: a.hostedLink ?? false,
   };
 }
 

@@ -16,6 +16,7 @@ function fromRow(r: Selectable<LinkSessionsTable>): LinkSessionRecord {
     provider: r.provider,
     redirectUri: r.redirect_uri,
     connectionId: r.connection_id,
+    hostedSessionRef: r.hosted_session_ref,
     expiresAt: r.expires_at,
     usedAt: r.used_at,
   };
@@ -36,6 +37,7 @@ export class LinkSessionsStore {
         provider: s.provider,
         redirect_uri: s.redirectUri,
         connection_id: s.connectionId,
+        hosted_session_ref: s.hostedSessionRef,
         expires_at: s.expiresAt,
       })
       .execute();
@@ -52,6 +54,11 @@ export class LinkSessionsStore {
       .returningAll()
       .executeTakeFirst();
     return row && fromRow(row);
+  }
+
+  /** Opens a consumed session again (a hosted link not finished yet); consume still refuses it once expired. */
+  async reopen(id: string): Promise<void> {
+    await this.db.updateTable('link_sessions').set({ used_at: null }).where('id', '=', id).execute();
   }
 
   /** Drops sessions that ended long ago (housekeeping). */

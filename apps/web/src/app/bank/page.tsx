@@ -1,6 +1,7 @@
 'use client';
-// Bank connections: link a bank (providers with a redirect flow), re-authenticate one that needs it,
-// sync, assign each account to a member, and the transactions the bank brought in.
+// Bank connections: link a bank (providers with a redirect flow, and Plaid through its hosted page),
+// re-authenticate one that needs it, sync, assign each account to a member, and the transactions the
+// bank brought in.
 import { ifMatch, type components } from '@family/sdk';
 import { useState } from 'react';
 import { Shell } from '../../components/Shell';
@@ -29,7 +30,8 @@ export default function BankPage() {
       }),
     ]);
     return {
-      providers: unwrap(providers).items.filter((p) => p.flow === 'REDIRECT'),
+      // Every provider whose own page the browser can go to and come back from (no provider scripts here).
+      providers: unwrap(providers).items.filter((p) => p.flow === 'REDIRECT' || p.hostedLink),
       connections: unwrap(connections).items,
       accounts: unwrap(accounts).items,
       members: unwrap(members).items,
@@ -67,6 +69,7 @@ export default function BankPage() {
         <>
           <section className="card" aria-labelledby="link-h">
             <h2 id="link-h">{t('linkBank')}</h2>
+            <p className="muted">{t('bankLinkHint')}</p>
             <form
               className="inline"
               onSubmit={(e) => {

@@ -1,12 +1,14 @@
 'use client';
-// Back from the bank's consent page: the code (or connection id) and state become a connection.
+// Back from the bank's consent page: the code (or connection id) and state become a connection. Back
+// from Plaid's hosted page there is no code: the state alone completes it.
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { components } from '@family/sdk';
 import { Shell } from '../../../components/Shell';
 import { ErrorMessage, Loading } from '../../../components/ui';
 import { bankRedirectUri, takePendingLink } from '../../../lib/bank.link';
-import { unwrap } from '../../../lib/problem';
+import { ApiError, unwrap } from '../../../lib/problem';
 import { useSession } from '../../../lib/session';
 
 export default function BankCallbackPage() {
@@ -31,7 +33,12 @@ export default function BankCallbackPage() {
         unwrap(
           await session.client.rest.POST('/v1/families/{familyId}/bank/connections', {
             params: { path: { familyId: family.id } },
-            body: { provider, state, authorizationCode: code, redirectUri: bankRedirectUri() },
+            body: {
+              provider,
+              state,
+              ...(code ? { authorizationCode: code } : {}),
+              redirectUri: bankRedirectUri(),
+            },
           }),
         );
         router.replace('/bank');
@@ -41,9 +48,19 @@ export default function BankCallbackPage() {
     })();
   }, [ready, family, router, session.client]);
 
+  const unfinished = error instanceof ApiError && error.problem.code === 'LINK_NOT_FINISHED';
   return (
     <Shell title={t('linking')} parentOnly>
-      {error ? <ErrorMessage error={error} /> : <Loading />}
+      {unfinished ? (
+        <p className="error" role="alert">
+          {t('bankLinkUnfinished')}
+        </p>
+      ) : error ? (
+        <ErrorMessage error={error} />
+      ) : (
+        <Loading />
+      )}
+      {error ? <Link href="/bank">{t('bankBackToBank')}</Link> : null}
     </Shell>
   );
 }

@@ -298,12 +298,22 @@ export interface Provider {
   /** ISO 3166-1 alpha-2 codes. */
   countries: string[];
   flow: LinkFlow;
+  /**
+   * A TOKEN_EXCHANGE provider that also hosts the whole flow on its own page (Plaid Hosted Link): a
+   * link session asked for with a redirect_uri answers link_url, the user comes back to redirect_uri
+   * with the state, and CreateConnection takes the state alone. Apps that cannot load the provider's
+   * widget link these like REDIRECT providers.
+   */
+  hostedLink: boolean;
 }
 
 export interface LinkSession {
   /** Plaid: the link_token for Plaid Link; empty for redirect providers. */
   linkToken: string;
-  /** Redirect providers: the authorization URL to open; empty for Plaid. */
+  /**
+   * Redirect providers: the authorization URL to open. Plaid, when the session was asked for with a
+   * redirect_uri: the Hosted Link page to open (it sends the user back to redirect_uri with `state`).
+   */
   linkUrl: string;
   /** Opaque state to return to CreateConnection. */
   state: string;
@@ -392,7 +402,11 @@ export interface ListProvidersResponse {
 export interface CreateLinkSessionRequest {
   familyId: string;
   provider: BankProvider;
-  /** Where the provider sends the user back (OAuth redirect / Plaid OAuth redirect). */
+  /**
+   * Where the provider sends the user back (OAuth redirect). Plaid: given, the session is a Hosted
+   * Link session (link_url; the user comes back here with `state` added to the query); empty, the app
+   * opens Plaid Link with link_token and returns its public token.
+   */
   redirectUri: string;
   /** ISO 3166-1 alpha-2; empty means the provider's default. */
   country: string;
@@ -411,7 +425,10 @@ export interface CreateLinkSessionResponse {
 export interface CreateConnectionRequest {
   familyId: string;
   provider: BankProvider;
-  /** Plaid: the public_token from Link. */
+  /**
+   * Plaid: the public_token from Link; empty for a Hosted Link session, whose public token the
+   * service reads from Plaid (FAILED_PRECONDITION LINK_NOT_FINISHED while the user has not linked).
+   */
   publicToken: string;
   /** Redirect providers: the authorization code from the redirect. */
   authorizationCode: string;
@@ -539,6 +556,7 @@ function createBaseProvider(): Provider {
     displayName: '',
     countries: [],
     flow: LinkFlow.LINK_FLOW_UNSPECIFIED,
+    hostedLink: false,
   };
 }
 
@@ -555,6 +573,9 @@ export const Provider: MessageFns<Provider> = {
     }
     if (message.flow !== LinkFlow.LINK_FLOW_UNSPECIFIED) {
       writer.uint32(32).int32(linkFlowToNumber(message.flow));
+    }
+    if (message.hostedLink !== false) {
+      writer.uint32(40).bool(message.hostedLink);
     }
     return writer;
   },
@@ -604,6 +625,14 @@ export const Provider: MessageFns<Provider> = {
             message.flow = linkFlowFromJSON(reader.int32());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.hostedLink = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -625,6 +654,7 @@ export const Provider: MessageFns<Provider> = {
     message.displayName = object.displayName ?? '';
     message.countries = object.countries?.map((e) => e) || [];
     message.flow = object.flow ?? LinkFlow.LINK_FLOW_UNSPECIFIED;
+    message.hostedLink = object.hostedLink ?? false;
     return message;
   },
 };
