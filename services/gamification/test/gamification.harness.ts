@@ -2,12 +2,11 @@
 // with real gRPC clients; households (a parent, a family, children) made through auth's API; domain
 // events as producers write them; and, when asked, the real goals service as producer and payer.
 import { randomUUID } from 'node:crypto';
-import { createServer as createNetServer } from 'node:net';
 import { createGrpcClient } from '@family/grpc-kit';
 import type { Client } from 'nice-grpc';
 import { silentLogger } from '@family/logger';
 import { createKysely } from '@family/db';
-import { onFreshSchema } from '@family/testing';
+import { freePort, onFreshSchema } from '@family/testing';
 import type { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { GamificationServiceDefinition } from '@family/contracts/gamification/v1/gamification';
 import { EventConsumerServiceDefinition } from '@family/contracts/events/v1/consumer';
@@ -66,17 +65,7 @@ export async function createHousehold(
 }
 
 /** A port nobody listens on yet (for services that must know each other's address before starting). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** The gamification service on a fresh schema; `clock` is its "now" (tests move it). */
 export async function startGamification(auth: Auth, env: Record<string, string> = {}, clock?: () => Date) {
