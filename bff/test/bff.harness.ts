@@ -378,14 +378,14 @@ export interface FamilyOwner extends Session {
   memberId: string;
 }
 
-/** Registers a parent and creates a family; the session's access token carries the membership. */
-export async function familyWithOwner(bff: TestBff, name = 'The Smiths'): Promise<FamilyOwner> {
+/** Registers a parent and creates a family (Europe/Berlin); the session's access token carries the membership. */
+export async function familyWithOwner(bff: TestBff, name = 'The Smiths', currency = 'EUR'): Promise<FamilyOwner> {
   const parent = await register(bff, 'Parent');
   const r = await bff
     .http()
     .post('/v1/families')
     .auth(parent.accessToken, { type: 'bearer' })
-    .send({ name, currency: 'EUR', timezone: 'Europe/Berlin' });
+    .send({ name, currency, timezone: 'Europe/Berlin' });
   expect(r.status, JSON.stringify(r.body)).to.equal(201);
   return { ...parent, accessToken: r.body.accessToken, familyId: r.body.family.id, memberId: r.body.member.id };
 }
@@ -394,13 +394,14 @@ export async function familyWithOwner(bff: TestBff, name = 'The Smiths'): Promis
 export async function childOf(
   bff: TestBff,
   owner: FamilyOwner,
+  displayName = 'Kim',
 ): Promise<Session & { memberId: string; username: string }> {
   const name = username();
   const created = await bff
     .http()
     .post(`/v1/families/${owner.familyId}/children`)
     .auth(owner.accessToken, { type: 'bearer' })
-    .send({ displayName: 'Kim', username: name, password: PASSWORD });
+    .send({ displayName, username: name, password: PASSWORD });
   expect(created.status, JSON.stringify(created.body)).to.equal(201);
   const login = await bff.http().post('/v1/auth/login').send({ login: name, password: PASSWORD });
   expect(login.status, JSON.stringify(login.body)).to.equal(200);
@@ -411,6 +412,27 @@ export async function childOf(
     accessToken: login.body.tokens.accessToken,
     refreshToken: login.body.tokens.refreshToken,
   };
+}
+
+/** Registers another adult, invited by the owner, who joins as a parent; the token carries the membership. */
+export async function parentOf(
+  bff: TestBff,
+  owner: FamilyOwner,
+  displayName = 'Alex',
+): Promise<Session & { email: string; memberId: string }> {
+  const invite = await bff
+    .http()
+    .post(`/v1/families/${owner.familyId}/invites`)
+    .auth(owner.accessToken, { type: 'bearer' })
+    .send({ role: 'PARENT' });
+  expect(invite.status, JSON.stringify(invite.body)).to.equal(201);
+  const adult = await register(bff, displayName);
+  const joined = await bff
+    .http()
+    .post(`/v1/invites/${invite.body.code}/accept`)
+    .auth(adult.accessToken, { type: 'bearer' });
+  expect(joined.status, JSON.stringify(joined.body)).to.equal(200);
+  return { ...adult, accessToken: joined.body.accessToken, memberId: joined.body.member.id };
 }
 
 /** The auth service's signing key, read (sealed) from its table, to mint tokens with a genuine signature. */

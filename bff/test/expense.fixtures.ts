@@ -15,9 +15,9 @@ export interface Household {
   base: string;
 }
 
-/** A family (EUR, Europe/Berlin) with its owner and one child, both logged in. */
-export async function household(bff: TestBff, name = 'The Spenders'): Promise<Household> {
-  const owner = await familyWithOwner(bff, name);
+/** A family (EUR unless given, Europe/Berlin) with its owner and one child, both logged in. */
+export async function household(bff: TestBff, name = 'The Spenders', currency = 'EUR'): Promise<Household> {
+  const owner = await familyWithOwner(bff, name, currency);
   const child = await childOf(bff, owner);
   return { owner, child, base: `/v1/families/${owner.familyId}` };
 }
@@ -69,16 +69,21 @@ export interface ExpenseBody {
   version: number;
 }
 
+/** POSTs `body` to `path` as `token`; asserts 201 and returns what was made. */
+export async function created<T>(bff: TestBff, path: string, token: string, body: object): Promise<T> {
+  const r = await bff.http().post(path).auth(token, bearer).send(body);
+  expect(r.status, JSON.stringify(r.body)).to.equal(201);
+  return r.body as T;
+}
+
 /** Records an expense as `token`; asserts 201. */
-export async function recordExpense(
+export function recordExpense(
   bff: TestBff,
   home: Household,
   token: string,
   body: Record<string, unknown>,
 ): Promise<ExpenseBody> {
-  const r = await bff.http().post(`${home.base}/expenses`).auth(token, bearer).send(body);
-  expect(r.status, JSON.stringify(r.body)).to.equal(201);
-  return r.body as ExpenseBody;
+  return created(bff, `${home.base}/expenses`, token, body);
 }
 
 /** Every expense the token sees under `query`, following the cursor. */

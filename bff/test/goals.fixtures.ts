@@ -2,7 +2,7 @@
 // jar route suites.
 import { expect } from 'chai';
 import { childOf, type TestBff } from './bff.harness.js';
-import { bearer, household, type Household } from './expense.fixtures.js';
+import { bearer, created, household, type Household } from './expense.fixtures.js';
 
 export interface Siblings extends Household {
   /** A second child of the same family. */
@@ -55,4 +55,36 @@ export function todayInBerlin(): { day: string; weekday: string } {
     day: new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(now),
     weekday: new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', weekday: 'long' }).format(now).toUpperCase(),
   };
+}
+
+export interface ChoreBody {
+  id: string;
+  title: string;
+  assigneeMemberId: string;
+  rewardMinor: number;
+  status: 'TODO' | 'SUBMITTED' | 'APPROVED' | 'REJECTED';
+  rejectionReason?: string;
+  version: number;
+}
+
+/** A chore the owner gives the child, as `body` says (a title at least); asserts 201. */
+export function createChore(bff: TestBff, home: Household, body: Record<string, unknown>): Promise<ChoreBody> {
+  return created(bff, `${home.base}/chores`, home.owner.accessToken, {
+    assigneeMemberId: home.child.memberId,
+    ...body,
+  });
+}
+
+/** Submits, approves or rejects a chore as `token`; asserts 200 and returns the chore. */
+export async function reviewChore(
+  bff: TestBff,
+  home: Household,
+  choreId: string,
+  action: 'submit' | 'approve' | 'reject',
+  token: string,
+  body: Record<string, unknown> = {},
+): Promise<ChoreBody> {
+  const r = await bff.http().post(`${home.base}/chores/${choreId}/${action}`).auth(token, bearer).send(body);
+  expect(r.status, JSON.stringify(r.body)).to.equal(200);
+  return (action === 'approve' ? r.body.chore : r.body) as ChoreBody;
 }

@@ -1,48 +1,25 @@
 // Components rendered for real without a browser: happy-dom as the window, React's client renderer,
-// the app's own SessionProvider inside Next's router contexts, and a stand-in BFF on 127.0.0.1:0 that
-// answers what the session reads (/v1/me, the unread count, the currency table), GraphQL as each test
-// says, and the live event stream.
-import { createServer, get, type ClientRequest, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// the app's own SessionProvider inside Next's router contexts, and the real stack behind them (auth,
+// expense, goals, gamification and notification services and the BFF, on port 0): the window's origin
+// is the BFF's, which serves /v1/*, /graphql and the live event stream itself.
+import { get, type ClientRequest } from 'node:http';
 import * as React from 'react';
 import type { ReactNode } from 'react';
 import type { Root } from 'react-dom/client';
-import { GlobalWindow, PropertySymbol } from 'happy-dom';
-import type { components } from '@family/sdk';
+import { expect } from 'chai';
+import { waitFor as eventually } from '@family/testing';
+import { GlobalWindow, PropertySymbol, type IFetchInterceptor } from 'happy-dom';
 import { AppRouterContext, type AppRouterInstance } from 'next/dist/shared/lib/app-router-context.shared-runtime';
 import { PathnameContext } from 'next/dist/shared/lib/hooks-client-context.shared-runtime';
+import { startTestStack, type Session, type TestBff, type TestStack } from '../../../bff/test/bff.harness.js';
+import { bearer, household, type Household } from '../../../bff/test/expense.fixtures.js';
 import { SessionProvider } from '../src/lib/session';
 
-type Me = components['schemas']['Me'];
-type Notification = components['schemas']['Notification'];
-
-export const family = { id: 'fam-1', name: 'Rivera', currency: 'EUR', timezone: 'Europe/Berlin' };
-export const parent = { id: 'mem-pat', userId: 'usr-pat', displayName: 'Pat', role: 'OWNER' as const };
-export const child = { id: 'mem-kim', userId: 'usr-kim', displayName: 'Kim', role: 'CHILD' as const, username: 'kim' };
-
-export interface GraphQLCall {
-  query: string;
-  variables: Record<string, unknown>;
-}
-
-export interface StandInBff {
-  /** GET /v1/me; undefined answers 401. */
-  me: Me | undefined;
-  unreadCount: number;
-  /** The JSON answer to a GraphQL document (the stand-in knows no persisted operation ids). */
-  graphql: (call: GraphQLCall) => unknown;
-  readonly calls: GraphQLCall[];
-  /** Sends a notification on every open event stream. */
-  notify(notification: Notification): void;
-}
-
 export interface RenderOptions {
-  /** Who is signed in; nobody when left out. */
-  as?: 'parent' | 'child';
+  /** Whose real session the tab holds (their tokens, as the app keeps them); nobody when left out. */
+  as?: Pick<Session, 'accessToken' | 'refreshToken'>;
   /** The language picked in the header (kept in localStorage). */
   locale?: 'en' | 'de';
-  /** The user's own locale (GET /v1/me). */
-  userLocale?: string;
   path?: string;
 }
 
@@ -52,11 +29,33 @@ export interface Rendered {
   replaced: string[];
 }
 
+export interface FamilyOptions {
+  /** The family's currency (EUR when left out). */
+  currency?: string;
+  /** The parent's and the child's own locale (PATCH /v1/me), as a BCP 47 tag. */
+  locale?: string;
+}
+
 export interface ComponentWorld {
-  bff: StandInBff;
+  /** The suite's BFF, in front of the real services (started in `before`). */
+  bff(): TestBff;
+  /** A new family made through the REST API: its owner (“Parent”) and a child (“Kim”), both signed in. */
+  family(options?: FamilyOptions): Promise<Household>;
   render(ui: ReactNode, options?: RenderOptions): Rendered;
   /** Waits until `check` passes (returns neither null nor false, and does not throw), as long as a user would wait. */
   waitFor<T>(check: () => T, timeoutMs?: number): Promise<Exclude<T, null | false>>;
+  /** How many of the page's live event streams the BFF has answered (and so subscribed for). */
+  openStreams(): number;
+  /**
+   * The member's news (GET /v1/me/notifications) once `unread` of it is unread: news on its way
+   * would otherwise reach a page opened now live, and make it read its data again.
+   */
+  newsOf(member: Pick<Session, 'accessToken'>, unread: number): Promise<News>;
+}
+
+export interface News {
+  items: { category: string; title: string }[];
+  unreadCount: number;
 }
 
 // Node's own, taken before the window replaces them: node:http streams feed Node's EventTarget.
@@ -69,9 +68,27 @@ let page: GlobalWindow | undefined;
 const NOT_INSTALLED = new Set(['undefined', 'NaN', 'global', 'globalThis', 'constructor', 'console', 'process']);
 const NODE_SCHEDULING = /^(set|clear)(Timeout|Interval|Immediate)$|^queueMicrotask$/;
 
+/** Where the app keeps the tab's tokens (src/lib/session.tsx). */
+const SESSION_KEY = 'family.session';
+
+/**
+ * Every request goes to the BFF. happy-dom keeps an answer with an ETag (Express gives each one) fresh
+ * for ever where a browser asks again: it would give one member another's /v1/me, or a list from
+ * before a change.
+ */
+const uncached: IFetchInterceptor = {
+  async beforeAsyncRequest({ request }) {
+    request.headers.set('Cache-Control', 'no-cache');
+  },
+};
+
 /** Makes the window (at `url`) the globals; returns how to put Node's back. */
 function installWindow(url: string): () => void {
-  page ??= new GlobalWindow({ url, console: globalThis.console });
+  page ??= new GlobalWindow({
+    url,
+    console: globalThis.console,
+    settings: { fetch: { interceptor: uncached } },
+  });
   page.happyDOM.setURL(url);
   const global = globalThis as unknown as Record<string | symbol, unknown>;
   const saved = new Map<string | symbol, PropertyDescriptor | undefined>();
@@ -94,125 +111,53 @@ function installWindow(url: string): () => void {
   };
 }
 
-const nothing = () => {
-  throw new Error('no GraphQL answer set for this test');
-};
-
-/** Registers the hooks of one suite: the stand-in BFF and the window before it, a fresh page per test. */
+/** Registers the hooks of one suite: the real stack and the window at its BFF before it, a fresh page per test. */
 export function useComponentWorld(): ComponentWorld {
   useClassicJsx();
-  let server: Server;
+  let stack: TestStack;
   let uninstallWindow: () => void;
   let createRoot: typeof import('react-dom/client').createRoot;
-  const streams = new Set<ServerResponse>();
   const mounted: { root: Root; container: HTMLElement }[] = [];
-  const calls: GraphQLCall[] = [];
-
-  const bff: StandInBff = {
-    me: undefined,
-    unreadCount: 0,
-    graphql: nothing,
-    calls,
-    notify(notification) {
-      for (const stream of streams) stream.write(`event: notification\ndata: ${JSON.stringify(notification)}\n\n`);
-    },
-  };
 
   before(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => answer(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, chunks, res));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    uninstallWindow = installWindow(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    stack = await startTestStack({ gamification: true, notification: true });
+    uninstallWindow = installWindow(`${stack.bff.url}/`);
     (globalThis as Record<string, unknown>).EventSource = NodeEventSource;
     // React's client renderer reads the window when it loads, so it comes after the window.
     ({ createRoot } = await import('react-dom/client'));
   });
 
   afterEach(() => {
+    // Unmounting closes the page's event streams too.
     for (const { root, container } of mounted.splice(0)) {
       root.unmount();
       container.remove();
     }
-    for (const stream of streams) stream.end();
-    streams.clear();
     window.sessionStorage.clear();
     window.localStorage.clear();
-    Object.assign(bff, { me: undefined, unreadCount: 0, graphql: nothing });
-    calls.splice(0);
   });
 
   after(async () => {
     delete (globalThis as Record<string, unknown>).EventSource;
-    uninstallWindow();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    uninstallWindow?.();
+    await stack?.stop();
   });
 
-  function answer(method: string, path: string, chunks: Buffer[], res: ServerResponse) {
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (method === 'GET' && path === '/v1/me') {
-      if (bff.me) json(200, bff.me);
-      else json(401, { status: 401, title: 'Unauthorized', detail: 'Not signed in', code: 'UNAUTHENTICATED' });
-    } else if (method === 'GET' && path === '/v1/me/notifications') {
-      json(200, { items: [], nextCursor: null, unreadCount: bff.unreadCount });
-    } else if (method === 'GET' && path === '/v1/currencies') {
-      json(200, {
-        items: [
-          { code: 'EUR', exponent: 2, name: 'Euro' },
-          { code: 'JPY', exponent: 0, name: 'Japanese yen' },
-          { code: 'BHD', exponent: 3, name: 'Bahraini dinar' },
-        ],
-      });
-    } else if (method === 'GET' && path === '/v1/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-      res.write(': open\n\n');
-      streams.add(res);
-      res.on('close', () => streams.delete(res));
-    } else if (method === 'POST' && path === '/v1/auth/logout') {
-      res.writeHead(204).end();
-    } else if (method === 'POST' && path === '/graphql') {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<GraphQLCall> & { documentId?: string };
-      if (body.query === undefined) {
-        // Like a BFF that has not got the operation yet: the SDK sends the document instead.
-        json(200, {
-          errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }],
-        });
-        return;
+  async function family({ currency, locale }: FamilyOptions = {}): Promise<Household> {
+    const home = await household(stack.bff, 'The Riveras', currency);
+    if (locale) {
+      for (const { accessToken } of [home.owner, home.child]) {
+        const r = await stack.bff.http().patch('/v1/me').auth(accessToken, bearer).send({ locale });
+        expect(r.status, JSON.stringify(r.body)).to.equal(200);
       }
-      const call = { query: body.query, variables: body.variables ?? {} };
-      calls.push(call);
-      try {
-        json(200, bff.graphql(call));
-      } catch (err) {
-        json(500, { status: 500, title: 'Internal Server Error', detail: String(err), code: 'INTERNAL' });
-      }
-    } else {
-      json(404, { status: 404, title: 'Not Found', detail: `${method} ${path} is not served here`, code: 'NOT_FOUND' });
     }
+    return home;
   }
 
   function render(ui: ReactNode, options: RenderOptions = {}): Rendered {
-    const member = options.as === 'parent' ? parent : options.as === 'child' ? child : undefined;
-    if (member) {
-      bff.me = {
-        user: {
-          id: member.userId,
-          displayName: member.displayName,
-          emailVerified: true,
-          ...(options.userLocale ? { locale: options.userLocale } : {}),
-        },
-        memberships: [{ family, member }],
-      };
-      window.sessionStorage.setItem(
-        'family.session',
-        JSON.stringify({ accessToken: `access-${member.id}`, refreshToken: `refresh-${member.id}` }),
-      );
+    if (options.as) {
+      const { accessToken, refreshToken } = options.as;
+      window.sessionStorage.setItem(SESSION_KEY, JSON.stringify({ accessToken, refreshToken }));
     }
     if (options.locale) window.localStorage.setItem('family.locale', options.locale);
     const replaced: string[] = [];
@@ -224,7 +169,7 @@ export function useComponentWorld(): ComponentWorld {
     return { container, replaced };
   }
 
-  async function waitFor<T>(check: () => T, timeoutMs = 3000): Promise<Exclude<T, null | false>> {
+  async function waitFor<T>(check: () => T, timeoutMs = 5000): Promise<Exclude<T, null | false>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       let failure: unknown;
@@ -243,7 +188,24 @@ export function useComponentWorld(): ComponentWorld {
     }
   }
 
-  return { bff, render, waitFor };
+  const newsOf = (member: Pick<Session, 'accessToken'>, unread: number) =>
+    eventually(
+      async () => {
+        const r = await stack.bff.http().get('/v1/me/notifications').auth(member.accessToken, bearer);
+        expect(r.status, JSON.stringify(r.body)).to.equal(200);
+        return (r.body as News).unreadCount === unread && (r.body as News);
+      },
+      { timeoutMs: 15_000, intervalMs: 50, what: `${unread} unread notifications` },
+    );
+
+  return {
+    bff: () => stack.bff,
+    family,
+    render,
+    waitFor,
+    openStreams: () => [...NodeEventSource.opened].filter((s) => s.readyState === NodeEventSource.OPEN).length,
+    newsOf,
+  };
 }
 
 /** `ui` as the app shows it: in Next's router (at `path`, recording where it is sent) and the session. */
@@ -282,19 +244,22 @@ export function useClassicJsx() {
 }
 
 /**
- * happy-dom has no EventSource: a small one over node:http that reads `event:`/`data:` frames, enough
- * for the session's live notifications.
+ * happy-dom has no EventSource: a small client over node:http for the BFF's real stream that reads
+ * `event:`/`data:` frames, enough for the session's live notifications.
  */
 class NodeEventSource extends NodeEventTarget {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSED = 2;
+  /** The streams opened and not yet closed. */
+  static readonly opened = new Set<NodeEventSource>();
   readyState = NodeEventSource.CONNECTING;
   onerror: ((event: Event) => void) | null = null;
   readonly #request: ClientRequest;
 
   constructor(readonly url: string) {
     super();
+    NodeEventSource.opened.add(this);
     this.#request = get(url, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
@@ -319,6 +284,7 @@ class NodeEventSource extends NodeEventTarget {
 
   close() {
     this.readyState = NodeEventSource.CLOSED;
+    NodeEventSource.opened.delete(this);
     this.#request.destroy();
   }
 
@@ -335,6 +301,7 @@ class NodeEventSource extends NodeEventTarget {
   #fail() {
     if (this.readyState === NodeEventSource.CLOSED) return;
     this.readyState = NodeEventSource.CLOSED;
+    NodeEventSource.opened.delete(this);
     this.onerror?.(new NodeEvent('error'));
   }
 }

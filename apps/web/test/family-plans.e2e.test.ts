@@ -14,6 +14,7 @@ import {
   startWeb,
   type RunningWeb,
   addChild,
+  reportPagesOnFailure,
 } from './web.harness.js';
 
 describe('The family-plans screens in a browser', function () {
@@ -46,6 +47,7 @@ describe('The family-plans screens in a browser', function () {
     await stack?.stop();
     await browser?.close();
   });
+  reportPagesOnFailure(() => [parent]);
 
   it('lets a parent sign up and add a child', async () => {
     await signUpWithFamily(parent, web, 'Robin', false);

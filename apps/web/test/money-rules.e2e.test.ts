@@ -14,6 +14,7 @@ import {
   startWeb,
   type RunningWeb,
   addChild,
+  reportPagesOnFailure,
 } from './web.harness.js';
 
 describe('The money-rules screens in a browser', function () {
@@ -39,6 +40,7 @@ describe('The money-rules screens in a browser', function () {
     await stack?.stop();
     await browser?.close();
   });
+  reportPagesOnFailure(() => [parent]);
 
   it('lets a parent sign up, add a child and record an uncategorized expense', async () => {
     await signUpWithFamily(parent, web, 'Robin', false);

@@ -16,6 +16,7 @@ import {
   startWeb,
   type RunningWeb,
   addChild,
+  reportPagesOnFailure,
 } from './web.harness.js';
 
 const NEW_PASSWORD = 'a brand new passphrase';
@@ -43,6 +44,7 @@ describe('The settings screens in a browser', function () {
     parentContext = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin' });
     parent = await parentContext.newPage();
   });
+  reportPagesOnFailure(() => [parent]);
   after(async () => {
     await parentContext?.close();
     await browser?.close();

@@ -128,3 +128,21 @@ export async function addChild(page: Page, name: string, login: string): Promise
   await page.getByRole('button', { name: 'Add a child' }).click();
   await page.getByTestId('members').getByText(name, { exact: true }).waitFor();
 }
+
+/**
+ * Registers an afterEach that, when a test failed, prints where each page is and what it shows, so a
+ * failure in CI says which screen the browser was on (an error, the login page, a loading line).
+ */
+export function reportPagesOnFailure(pages: () => (Page | undefined)[]): void {
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    for (const page of pages()) {
+      if (!page || page.isClosed()) continue;
+      const text = await page
+        .locator('body')
+        .innerText({ timeout: 2000 })
+        .catch((err: Error) => `(unreadable: ${err.message})`);
+      console.error(`  page at ${page.url()} shows:\n    ${text.replace(/\s*\n\s*/g, '\n    ').slice(0, 2000)}`);
+    }
+  });
+}

@@ -13,8 +13,8 @@ export const notificationConfigSchema = z.object({
   /** The expense and goals services: the daily digest's spending, budgets and chores waiting for approval. */
   EXPENSE_GRPC_URL: z.string({ error: 'is required: host:port of the expense service' }).min(1),
   GOALS_GRPC_URL: z.string({ error: 'is required: host:port of the goals service' }).min(1),
-  /** The app's address: verification and password-reset links open its pages. */
-  APP_URL: z.url().default('http://127.0.0.1:8080'),
+  /** The web app's address (`npm start` serves it on :3000): verification and password-reset links open its pages. */
+  APP_URL: z.url().default('http://127.0.0.1:3000'),
   /** Newest notifications kept per user; older ones are trimmed. */
   INBOX_MAX_ITEMS: env.int(500, 1),
   /** How long an (event, recipient) pair is remembered for deduplication. */

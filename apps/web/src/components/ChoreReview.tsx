@@ -2,6 +2,7 @@
 // Submitted chores with approve / reject (a reason is asked for a rejection).
 import { useState } from 'react';
 import { ErrorMessage, useAction } from './ui';
+import { APPROVE_CHORE, REJECT_CHORE } from '../lib/queries';
 import { useSession } from '../lib/session';
 
 interface Submitted {
@@ -30,18 +31,12 @@ export function ChoreReview({
 
   const approve = (choreId: string) =>
     void action.run(async () => {
-      await session.client.graphql(
-        'mutation($f: ID!, $c: ID!) { approveChore(familyId: $f, choreId: $c) { chore { id status } } }',
-        { f: familyId, c: choreId },
-      );
+      await session.client.graphql(APPROVE_CHORE, { familyId, choreId });
       await onDone();
     });
   const reject = (choreId: string) =>
     void action.run(async () => {
-      await session.client.graphql(
-        'mutation($f: ID!, $c: ID!, $r: String!) { rejectChore(familyId: $f, choreId: $c, reason: $r) { id status } }',
-        { f: familyId, c: choreId, r: reason },
-      );
+      await session.client.graphql(REJECT_CHORE, { familyId, choreId, reason });
       setRejecting(undefined);
       setReason('');
       await onDone();

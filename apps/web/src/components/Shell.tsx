@@ -1,12 +1,13 @@
 'use client';
 // The frame around every signed-in page: the header with navigation by role, the unread badge, the
-// language switch and log out; it sends a visitor without a session to the login page.
+// language switch and log out; it sends a visitor without a session to the login page. A session that
+// could not be read (the server unreachable) is kept: the page says why and offers to try again.
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, type ReactNode } from 'react';
 import type { MessageKey } from '../lib/i18n';
 import { useSession } from '../lib/session';
-import { Loading } from './ui';
+import { ErrorMessage, Loading } from './ui';
 
 const PARENT_NAV: [string, MessageKey][] = [
   ['/dashboard', 'dashboard'],
@@ -39,16 +40,17 @@ export function Shell({
   parentOnly?: boolean;
 }) {
   const session = useSession();
-  const { ready, user, family, isParent, t, unread, latest } = session;
+  const { ready, user, family, isParent, t, unread, latest, loadError } = session;
+  const unreadable = ready && !user && loadError !== undefined;
   const router = useRouter();
   const path = usePathname();
 
   useEffect(() => {
-    if (!ready) return;
+    if (!ready || unreadable) return;
     if (!user) router.replace('/login');
     else if (!family && path !== '/family/new') router.replace('/family/new');
     else if (parentOnly && family && !isParent) router.replace('/child');
-  }, [ready, user, family, isParent, parentOnly, path, router]);
+  }, [ready, unreadable, user, family, isParent, parentOnly, path, router]);
 
   const nav = isParent ? PARENT_NAV : CHILD_NAV;
   return (
@@ -92,7 +94,18 @@ export function Shell({
       </div>
       <main id="main">
         <h1>{title}</h1>
-        {!ready || !user || (!family && path !== '/family/new') || (parentOnly && !isParent) ? <Loading /> : children}
+        {unreadable ? (
+          <>
+            <ErrorMessage error={loadError} />
+            <button type="button" onClick={() => void session.reload()}>
+              {t('tryAgain')}
+            </button>
+          </>
+        ) : !ready || !user || (!family && path !== '/family/new') || (parentOnly && !isParent) ? (
+          <Loading />
+        ) : (
+          children
+        )}
       </main>
     </>
   );

@@ -1,4 +1,5 @@
-// The GraphQL operations behind the two home screens (one request each), and the shapes they answer.
+// The GraphQL operations of the web app: the two home screens (one request each), with the shapes
+// they answer, and the chore mutations.
 // The documents are the BFF's persisted operations (bff/src/graphql/operations), sent by
 // their id, so a BFF that runs only persisted operations serves the web app too.
 import { persistedOperations } from '@family/sdk';
@@ -59,6 +60,10 @@ export interface GoalData {
 }
 
 export const CHILD_HOME = persistedOperations.ChildHome;
+
+export const SUBMIT_CHORE = persistedOperations.SubmitChore;
+export const APPROVE_CHORE = persistedOperations.ApproveChore;
+export const REJECT_CHORE = persistedOperations.RejectChore;
 
 export interface ChildHomeData {
   family: {

@@ -11,7 +11,7 @@ import {
 } from '@family/sdk';
 import { pickLocale, translate, type Locale, type MessageKey } from './i18n';
 import { formatMoney, type Exponents } from './money';
-import { unwrap } from './problem';
+import { ApiError, unwrap } from './problem';
 
 export type Family = components['schemas']['Family'];
 export type Member = components['schemas']['Member'];
@@ -39,6 +39,11 @@ export interface SessionState {
   bffUrl: string;
   /** False until the stored session has been read (and /v1/me asked). */
   ready: boolean;
+  /**
+   * Why the stored session could not be read (the BFF unreachable, a request cut off by leaving the
+   * page): the session is kept and can be read again with `reload`. Only a 401 ends it.
+   */
+  loadError: unknown;
   user: User | undefined;
   family: Family | undefined;
   member: Member | undefined;
@@ -72,6 +77,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // The web server forwards the BFF's routes on this same origin.
   const bffUrl = typeof window === 'undefined' ? 'http://127.0.0.1' : window.location.origin;
   const [ready, setReady] = useState(false);
+  const [loadError, setLoadError] = useState<unknown>();
   const [user, setUser] = useState<User>();
   const [family, setFamily] = useState<Family>();
   const [member, setMember] = useState<Member>();
@@ -110,9 +116,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (!window.localStorage.getItem(LOCALE_KEY) && me.user.locale) setLocaleState(pickLocale(me.user.locale));
       const inbox = await client.rest.GET('/v1/me/notifications', { params: { query: { limit: 1 } } });
       if (inbox.data) setUnread(inbox.data.unreadCount);
-    } catch {
-      client.tokens.set(undefined);
-      setUser(undefined);
+      setLoadError(undefined);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        client.tokens.set(undefined);
+        setUser(undefined);
+        setLoadError(undefined);
+      } else {
+        setLoadError(err);
+      }
     } finally {
       setReady(true);
     }
@@ -168,6 +180,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     client,
     bffUrl,
     ready,
+    loadError,
     user,
     family,
     member,

@@ -14,7 +14,7 @@ const PURPOSES: readonly string[] = ['EMAIL_VERIFICATION', 'PASSWORD_RESET'] sat
 export interface AccountMailDeps {
   queues: DeliveryQueues;
   dedup: DedupStore;
-  /** The app's address, e.g. http://127.0.0.1:8080: the links open its pages. */
+  /** The web app's address, e.g. http://127.0.0.1:3000: the links open its pages. */
   appUrl: string;
   clock: () => Date;
   logger: Logger;

@@ -4,7 +4,7 @@
 import { Shell } from '../../components/Shell';
 import { ErrorMessage, Loading, Progress, useAction, useLoad } from '../../components/ui';
 import { formatDay } from '../../lib/dates';
-import { CHILD_HOME, type ChildHomeData } from '../../lib/queries';
+import { CHILD_HOME, SUBMIT_CHORE, type ChildHomeData } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 
 export default function ChildHomePage() {
@@ -52,8 +52,11 @@ export default function ChildHomePage() {
             {me.progress && (
               <>
                 <p>
-                  {t('xp', { xp: me.progress.xp })} · {t('streak', { days: me.progress.streak.current })} ·{' '}
-                  {t('points', { points: me.progress.points })}
+                  {t('xp', { xp: me.progress.xp })} ·{' '}
+                  {t(me.progress.streak.current === 1 ? 'streakOneDay' : 'streak', {
+                    days: me.progress.streak.current,
+                  })}{' '}
+                  · {t('points', { points: me.progress.points })}
                 </p>
                 <Progress
                   percent={Math.round((100 * me.progress.xp) / Math.max(1, me.progress.nextLevelXp))}
@@ -104,10 +107,7 @@ export default function ChildHomePage() {
                       disabled={submit.pending}
                       onClick={() =>
                         void submit.run(async () => {
-                          await session.client.graphql(
-                            'mutation($f: ID!, $c: ID!) { submitChore(familyId: $f, choreId: $c) { id status } }',
-                            { f: data.id, c: c.id },
-                          );
+                          await session.client.graphql(SUBMIT_CHORE, { familyId: data.id, choreId: c.id });
                           await home.reload();
                         })
                       }
