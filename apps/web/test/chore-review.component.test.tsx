@@ -102,7 +102,9 @@ describe('web app components: ChoreReview on the chores page', () => {
 
     approve.click();
     const alert = await waitFor(() => container.querySelector('[role="alert"]'));
-    expect(alert.textContent).to.equal('Only a submitted chore can be approved');
+    expect(alert.textContent).to.equal(
+      'This chore is no longer waiting for approval: someone may have reviewed it already.',
+    );
     expect(container.querySelector('[data-testid="review-Dishes"]')).not.to.equal(null);
     expect(button(container, 'Approve Dishes')!.disabled).to.equal(false);
     const now = await choreNow(home, chore);

@@ -252,6 +252,26 @@ describe('web app: problem messages', () => {
       );
     });
 
+    it('tells a refusal whose reason the app knows in the user’s language, over REST and GraphQL', async () => {
+      const reviewed: Answer = {
+        status: 200,
+        contentType: 'application/graphql-response+json',
+        body: JSON.stringify({
+          data: null,
+          errors: [
+            {
+              message: 'Only a submitted chore can be approved',
+              extensions: { code: 'CONFLICT', reason: 'CHORE_NOT_SUBMITTED', status: 409 },
+            },
+          ],
+        }),
+      };
+      expect(await graphQLMessage(reviewed)).to.deep.equal(both('errorChoreNotWaiting'));
+      expect(
+        await graphQLMessage(problem(409, 'CHORE_NOT_SUBMITTED', 'Only a submitted chore can be approved')),
+      ).to.deep.equal(both('errorChoreNotWaiting'));
+    });
+
     it('reads a request refused before GraphQL ran by its status', async () => {
       expect(await graphQLMessage(problem(401, 'INVALID_TOKEN', 'The token is not valid'))).to.deep.equal(
         both('errorSession'),

@@ -125,6 +125,7 @@ const core = {
   errorNotFound: 'This was not found.',
   errorRateLimited: 'Too many attempts. Please wait a moment.',
   errorChanged: 'Someone else changed this meanwhile. Reload the page and try again.',
+  errorChoreNotWaiting: 'This chore is no longer waiting for approval: someone may have reviewed it already.',
   errorCredentials: 'Email/username or password is not right.',
   noFamily: 'You are not in a family yet.',
 };
@@ -252,6 +253,7 @@ const coreDe: Record<keyof typeof core, string> = {
   errorNotFound: 'Nicht gefunden.',
   errorRateLimited: 'Zu viele Versuche. Bitte warte einen Moment.',
   errorChanged: 'Jemand anderes hat das inzwischen geändert. Bitte lade die Seite neu und versuche es noch einmal.',
+  errorChoreNotWaiting: 'Diese Aufgabe wartet nicht mehr auf Freigabe – vielleicht hat sie schon jemand geprüft.',
   errorCredentials: 'E-Mail/Benutzername oder Passwort stimmt nicht.',
   noFamily: 'Du bist noch in keiner Familie.',
 };

@@ -49,6 +49,8 @@ const BY_CODE: Record<string, MessageKey> = {
   DEADLINE_EXCEEDED: 'errorGeneric',
   INTERNAL: 'errorGeneric',
   VERSION_MISMATCH: 'errorChanged',
+  // Reasons (the REST problem's code, GraphQL's extensions.reason) a family meets in the app.
+  CHORE_NOT_SUBMITTED: 'errorChoreNotWaiting',
 };
 
 /** Our text for a kind of failure: by its code, else its status (any other 5xx is ours to say). */
@@ -78,7 +80,10 @@ export function describeError(err: unknown, t: (key: MessageKey) => string): str
   }
   if (err instanceof GraphQLRequestError) {
     const first = err.errors[0];
-    const known = knownText(first?.extensions?.code, err.status >= 500 ? err.status : undefined);
+    const reason = first?.extensions?.reason;
+    const known =
+      (typeof reason === 'string' ? BY_CODE[reason] : undefined) ??
+      knownText(first?.extensions?.code, err.status >= 500 ? err.status : undefined);
     return known ? t(known) : (said(first?.message) ?? t('errorGeneric'));
   }
   if (err instanceof TypeError) return t('errorNetwork');
