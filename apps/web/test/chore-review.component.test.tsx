@@ -93,7 +93,7 @@ describe('web app components: ChoreReview on the chores page', () => {
     expect((await choreNow(home, chore)).body.status).to.equal('SUBMITTED');
   });
 
-  it('tells in words that another parent rejected the chore first, and keeps it on the page', async () => {
+  it('tells in words that another parent rejected the chore first, and shows the list read again', async () => {
     const { home, chore } = await submittedDishes();
     const partner = await parentOf(bff(), home.owner);
     const { container } = render(<ChoresPage />, { as: home.owner, path: '/chores' });
@@ -105,8 +105,10 @@ describe('web app components: ChoreReview on the chores page', () => {
     expect(alert.textContent).to.equal(
       'This chore is no longer waiting for approval: someone may have reviewed it already.',
     );
-    expect(container.querySelector('[data-testid="review-Dishes"]')).not.to.equal(null);
-    expect(button(container, 'Approve Dishes')!.disabled).to.equal(false);
+    // The list now shows what is left to approve: nothing; the refusal stays said.
+    await waitFor(() => expect(nothingToApprove(container)).to.equal('Nothing to approve.'));
+    expect(container.querySelector('[data-testid="review-Dishes"]')).to.equal(null);
+    expect(container.querySelector('[role="alert"]')!.textContent).to.equal(alert.textContent);
     const now = await choreNow(home, chore);
     expect(now.body).to.include({
       status: 'REJECTED',
@@ -129,6 +131,7 @@ describe('web app components: ChoreReview on the chores page', () => {
 
     button(container, 'Bestätigen Dishes')!.click();
     await waitFor(() => expect(container.querySelector('[role="alert"]')!.textContent).to.equal('Nicht gefunden.'));
+    await waitFor(() => expect(nothingToApprove(container)).to.equal('Nichts zu bestätigen.'));
     expect((await choreNow(home, chore)).status).to.equal(404);
   });
 
