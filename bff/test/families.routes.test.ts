@@ -315,6 +315,9 @@ describe('BFF family routes', () => {
         expectInvalidField(await post({ role: 'OWNER' }), 'role');
         expectInvalidField(await post({ role: 'CHILD', ttlSeconds: 'soon' }), 'ttlSeconds');
         expectInvalidField(await post({ role: 'CHILD', ttlSeconds: 10 }), 'ttlSeconds');
+        // Beyond 30 days, and beyond what the contract's int32 carries (it was a 500).
+        expectInvalidField(await post({ role: 'CHILD', ttlSeconds: 30 * 24 * 3600 + 1 }), 'ttlSeconds');
+        expectInvalidField(await post({ role: 'PARENT', ttlSeconds: Number.MAX_SAFE_INTEGER }), 'ttlSeconds');
       });
 
       it('names the bad field when patching a member', async () => {

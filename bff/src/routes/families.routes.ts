@@ -60,7 +60,13 @@ export const ResetChildPasswordBody = z
 export const CreateInviteBody = z
   .object({
     role: AssignableRoleDto,
-    ttlSeconds: z.number().int().min(1).optional().meta({ description: 'Lifetime; default 7 days, at most 30' }),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(30 * 24 * 3600)
+      .optional()
+      .meta({ description: 'Lifetime in seconds, 5 minutes to 30 days; default 7 days' }),
   })
   .meta({ id: 'CreateInviteRequest' });
 

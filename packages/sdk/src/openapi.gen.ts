@@ -1683,7 +1683,7 @@ export interface components {
     };
     CreateInviteRequest: {
       role: components['schemas']['AssignableRole'];
-      /** @description Lifetime; default 7 days, at most 30 */
+      /** @description Lifetime in seconds, 5 minutes to 30 days; default 7 days */
       ttlSeconds?: number;
     };
     /** @enum {string} */
