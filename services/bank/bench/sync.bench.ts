@@ -2,20 +2,91 @@
 // Plaid adapter into the real expense service (link → sync finished), then a re-sync of the same
 // 50,000 from an empty cursor (nothing changed), in rows per second end to end.
 // Run: pnpm --filter @family/bank-service bench   (needs Postgres as for the tests; TEST_DATABASE_URL)
+// BENCH_SHAPE=processes (the default) runs the expense service and the Plaid sandbox in processes of
+// their own, as in production (services in their containers, the provider remote); BENCH_SHAPE=one
+// runs everything in this process.
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { createKysely } from '@family/db';
+import { createKysely, openSql } from '@family/db';
+import { createGrpcClient, HealthDefinition, openChannel } from '@family/grpc-kit';
+import { dropSchema, freePort, startSourceProcess, testDatabaseUrl, uniqueName, waitFor } from '@family/testing';
 import { SyncState } from '@family/contracts/bank/v1/bank';
 import { BankSandbox } from '@family/emulators';
 import type { BankDatabase } from '../src/db/schema.js';
-import { bearer, startBankHarness } from '../test/bank.harness.js';
+import { bearer, startBankHarness, type BankHarnessOptions } from '../test/bank.harness.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
+const SHAPE = process.env.BENCH_SHAPE ?? 'processes';
+const SERVING = 1;
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** The Plaid sandbox and the expense service in processes of their own. */
+async function elsewhere(): Promise<NonNullable<BankHarnessOptions['elsewhere']> & { stop(): Promise<void> }> {
+  const plaidPort = await freePort();
+  const plaid = startSourceProcess(source('./plaid.sandbox.process.ts'), {
+    env: { BENCH_ROWS: String(ROWS), PLAID_PORT: String(plaidPort) },
+    keepStdout: true,
+  });
+  await waitFor(() => plaid.child.exitCode === null && plaid.output().includes('ready'), {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    what: 'the Plaid sandbox process',
+  });
+  return {
+    plaidUrl: `http://127.0.0.1:${plaidPort}`,
+    async startExpense(authAddress) {
+      const schema = uniqueName('expense');
+      const address = `127.0.0.1:${await freePort()}`;
+      const expense = startSourceProcess(source('../../expense/src/main.ts'), {
+        env: {
+          DATABASE_URL: testDatabaseUrl(),
+          DB_SCHEMA: schema,
+          EXPENSE_GRPC_HOST: '127.0.0.1',
+          EXPENSE_GRPC_PORT: address.split(':')[1],
+          AUTH_GRPC_URL: authAddress,
+          AUTH_CLIENT_ID: 'expense',
+          AUTH_CLIENT_SECRET: 'expense-secret',
+          SCHEDULER_INTERVAL_MS: '0',
+          METRICS_PORT: '0',
+          LOG_LEVEL: 'warn',
+        },
+      });
+      const channel = openChannel(address);
+      const health = createGrpcClient(HealthDefinition, channel);
+      await waitFor(
+        async () =>
+          expense.child.exitCode === null &&
+          (await health.check({ service: '' }, { deadline: 1000, retryMaxAttempts: 0 }).catch(() => undefined))
+            ?.status === SERVING,
+        { timeoutMs: 60_000, intervalMs: 100, what: 'the expense service process' },
+      );
+      channel.close();
+      return {
+        address,
+        async stop() {
+          expense.child.kill('SIGTERM');
+          await expense.exited;
+          const db = await openSql({ databaseUrl: testDatabaseUrl() });
+          await dropSchema(db, schema);
+          await db.close();
+        },
+      };
+    },
+    async stop() {
+      plaid.child.kill('SIGTERM');
+      await plaid.exited;
+    },
+  };
+}
 
 async function main() {
+  const env = { BANK_SYNC_WAIT_MS: '600000', LOG_LEVEL: 'silent' };
+  const others = SHAPE === 'processes' ? await elsewhere() : undefined;
   const sandbox = new BankSandbox();
-  sandbox.addMany('acc_checking', ROWS, new Date().toISOString().slice(0, 10));
-  const h = await startBankHarness({ sandbox, env: { BANK_SYNC_WAIT_MS: '600000', LOG_LEVEL: 'silent' } });
+  if (!others) sandbox.addMany('acc_checking', ROWS, new Date().toISOString().slice(0, 10));
+  const h = await startBankHarness(others ? { elsewhere: others, env } : { sandbox, env });
   try {
     const f = await h.household({ kids: 0 });
     const db = createKysely<BankDatabase>(h.bank.sql, h.bank.schema);
@@ -29,6 +100,9 @@ async function main() {
     if (first.sync?.state !== SyncState.SYNC_STATE_SUCCEEDED)
       throw new Error(`first sync: ${JSON.stringify(first.sync)}`);
     const expenses = await h.bankExpenses(f);
+    console.log(
+      `shape: ${SHAPE === 'processes' ? 'expense service and Plaid sandbox in processes of their own' : 'one process'}`,
+    );
     console.log(
       `first sync: ${first.sync.fetched} fetched, ${first.sync.added} expenses added (${expenses.length} listed) in ` +
         `${firstSeconds.toFixed(2)} s → ${Math.round(ROWS / firstSeconds)} rows/s`,
@@ -54,6 +128,7 @@ async function main() {
     console.log(`stored provider transactions: ${count.rows[0]!.n}; expenses: ${(await h.bankExpenses(f)).length}`);
   } finally {
     await h.stop();
+    await others?.stop();
   }
 }
 

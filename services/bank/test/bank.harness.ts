@@ -85,28 +85,42 @@ export interface BankHarnessOptions {
   /** Wraps the Plaid adapter (tests that count or slow calls). */
   wrapAdapter?: (adapter: BankAdapter) => BankAdapter;
   sandbox?: BankSandbox;
+  /**
+   * The expense service and the Plaid sandbox already running in processes of their own (the
+   * benchmark's production shape): the harness starts only auth and the bank service. Without the
+   * in-process emulator there are no Plaid controls; the sandbox is the default one (its users).
+   */
+  elsewhere?: {
+    plaidUrl: string;
+    startExpense(authAddress: string): Promise<{ address: string; stop(): Promise<void> }>;
+  };
 }
 
 export async function startBankHarness(options: BankHarnessOptions = {}) {
   const auth = await startTestAuth({ AUTH_SERVICE_CLIENTS: SERVICE_CLIENTS });
-  const expense = await onFreshSchema('expense', async ({ sql, schema }) => {
-    const config = expenseConfigSchema.parse({
-      DB_SCHEMA: schema,
-      EXPENSE_GRPC_HOST: '127.0.0.1',
-      EXPENSE_GRPC_PORT: '0',
-      AUTH_GRPC_URL: auth.service.address,
-      AUTH_CLIENT_ID: 'expense',
-      AUTH_CLIENT_SECRET: 'expense-secret',
-      SCHEDULER_INTERVAL_MS: '0',
-    });
-    const service = await startExpenseService({ config, sql, logger: silentLogger() });
-    return { service, stop: () => service.stop() };
-  });
-  const plaid = await startPlaidEmulator({
-    clientId: PLAID_CLIENT_ID,
-    secret: PLAID_SECRET,
-    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
-  });
+  const { elsewhere } = options;
+  const expense = elsewhere
+    ? await elsewhere.startExpense(auth.service.address).then((service) => ({ service, stop: () => service.stop() }))
+    : await onFreshSchema('expense', async ({ sql, schema }) => {
+        const config = expenseConfigSchema.parse({
+          DB_SCHEMA: schema,
+          EXPENSE_GRPC_HOST: '127.0.0.1',
+          EXPENSE_GRPC_PORT: '0',
+          AUTH_GRPC_URL: auth.service.address,
+          AUTH_CLIENT_ID: 'expense',
+          AUTH_CLIENT_SECRET: 'expense-secret',
+          SCHEDULER_INTERVAL_MS: '0',
+        });
+        const service = await startExpenseService({ config, sql, logger: silentLogger() });
+        return { service, stop: () => service.stop() };
+      });
+  const plaid = elsewhere
+    ? { url: elsewhere.plaidUrl, sandbox: new BankSandbox(), stop: async () => undefined }
+    : await startPlaidEmulator({
+        clientId: PLAID_CLIENT_ID,
+        secret: PLAID_SECRET,
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      });
   const subscriber = await startRecordingSubscriber();
   const adapter = (): BankAdapter => {
     const real = new PlaidAdapter({
