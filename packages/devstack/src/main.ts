@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@family/config';
 import { openSql } from '@family/db';
 import { createLogger } from '@family/logger';
-import { installShutdown } from '@family/grpc-kit';
+import { installShutdown, type Shutdown, type ShutdownStep } from '@family/grpc-kit';
 import { Scopes, type Scope } from '@family/service-kit';
 import { authConfigSchema, startAuthService } from '@family/auth-service';
 import { bankConfigSchema, startBankService } from '@family/bank-service';
@@ -22,21 +22,54 @@ import { localBankTokenKeys } from './bank.token.keys.js';
 import { devstackConfigSchema } from './config.js';
 import { RedisMissingError, startPrivateRedis } from './redis.process.js';
 
+/** A Ctrl-C came while the system was starting: what was starting is stopped, and nothing more starts. */
+class StartInterrupted extends Error {}
+
+let shutdown: Shutdown | undefined;
+
 async function main() {
   const config = loadConfig(devstackConfigSchema);
   const logger = createLogger('devstack', config.LOG_LEVEL);
   const env = process.env;
 
+  // What has started, stopped on Ctrl-C or SIGTERM also while the rest is still starting: the BFF
+  // first, then the services in the reverse of their start order, then what they use.
+  type Stoppable = { stop(): Promise<void> };
+  const stops: ShutdownStep[] = [];
+  const held: { sql?: Stoppable; emulators: Stoppable[]; sandboxes?: Stoppable; redis?: Stoppable } = { emulators: [] };
+  shutdown = installShutdown(logger, () => [
+    ...stops,
+    { name: 'database', run: async () => held.sql?.stop() },
+    { name: 'emulators', run: async () => void (await Promise.all(held.emulators.map((e) => e.stop()))) },
+    { name: 'bank sandboxes', run: async () => held.sandboxes?.stop() },
+    { name: 'redis', run: async () => held.redis?.stop() },
+  ]);
+  /** Keeps what just started for the shutdown; when a signal came meanwhile, stops it and starts nothing more. */
+  const keep = async <T extends Stoppable>(started: T, hold: (started: T) => void): Promise<T> => {
+    if (shutdown?.begun) {
+      await started.stop();
+      throw new StartInterrupted();
+    }
+    hold(started);
+    return started;
+  };
+  const keepService = <T extends Stoppable>(name: string, started: T) =>
+    keep(started, () => stops.unshift({ name, run: () => started.stop() }));
+
   const redis = config.REDIS_URL
     ? { url: config.REDIS_URL, stop: async () => undefined }
-    : await startPrivateRedis(config.HOST, resolve('.data/redis'));
+    : await keep(await startPrivateRedis(config.HOST, resolve('.data/redis')), (r) => (held.redis = r));
   const pgliteDir = resolve(config.PGLITE_DIR);
   const processes = config.DEVSTACK_PROCESSES ?? (config.DATABASE_URL ? 'many' : 'one');
   if (processes === 'many' && !config.DATABASE_URL) {
     throw new ConfigError('DEVSTACK_PROCESSES=many needs DATABASE_URL: processes cannot share an embedded database.');
   }
-  const sql = processes === 'one' ? await openSql({ databaseUrl: config.DATABASE_URL, dataDir: pgliteDir }) : undefined;
-  const stops: { name: string; run(): Promise<void> }[] = [];
+  const sql =
+    processes === 'one'
+      ? await openSql({ databaseUrl: config.DATABASE_URL, dataDir: pgliteDir }).then((opened) =>
+          keep({ stop: () => opened.close() }, (closer) => (held.sql = closer)).then(() => opened),
+        )
+      : undefined;
   const nodeArgs = config.DEVSTACK_NODE_ARGS.split(/\s+/).filter(Boolean);
   /**
    * One service: in this process over the shared database, or as its own process with the same
@@ -60,11 +93,10 @@ async function main() {
         nodeArgs,
         grpcAddress: address,
       });
-      stops.unshift({ name, run: () => child.stop() });
+      await keepService(name, child);
       return address;
     }
-    const started = await inProcess({ ...env, ...settings }, sql);
-    stops.unshift({ name, run: () => started.stop() });
+    const started = await keepService(name, await inProcess({ ...env, ...settings }, sql));
     return `${config.HOST}:${started.port}`;
   };
 
@@ -202,19 +234,22 @@ async function main() {
   // The Salt Edge sandbox verifies request signatures: a key pair for this run, its public half to the
   // emulator (as a client uploads it at Salt Edge), the private half to the bank service.
   const saltEdgeKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const sandboxes = await startBankSandboxes({
-    host: config.HOST,
-    plaidPort: config.PLAID_SANDBOX_PORT,
-    trueLayerAuthPort: config.TRUELAYER_AUTH_SANDBOX_PORT,
-    trueLayerApiPort: config.TRUELAYER_API_SANDBOX_PORT,
-    tinkPort: config.TINK_SANDBOX_PORT,
-    finicityPort: config.FINICITY_SANDBOX_PORT,
-    saltEdgePort: config.SALTEDGE_SANDBOX_PORT,
-    saltEdgeClientPublicKey: saltEdgeKeys.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-    consolePort: config.SANDBOX_CONSOLE_PORT,
-    currency: config.BANK_SANDBOX_CURRENCY,
-    webhooksUrl: `${bffUrl}/v1/webhooks`,
-  });
+  const sandboxes = await keep(
+    await startBankSandboxes({
+      host: config.HOST,
+      plaidPort: config.PLAID_SANDBOX_PORT,
+      trueLayerAuthPort: config.TRUELAYER_AUTH_SANDBOX_PORT,
+      trueLayerApiPort: config.TRUELAYER_API_SANDBOX_PORT,
+      tinkPort: config.TINK_SANDBOX_PORT,
+      finicityPort: config.FINICITY_SANDBOX_PORT,
+      saltEdgePort: config.SALTEDGE_SANDBOX_PORT,
+      saltEdgeClientPublicKey: saltEdgeKeys.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      consolePort: config.SANDBOX_CONSOLE_PORT,
+      currency: config.BANK_SANDBOX_CURRENCY,
+      webhooksUrl: `${bffUrl}/v1/webhooks`,
+    }),
+    (started) => (held.sandboxes = started),
+  );
   const bankSandboxEnv: Record<string, string> = {};
   if (!env.PLAID_BASE_URL) {
     Object.assign(bankSandboxEnv, {
@@ -290,22 +325,19 @@ async function main() {
   // Email, push and SMS go to local emulators unless a real provider is configured: nothing leaves
   // the machine.
   const delivery: Record<string, string> = {};
-  const emulators: { stop(): Promise<void> }[] = [];
+  const emulator = <T extends Stoppable>(started: T) => keep(started, () => held.emulators.push(started));
   let mailboxUrl: string | undefined;
   if (!env.SMTP_URL && !env.SMTP_HOST) {
-    const smtp = await startSmtpEmulator({ mailbox: { port: config.MAILBOX_PORT } });
-    emulators.push(smtp);
+    const smtp = await emulator(await startSmtpEmulator({ mailbox: { port: config.MAILBOX_PORT } }));
     delivery.SMTP_URL = smtp.url;
     mailboxUrl = smtp.mailboxUrl;
   }
   if (!env.EXPO_ACCESS_TOKEN && !env.EXPO_BASE_URL) {
-    const expo = await startExpoEmulator();
-    emulators.push(expo);
+    const expo = await emulator(await startExpoEmulator());
     delivery.EXPO_BASE_URL = expo.url;
   }
   if (!env.TWILIO_ACCOUNT_SID) {
-    const twilio = await startTwilioEmulator();
-    emulators.push(twilio);
+    const twilio = await emulator(await startTwilioEmulator());
     Object.assign(delivery, {
       TWILIO_BASE_URL: twilio.url,
       TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
@@ -334,11 +366,13 @@ async function main() {
   };
   let bffUrlShown = bffUrl;
   if (sql) {
-    const bff = await startBff({
-      config: loadConfig(bffConfigSchema, { ...env, ...bffSettings }),
-      logger: logger.child({ service: 'bff' }),
-    });
-    stops.unshift({ name: 'bff', run: () => bff.stop() });
+    const bff = await keepService(
+      'bff',
+      await startBff({
+        config: loadConfig(bffConfigSchema, { ...env, ...bffSettings }),
+        logger: logger.child({ service: 'bff' }),
+      }),
+    );
     bffUrlShown = bff.url;
   } else {
     // The delivery workers first, then the API: as two deployments would run.
@@ -348,7 +382,7 @@ async function main() {
       env: { ...bffSettings, BFF_MODE: 'worker', BFF_PORT: '0' },
       nodeArgs,
     });
-    stops.unshift({ name: 'bff workers', run: () => workers.stop() });
+    await keepService('bff workers', workers);
     const api = await startMeshProcess({
       name: 'bff',
       entry: 'bff',
@@ -356,7 +390,7 @@ async function main() {
       nodeArgs,
       httpReadyUrl: `${bffUrl}/healthz`,
     });
-    stops.unshift({ name: 'bff', run: () => api.stop() });
+    await keepService('bff', api);
   }
 
   // The web app in its own process (it builds itself first when its sources changed).
@@ -370,7 +404,7 @@ async function main() {
       httpReadyUrl: `${webUrl}/login`,
       startDeadlineMs: 600_000,
     });
-    stops.unshift({ name: 'web', run: () => web.stop() });
+    await keepService('web', web);
   }
 
   const lines = [
@@ -399,18 +433,11 @@ async function main() {
     '',
   ];
   process.stdout.write(lines.join('\n'));
-
-  // The BFF first, then the services in the reverse of their start order, then what they use.
-  installShutdown(logger, [
-    ...stops,
-    { name: 'database', run: async () => sql?.close() },
-    { name: 'emulators', run: async () => void (await Promise.all(emulators.map((e) => e.stop()))) },
-    { name: 'bank sandboxes', run: () => sandboxes.stop() },
-    { name: 'redis', run: () => redis.stop() },
-  ]);
 }
 
 main().catch((err) => {
+  // Interrupted while starting: the shutdown under way stops what started, and exits.
+  if (err instanceof StartInterrupted || shutdown?.begun) return;
   if (err instanceof ConfigError || err instanceof RedisMissingError) console.error(err.message);
   else console.error(err);
   process.exit(1);

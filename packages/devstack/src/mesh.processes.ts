@@ -27,6 +27,16 @@ const entries = {
 
 export type MeshEntry = keyof typeof entries;
 
+/** Signals the child's process group (it leads one: it is detached), or the child alone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) return void process.kill(-child.pid, signal);
+  } catch {
+    // The group is gone, or was never made: the child alone.
+  }
+  child.kill(signal);
+}
+
 function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -76,14 +86,15 @@ export async function startMeshProcess(options: {
       detached: true,
     },
   );
-  // Never left behind when the launcher exits some other way.
-  const orphanGuard = () => child.kill('SIGKILL');
+  // Never left behind when the launcher exits some other way (a Ctrl-C while it starts, say), nor
+  // what it started itself (the web app's `next build`): the whole process group goes.
+  const orphanGuard = () => signalGroup(child, 'SIGKILL');
   process.once('exit', orphanGuard);
   const stop = async () => {
     process.off('exit', orphanGuard);
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+    signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_DEADLINE_MS);
     await exited(child);
     clearTimeout(timer);
   };

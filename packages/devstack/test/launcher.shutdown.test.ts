@@ -8,50 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { freePort, httpOutcome, startSourceProcess, waitFor, waitForHttp, type SourceProcess } from '@family/testing';
+import { httpOutcome, startSourceProcess, waitFor, waitForHttp, type SourceProcess } from '@family/testing';
+import { launcherPorts, launcherSteps, type LauncherPorts } from './launcher.fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const PORTS = [
-  'AUTH_GRPC_PORT',
-  'EXPENSE_GRPC_PORT',
-  'GOALS_GRPC_PORT',
-  'GAMIFICATION_GRPC_PORT',
-  'NOTIFICATION_GRPC_PORT',
-  'BANK_GRPC_PORT',
-  'BFF_PORT',
-  'BFF_METRICS_PORT',
-  'PLAID_SANDBOX_PORT',
-  'TRUELAYER_AUTH_SANDBOX_PORT',
-  'TRUELAYER_API_SANDBOX_PORT',
-  'TINK_SANDBOX_PORT',
-  'FINICITY_SANDBOX_PORT',
-  'SALTEDGE_SANDBOX_PORT',
-  'SANDBOX_CONSOLE_PORT',
-  'MAILBOX_PORT',
-] as const;
-
-/** The steps the launcher logged as it stopped, in order. */
-function stoppingSteps(output: string): string[] {
-  return output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { msg?: string; step?: string })
-    .filter((entry) => entry.msg === 'stopping')
-    .map((entry) => entry.step!);
-}
 
 describe('npm start launcher on SIGTERM', function () {
   // The whole system compiles through tsx at start, twice: slow on a busy machine.
   this.timeout(240_000);
   let dir: string;
-  let ports: Record<(typeof PORTS)[number], string>;
+  let ports: LauncherPorts;
   let launcher: SourceProcess | undefined;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'family-launcher-'));
-    ports = Object.fromEntries(
-      await Promise.all(PORTS.map(async (name) => [name, String(await freePort())])),
-    ) as typeof ports;
+    ports = await launcherPorts();
   });
   after(async () => {
     // A launcher left running by a failure stops as it would by Ctrl-C (its private Redis with it).
@@ -120,7 +91,7 @@ describe('npm start launcher on SIGTERM', function () {
       'reads under way',
     ).to.deep.equal(Array(20).fill(200));
     expect(code).to.equal(0);
-    const steps = stoppingSteps(first.process.output());
+    const steps = launcherSteps(first.process.output());
     expect(steps[0]).to.equal('bff');
     expect(steps.slice(-2)).to.deep.equal(['bank sandboxes', 'redis']);
     expect(steps.indexOf('database')).to.be.greaterThan(steps.indexOf('auth'));

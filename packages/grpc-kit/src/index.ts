@@ -31,7 +31,7 @@ export {
 } from './client.factory.js';
 export { GrpcMetrics } from './grpc.metrics.js';
 export { ServiceTokenSource } from './service.token.js';
-export { installShutdown, type ShutdownStep } from './shutdown.js';
+export { installShutdown, type Shutdown, type ShutdownStep } from './shutdown.js';
 export { Metadata, Status, ClientError, ServerError } from 'nice-grpc';
 export { startMetricsServer } from './metrics.server.js';
 export { runServiceProcess, type StartedProcess } from './service.process.js';

@@ -1,5 +1,6 @@
 // SIGTERM/SIGINT handling for main.ts: run the steps in order (stop serving, drain, close stores),
-// then exit. A second signal, or a step that hangs past the deadline, exits at once.
+// then exit. A second signal, or a step that hangs past the deadline, exits at once. Installed before
+// anything starts, `steps` may be a function: the steps of what has started by the time a signal comes.
 import type { Logger } from '@family/logger';
 
 export interface ShutdownStep {
@@ -7,7 +8,16 @@ export interface ShutdownStep {
   run(): Promise<void>;
 }
 
-export function installShutdown(logger: Logger, steps: ShutdownStep[], deadlineMs = 20_000): void {
+export interface Shutdown {
+  /** A signal came: what starts from now on is stopped by whoever started it. */
+  readonly begun: boolean;
+}
+
+export function installShutdown(
+  logger: Logger,
+  steps: ShutdownStep[] | (() => ShutdownStep[]),
+  deadlineMs = 20_000,
+): Shutdown {
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) {
@@ -22,7 +32,7 @@ export function installShutdown(logger: Logger, steps: ShutdownStep[], deadlineM
     }, deadlineMs);
     timer.unref();
     let code = 0;
-    for (const step of steps) {
+    for (const step of typeof steps === 'function' ? steps() : steps) {
       try {
         logger.info({ step: step.name }, 'stopping');
         await step.run();
@@ -36,4 +46,9 @@ export function installShutdown(logger: Logger, steps: ShutdownStep[], deadlineM
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  return {
+    get begun() {
+      return shuttingDown;
+    },
+  };
 }
