@@ -82,7 +82,12 @@ async function elsewhere(): Promise<NonNullable<BankHarnessOptions['elsewhere']>
 }
 
 async function main() {
-  const env = { BANK_SYNC_WAIT_MS: '600000', LOG_LEVEL: 'silent' };
+  const env: Record<string, string> = {
+    BANK_SYNC_WAIT_MS: '600000',
+    LOG_LEVEL: 'silent',
+    // How many parts of a batch the expense service records side by side (the service's default: 2).
+    ...(process.env.BANK_IMPORT_PARTS ? { BANK_IMPORT_PARTS: process.env.BANK_IMPORT_PARTS } : {}),
+  };
   const others = SHAPE === 'processes' ? await elsewhere() : undefined;
   const sandbox = new BankSandbox();
   if (!others) sandbox.addMany('acc_checking', ROWS, new Date().toISOString().slice(0, 10));

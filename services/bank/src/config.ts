@@ -98,6 +98,11 @@ export const bankConfigSchema = z
     BANK_RETRY_MAX_MS: env.int(3600_000, 1),
     /** How long SyncConnection waits before answering that the sync continues in the background. */
     BANK_SYNC_WAIT_MS: env.int(3000, 0),
+    /**
+     * Parts of a sync batch the expense service records side by side (on Postgres; one embedded
+     * connection takes them one after another anyway): parts never touch the same expense.
+     */
+    BANK_IMPORT_PARTS: env.int(2, 1),
     /** A sync's hold on its connection; renewed while it runs, taken over by another replica after. */
     BANK_SYNC_LEASE_MS: env.int(120_000, 1000),
     /** Webhooks signed longer ago than this (or this far in the future) are dropped as replays. */

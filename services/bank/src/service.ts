@@ -102,6 +102,8 @@ export async function startBankService(input: {
       leaseMs: config.BANK_SYNC_LEASE_MS,
       webhookWindowMs: config.BANK_WEBHOOK_WINDOW_MS,
       linkSessionTtlMs: config.BANK_LINK_SESSION_TTL_MS,
+      writeWhileImporting: input.sql.kind === 'pg',
+      importParts: input.sql.kind === 'pg' ? config.BANK_IMPORT_PARTS : 1,
     },
     clock: input.clock ?? (() => new Date()),
     logger: logger.child({ component: 'bank' }),

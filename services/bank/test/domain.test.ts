@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, SecretCipher as TokenCipher, parseCipherKeys as parseTokenKeys } from '@family/config';
 import { minorUnits, normalise, signedMinor } from '../src/domain/transaction.normalise.js';
-import { matchPending, matchTransfer, planBatch, type PlanInput } from '../src/domain/sync.plan.js';
+import { independentParts, matchPending, matchTransfer, planBatch, type PlanInput } from '../src/domain/sync.plan.js';
 import { retryDelayMs } from '../src/domain/sync.schedule.js';
 import type { StoredTransaction } from '../src/domain/bank.records.js';
 import { bankConfigSchema } from '../src/config.js';
@@ -125,6 +125,39 @@ describe('bank domain rules', () => {
       const c = loadConfig(bankConfigSchema, base);
       expect([c.BANK_GRPC_PORT, c.DB_SCHEMA, c.BANK_FIRST_SYNC_DAYS]).to.deep.equal([50056, 'bank', 90]);
       expect(c.PLAID_BASE_URL).to.equal(undefined);
+    });
+  });
+
+  describe('independent parts of a batch', () => {
+    const change = (providerTransactionId: string, pendingTransactionId = '') => ({
+      providerTransactionId,
+      pendingTransactionId,
+    });
+
+    it('keeps a small batch whole, and one part whole', () => {
+      const batch = Array.from({ length: 999 }, (_, i) => change(`t${i}`));
+      expect(independentParts(batch, 2)).to.deep.equal([batch]);
+      expect(independentParts([...batch, ...batch], 1)).to.have.length(1);
+    });
+
+    it('splits a large batch evenly, keeping what names the same ids together and in order', () => {
+      const batch = Array.from({ length: 4000 }, (_, i) => change(`t${i}`));
+      // A posted transaction far from the pending one it replaces, a chain of three, one sent twice.
+      batch.push(change('posted-1', 't3'), change('posted-2', 'posted-1'), change('t7'), change('t2000', 't7'));
+      const parts = independentParts(batch, 2);
+      expect(parts).to.have.length(2);
+      expect(parts.flat()).to.have.length(batch.length);
+      expect(Math.abs(parts[0]!.length - parts[1]!.length)).to.be.lessThan(10);
+      const partOf = (id: string) => parts.findIndex((p) => p.some((c) => c.providerTransactionId === id));
+      expect(partOf('posted-1')).to.equal(partOf('t3'));
+      expect(partOf('posted-2')).to.equal(partOf('t3'));
+      expect(partOf('t2000')).to.equal(partOf('t7'));
+      for (const part of parts) {
+        const order = part.map((c) => batch.indexOf(c));
+        expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+      }
+      const sevens = parts[partOf('t7')]!.filter((c) => c.providerTransactionId === 't7');
+      expect(sevens).to.have.length(2);
     });
   });
 

@@ -204,6 +204,44 @@ describe('Bank sync into expenses (Plaid)', function () {
     expect(all.some((e) => e.description === 'Ignored card purchase')).to.equal(false);
   });
 
+  it('a batch recorded in parts side by side: each transaction once, pending ones posted meanwhile replaced in place', async () => {
+    const pending = Array.from({ length: 300 }, (_, i) =>
+      spend('acc_checking', '3.00', `Kiosk ${i}`, { pending: true }),
+    );
+    await sync();
+    const kiosk = (all: Awaited<ReturnType<typeof h.bankExpenses>>) =>
+      all.filter((e) => /^Kiosk \d+$/.test(e.description));
+    const pendingExpenses = kiosk(await h.bankExpenses(f));
+    expect(pendingExpenses).to.have.length(300);
+    const count = (await h.bankExpenses(f)).length;
+    // One batch far over the size that is split: new purchases and every pending one posted under a
+    // new id and a higher amount, the posted ones spread over the batch.
+    for (let i = 0; i < 1000; i++) {
+      spend('acc_checking', '1.25', `Stall ${i}`);
+      if (i % 3 === 0 && i / 3 < 300) h.sandbox.post(pending[i / 3]!.id, { amount: '3.50' });
+    }
+    // A second charge naming a pending one already posted (a hotel's deposit settled in two).
+    for (let i = 0; i < 50; i++) {
+      spend('acc_checking', '0.75', `Kiosk ${i} extra`, { pendingTransactionId: pending[i]!.id });
+    }
+    const r = await sync();
+    expect([r.added, r.modified, r.removed]).to.deep.equal([1050, 300, 0]);
+    const all = await h.bankExpenses(f);
+    expect(all).to.have.length(count + 1050);
+    expect(new Set(all.map((e) => e.bankTransactionId)).size, 'each bank transaction once').to.equal(all.length);
+    const posted = kiosk(all);
+    expect(posted.map((e) => e.id).sort()).to.deep.equal(pendingExpenses.map((e) => e.id).sort());
+    expect(posted.every((e) => !e.pending && e.amountMinor === 350)).to.equal(true);
+    expect(all.filter((e) => e.description.startsWith('Stall')).reduce((s, e) => s + e.amountMinor, 0)).to.equal(
+      125_000,
+    );
+    // Each second charge is an expense of its own: the one it names was already replaced.
+    const extra = all.filter((e) => e.description.endsWith(' extra'));
+    expect(extra.map((e) => e.amountMinor)).to.deep.equal(Array(50).fill(75));
+    const again = await sync();
+    expect([again.added, again.modified, again.removed]).to.deep.equal([0, 0, 0]);
+  });
+
   it('tells subscribers about each completed sync', async () => {
     const r = await sync();
     await waitFor(() =>

@@ -23,6 +23,14 @@ export interface BankSettings {
   leaseMs: number;
   webhookWindowMs: number;
   linkSessionTtlMs: number;
+  /**
+   * A batch's own rows are written while the expense service records it, committed with the cursor
+   * once it has: on a pool of connections. One embedded connection shared with the expense service
+   * cannot be held meanwhile.
+   */
+  writeWhileImporting: boolean;
+  /** Parts of a batch imported side by side (each its own transaction at the expense service). */
+  importParts: number;
 }
 
 /** Everything the use cases need, built once by the composition root. */

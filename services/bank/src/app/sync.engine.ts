@@ -1,8 +1,10 @@
 // One sync of one connection, under its lease: refresh the accounts (balances with their as-of time),
 // then page through the provider's changes from the saved cursor. Pages are gathered into batches;
-// each batch is normalised and planned (domain/sync.plan.ts), sent to the expense service, and only
-// then written here together with the cursor after it — so a failure anywhere leaves the cursor
+// each batch is normalised and planned (domain/sync.plan.ts), sent to the expense service, and
+// committed here together with the cursor after it only once the expense service has recorded it (on
+// Postgres, written meanwhile in the open transaction) — so a failure anywhere leaves the cursor
 // where the last applied batch ended and the next sync repeats the rest (every step is idempotent).
+import type { Transaction } from 'kysely';
 import { addDays, dayIn, maxDay, minDay } from '@family/service-kit/calendar';
 import type { BankAdapter, ProviderCredentials, ProviderTransaction } from '../adapters/bank.adapter.js';
 import { ProviderError } from '../adapters/provider.error.js';
@@ -11,10 +13,12 @@ import { minorUnits, normalise, type NormalisedTransaction } from '../domain/tra
 import {
   PENDING_DAYS_AFTER,
   PENDING_DAYS_BEFORE,
+  independentParts,
   planBatch,
   TRANSFER_DAYS,
   type PlanAccount,
 } from '../domain/sync.plan.js';
+import type { BankDatabase } from '../db/schema.js';
 import type { BankDeps } from './bank.deps.js';
 
 /** Provider transactions gathered before one expense import and one write. */
@@ -259,18 +263,39 @@ export class SyncEngine {
       transferCandidates,
       now: deps.clock(),
     });
-    if (plan.expense.length) {
-      const r = await deps.expense.import(c.familyId, plan.expense);
-      counts.added += r.added;
-      counts.modified += r.modified;
-      counts.removed += r.removed;
-      counts.skipped += r.skipped;
-    }
-    counts.skipped += plan.skipped;
-    await deps.db.transaction().execute(async (trx) => {
+    // The expense service records the batch (idempotently: a retry after a failure below records
+    // nothing twice), in parts side by side where they touch no expense in common; this service's
+    // rows and the cursor are committed only after it has.
+    const importing = async () => {
+      const parts = plan.expense.length ? independentParts(plan.expense, deps.settings.importParts) : [];
+      for (const r of await Promise.all(parts.map((part) => deps.expense.import(c.familyId, part)))) {
+        counts.added += r.added;
+        counts.modified += r.modified;
+        counts.removed += r.removed;
+        counts.skipped += r.skipped;
+      }
+    };
+    const write = async (trx: Transaction<BankDatabase>) => {
       await deps.transactions.upsert(trx, plan.writes);
       await deps.transactions.pair(trx, plan.pairings);
+    };
+    const saveCursor = async (trx: Transaction<BankDatabase>) => {
       if (!(await deps.connections.saveCursor(trx, c.id, this.owner, cursor))) throw new LeaseLostError(c.id);
-    });
+    };
+    if (deps.settings.writeWhileImporting) {
+      await deps.db.transaction().execute(async (trx) => {
+        const [imported, written] = await Promise.allSettled([importing(), write(trx)]);
+        if (imported.status === 'rejected') throw imported.reason;
+        if (written.status === 'rejected') throw written.reason;
+        await saveCursor(trx);
+      });
+    } else {
+      await importing();
+      await deps.db.transaction().execute(async (trx) => {
+        await write(trx);
+        await saveCursor(trx);
+      });
+    }
+    counts.skipped += plan.skipped;
   }
 }

@@ -328,3 +328,53 @@ function removal(provider: ProviderName, connectionId: string, row: StoredTransa
     action: 'REMOVED',
   };
 }
+
+/**
+ * A batch's expense changes in at most `parts` parts that touch no expense in common, for imports
+ * run side by side: a transaction stays with every other naming the same ids (a posted one with the
+ * pending one it replaces, one sent twice), in its order. Batches under `2 × minPart` stay whole.
+ */
+export function independentParts<T extends Pick<ExpenseChange, 'providerTransactionId' | 'pendingTransactionId'>>(
+  changes: readonly T[],
+  parts: number,
+  minPart = 500,
+): T[][] {
+  if (parts <= 1 || changes.length < 2 * minPart) return [[...changes]];
+  const parent = new Map<string, string>();
+  const find = (id: string): string => {
+    let root = id;
+    for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up;
+    for (let at = id; at !== root;) {
+      const next = parent.get(at)!;
+      parent.set(at, root);
+      at = next;
+    }
+    return root;
+  };
+  for (const c of changes) {
+    if (!parent.has(c.providerTransactionId)) parent.set(c.providerTransactionId, c.providerTransactionId);
+    if (!c.pendingTransactionId) continue;
+    if (!parent.has(c.pendingTransactionId)) parent.set(c.pendingTransactionId, c.pendingTransactionId);
+    const a = find(c.providerTransactionId);
+    const b = find(c.pendingTransactionId);
+    if (a !== b) parent.set(a, b);
+  }
+  const roots = changes.map((c) => find(c.providerTransactionId));
+  const sizes = new Map<string, number>();
+  for (const r of roots) sizes.set(r, (sizes.get(r) ?? 0) + 1);
+  // Whole groups, each to the part with the fewest changes so far.
+  const bins: T[][] = Array.from({ length: parts }, () => []);
+  const planned = new Array<number>(parts).fill(0);
+  const binOf = new Map<string, number>();
+  changes.forEach((c, i) => {
+    const root = roots[i]!;
+    let bin = binOf.get(root);
+    if (bin === undefined) {
+      bin = planned.indexOf(Math.min(...planned));
+      binOf.set(root, bin);
+      planned[bin]! += sizes.get(root)!;
+    }
+    bins[bin]!.push(c);
+  });
+  return bins.filter((b) => b.length > 0);
+}
