@@ -100,80 +100,74 @@ export class SyncEngine {
     const counts: SyncCounts = { added: 0, modified: 0, removed: 0, skipped: 0, fetched: 0 };
 
     const loopStart = c.cursor;
-    let cursor = c.cursor;
     let restarts = 0;
-    let batch = emptyBatch();
     let lastRenew = Date.now();
-    const fetchPage = (from: string) =>
-      adapter.fetchChanges({
-        credentials,
-        cursor: from,
-        since,
-        providerAccountIds: accounts.map((a) => a.providerAccountId),
-      });
-    // The next page is asked for while a batch is applied (reading is side-effect free at the
-    // provider); it is used only after the batch and its cursor are stored.
-    let prefetched: ReturnType<typeof fetchPage> | undefined;
+    const providerAccountIds = accounts.map((a) => a.providerAccountId);
+    /**
+     * The pages from `from` up to a batch's worth, the lease renewed meanwhile. Reading is side-effect
+     * free at the provider, so the next batch is gathered while one is applied; it is applied only
+     * after that batch and its cursor are stored.
+     */
+    const gather = async (from: string) => {
+      const batch = emptyBatch();
+      let cursor = from;
+      for (;;) {
+        const page = await adapter.fetchChanges({ credentials, cursor, since, providerAccountIds });
+        if (page.credentials) {
+          credentials = page.credentials;
+          await deps.vault.save(c.id, credentials);
+        }
+        const changes = page.value;
+        for (const t of changes.added) batch.ops.set(t.providerTransactionId, { op: 'upsert', t, added: true });
+        for (const t of changes.modified) batch.ops.set(t.providerTransactionId, { op: 'upsert', t, added: false });
+        for (const id of changes.removed) batch.ops.set(id, { op: 'remove' });
+        batch.size += changes.added.length + changes.modified.length + changes.removed.length;
+        cursor = changes.nextCursor;
+        if (!changes.hasMore || batch.size >= SYNC_BATCH) return { batch, cursor, hasMore: changes.hasMore };
+        if (Date.now() - lastRenew > deps.settings.leaseMs / 3) {
+          if (!(await deps.connections.renewLease(c.id, this.owner, deps.settings.leaseMs)))
+            throw new LeaseLostError(c.id);
+          lastRenew = Date.now();
+        }
+      }
+    };
+    // Awaited (and its failure handled) on the next turn of the loop, or below if applying fails.
+    const ahead = (from: string) => {
+      const gathering = gather(from);
+      gathering.catch(() => undefined);
+      return gathering;
+    };
+    let next = ahead(loopStart);
     for (;;) {
-      let page;
+      let gathered;
       try {
-        page = await (prefetched ?? fetchPage(cursor));
+        gathered = await next;
       } catch (err) {
         if (err instanceof ProviderError && err.kind === 'RESTART_PAGINATION' && restarts < MAX_PAGINATION_RESTARTS) {
           // The provider's data moved while paging: start over from where this loop began.
           restarts++;
           log.info({ restarts }, 'provider changed data while paging; restarting from the loop start');
-          cursor = loopStart;
-          batch = emptyBatch();
-          prefetched = undefined;
+          next = ahead(loopStart);
           continue;
         }
         if (err instanceof ProviderError && err.kind === 'RESTART_PAGINATION') {
           throw new ProviderError('UNAVAILABLE', 'the provider kept changing data while paging', err.details);
         }
         throw err;
-      } finally {
-        prefetched = undefined;
       }
-      if (page.credentials) {
-        credentials = page.credentials;
-        await deps.vault.save(c.id, credentials);
+      counts.fetched += gathered.batch.size;
+      if (gathered.hasMore) next = ahead(gathered.cursor);
+      try {
+        await this.apply(c, accounts, gathered.batch, gathered.cursor, counts);
+        await onProgress(counts);
+      } catch (err) {
+        // Refreshed credentials of the pages read ahead are saved before this sync ends.
+        if (gathered.hasMore) await next.catch(() => undefined);
+        throw err;
       }
-      const changes = page.value;
-      counts.fetched += changes.added.length + changes.modified.length + changes.removed.length;
-      for (const t of changes.added) batch.ops.set(t.providerTransactionId, { op: 'upsert', t, added: true });
-      for (const t of changes.modified) batch.ops.set(t.providerTransactionId, { op: 'upsert', t, added: false });
-      for (const id of changes.removed) batch.ops.set(id, { op: 'remove' });
-      batch.size += changes.added.length + changes.modified.length + changes.removed.length;
-      cursor = changes.nextCursor;
-      if (!changes.hasMore || batch.size >= SYNC_BATCH) {
-        if (changes.hasMore) {
-          prefetched = fetchPage(cursor);
-          // Awaited (and its failure handled) on the next turn of the loop, or below if applying fails.
-          prefetched.catch(() => undefined);
-        }
-        try {
-          await this.apply(c, accounts, batch, cursor, counts);
-          await onProgress(counts);
-        } catch (err) {
-          await this.settle(c.id, prefetched);
-          throw err;
-        }
-        batch = emptyBatch();
-        lastRenew = Date.now();
-      } else if (Date.now() - lastRenew > deps.settings.leaseMs / 3) {
-        if (!(await deps.connections.renewLease(c.id, this.owner, deps.settings.leaseMs)))
-          throw new LeaseLostError(c.id);
-        lastRenew = Date.now();
-      }
-      if (!changes.hasMore) return counts;
+      lastRenew = Date.now();
+      if (!gathered.hasMore) return counts;
     }
-  }
-
-  /** A page fetched ahead of a batch that failed: waited for, so refreshed credentials are not lost. */
-  private async settle(connectionId: string, page: ReturnType<BankAdapter['fetchChanges']> | undefined) {
-    const r = await page?.catch(() => undefined);
-    if (r?.credentials) await this.deps.vault.save(connectionId, r.credentials).catch(() => undefined);
   }
 
   private async apply(c: Connection, accounts: Account[], batch: Batch, cursor: string, counts: SyncCounts) {
