@@ -19,7 +19,10 @@ describe('BFF when Redis goes away and comes back', function () {
     stack = await startTestStack({ notification: true, redisUrl: redis.url });
     owner = await familyWithOwner(stack.bff);
   });
-  after(async () => {
+  after(async function () {
+    // Stopping the stack right after the outage once took over 30 s on Node 24 in CI (not reproduced
+    // alone): cleanup gets more time than a test, so a slow stop does not read as a failed check.
+    this.timeout(120_000);
     await redis?.start().catch(() => undefined);
     await stack?.stop();
     await redis?.stop();
