@@ -1,6 +1,6 @@
-// What the launcher tests share: a free port for everything the launcher listens on, and the steps
-// it logged as it stopped.
-import { freePort } from '@family/testing';
+// What the launcher tests share: a free port for everything the launcher listens on, the steps it
+// logged as it stopped, and stopping one a failure left running.
+import { freePort, type SourceProcess } from '@family/testing';
 
 const PORTS = [
   'AUTH_GRPC_PORT',
@@ -38,4 +38,13 @@ export function launcherSteps(output: string): string[] {
     .map((line) => JSON.parse(line) as { msg?: string; step?: string; service?: string })
     .filter((entry) => entry.msg === 'stopping' && entry.service === 'devstack')
     .map((entry) => entry.step!);
+}
+
+/** A launcher a failure left running stops as by `signal` (its private Redis with it), or is killed after 30 s. */
+export async function stopLeftLauncher(launcher: SourceProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!launcher || launcher.child.exitCode !== null) return;
+  launcher.child.kill(signal);
+  const timer = setTimeout(() => launcher.child.kill('SIGKILL'), 30_000);
+  await launcher.exited;
+  clearTimeout(timer);
 }

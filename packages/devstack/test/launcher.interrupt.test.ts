@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { freshDatabase, startSourceProcess, waitFor, type FreshDatabase, type SourceProcess } from '@family/testing';
-import { launcherPorts, launcherSteps, type LauncherPorts } from './launcher.fixtures.js';
+import { launcherPorts, launcherSteps, stopLeftLauncher, type LauncherPorts } from './launcher.fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 /** Inherited by everything the launcher starts: how the test finds what is left. */
@@ -58,13 +58,7 @@ describe('npm start launcher interrupted while starting', function () {
     mark = `${process.pid}-${Date.now()}`;
   });
   afterEach(async () => {
-    // A launcher left running by a failure stops as by Ctrl-C, or is killed.
-    if (launcher && launcher.child.exitCode === null) {
-      launcher.child.kill('SIGINT');
-      const timer = setTimeout(() => launcher?.child.kill('SIGKILL'), 30_000);
-      await launcher.exited;
-      clearTimeout(timer);
-    }
+    await stopLeftLauncher(launcher, 'SIGINT');
     // Whatever a failure left behind goes too.
     for (const line of marked(mark, dir)) {
       try {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { httpOutcome, startSourceProcess, waitFor, waitForHttp, type SourceProcess } from '@family/testing';
-import { launcherPorts, launcherSteps, type LauncherPorts } from './launcher.fixtures.js';
+import { launcherPorts, launcherSteps, stopLeftLauncher, type LauncherPorts } from './launcher.fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -25,13 +25,7 @@ describe('npm start launcher on SIGTERM', function () {
     ports = await launcherPorts();
   });
   after(async () => {
-    // A launcher left running by a failure stops as it would by Ctrl-C (its private Redis with it).
-    if (launcher && launcher.child.exitCode === null) {
-      launcher.child.kill('SIGTERM');
-      const timer = setTimeout(() => launcher?.child.kill('SIGKILL'), 30_000);
-      await launcher.exited;
-      clearTimeout(timer);
-    }
+    await stopLeftLauncher(launcher, 'SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   });
 
