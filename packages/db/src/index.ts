@@ -3,6 +3,7 @@ export { createKysely } from './kysely.factory.js';
 export { migrateToLatest, type Migration, type Migrations } from './migrate.js';
 export { newId } from './ids.js';
 export { isUniqueViolation } from './pg.errors.js';
+export { pgArray, type PgArrayElement } from './pg.arrays.js';
 export {
   sql,
   type Kysely,

@@ -2,6 +2,7 @@
 // whoever subscribes to it (now or later).
 import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
 import { DomainEvent } from '@family/contracts/events/v1/events';
+import { pgArray } from '@family/db';
 
 export interface EventLogTable {
   position: Generated<number>;
@@ -54,8 +55,8 @@ export class Outbox {
     // One array per column, so the statement's size does not grow with the events; positions
     // follow the order of `events`.
     const values = sql<{ event_id: string; event_type: string; payload: Uint8Array; ord: number }>`(select *
-      from unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.type)}::text[],
-        ${events.map((e) => DomainEvent.encode(e).finish())}::bytea[])
+      from unnest(${pgArray(events.map((e) => e.id))}::uuid[], ${pgArray(events.map((e) => e.type))}::text[],
+        ${pgArray(events.map((e) => DomainEvent.encode(e).finish()))}::bytea[])
         with ordinality as u(event_id, event_type, payload, ord))`.as('v');
     await (trx as Kysely<OutboxDatabase>)
       .insertInto('event_log')

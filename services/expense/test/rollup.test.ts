@@ -1,6 +1,10 @@
-// The monthly rollup (migration 0003) against the expenses themselves: after every kind of write,
-// a report read from the rollup must equal the report aggregated from the expenses and splits.
+// The monthly rollup (migrations 0003, 0009) against the expenses themselves: after every kind of
+// write, a report read from the rollup must equal the report aggregated from the expenses and splits;
+// and two writers of one family's month do not wait for each other before they commit.
 import { expect } from 'chai';
+import { sql, type Kysely } from 'kysely';
+import { newId } from '@family/db';
+import type { ExpenseDatabase } from '../src/db/schema.js';
 import { BankProvider } from '@family/contracts/common/v1/common';
 import {
   BankTransactionAction,
@@ -221,5 +225,65 @@ describe('ExpenseService report rollup', () => {
     expect(r.errors).to.deep.equal([]);
     expect(r.importedCount).to.equal(4);
     await expectRollupExact();
+  });
+
+  it('locks no rollup row before commit: two writers of the same month do not wait for each other', async () => {
+    const db = h.service.app.deps.db;
+    const insert = (trx: Kysely<ExpenseDatabase>, description: string) =>
+      trx
+        .insertInto('expenses')
+        .values({
+          id: newId(),
+          family_id: f.familyId,
+          member_id: f.parent.memberId,
+          amount_minor: 700,
+          currency: 'EUR',
+          base_amount_minor: 700,
+          base_currency: 'EUR',
+          fx_rate: '1',
+          fx_rate_source: 'NONE',
+          occurred_on: '2024-06-12',
+          description,
+          merchant: 'Same Shop',
+          split: false,
+          tags: [],
+          note: '',
+          source: 'MANUAL',
+          flagged: false,
+          flag_reason: '',
+          pending: false,
+          fingerprint: description,
+        })
+        .execute();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const first = new Promise<void>((resolve) => (inserted = resolve));
+    // The first writer inserts and stays open until the second has inserted and committed; had the
+    // insert locked the month's rollup rows, the second would wait on it and give up at its lock timeout.
+    const a = db.transaction().execute(async (trx) => {
+      await insert(trx, 'first writer');
+      inserted();
+      await held;
+    });
+    await first;
+    try {
+      await db.transaction().execute(async (trx) => {
+        await sql`set local lock_timeout = '10s'`.execute(trx);
+        await insert(trx, 'second writer');
+      });
+    } finally {
+      release();
+      await a;
+    }
+    await expectRollupExact();
+    const june = await db
+      .selectFrom('expense_monthly_merchants')
+      .select(['amount', 'expenses'])
+      .where('family_id', '=', f.familyId)
+      .where('month', '=', '2024-06-01')
+      .where('merchant', '=', 'Same Shop')
+      .executeTakeFirstOrThrow();
+    expect([Number(june.amount), Number(june.expenses)]).to.deep.equal([1400, 2]);
   });
 });

@@ -1,6 +1,7 @@
 // The provider transactions seen, normalised (amount_minor > 0 is money out): what pending → posted
 // and transfer matching compare against, and what tells a re-sent transaction from a changed one.
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { pgArray, type PgArrayElement } from '@family/db';
 import type { BankDatabase, TransactionsTable } from '../db/schema.js';
 import type { StoredTransaction } from '../domain/bank.records.js';
 import type { TransferCandidate } from '../domain/sync.plan.js';
@@ -103,7 +104,8 @@ export class TransactionsStore {
   async upsert(trx: Kysely<BankDatabase>, rows: StoredTransaction[]): Promise<void> {
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
       const chunk = rows.slice(i, i + UPSERT_CHUNK);
-      const col = <T>(f: (t: StoredTransaction) => T) => chunk.map(f);
+      // Each column as one array literal (see pgArray).
+      const col = (f: (t: StoredTransaction) => PgArrayElement) => pgArray(chunk.map(f));
       const values = sql<Record<(typeof COLUMNS)[number], unknown>>`(select
           unnest(${col((t) => t.connectionId)}::uuid[]) as connection_id,
           unnest(${col((t) => t.providerTransactionId)}::text[]) as provider_transaction_id,

@@ -1,5 +1,5 @@
 // What a valid expense looks like, independent of where it came from (app, CSV, bank, jar, schedule).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { charLength, type Violations } from '@family/errors';
 import { currencyRefusal } from '@family/service-kit/money';
 import { MAX_AMOUNT_MINOR } from './money.rules.js';
@@ -105,8 +105,8 @@ export function expenseFingerprint(e: {
   merchant: string;
 }): string {
   const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
-  return createHash('sha256')
-    .update([e.memberId, e.occurredOn, e.amountMinor, e.currency, norm(e.description), norm(e.merchant)].join('\u001f'))
-    .digest('base64url')
-    .slice(0, 32);
+  const text = [e.memberId, e.occurredOn, e.amountMinor, e.currency, norm(e.description), norm(e.merchant)].join(
+    '\u001f',
+  );
+  return hash('sha256', text, 'base64url').slice(0, 32);
 }

@@ -1,5 +1,6 @@
 // Expenses and their split parts; rows map to Expense here, and nowhere else.
 import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { pgArray, type PgArrayElement } from '@family/db';
 import type { ExpenseDatabase, ExpensesTable, ExpenseSplitsTable, ExpenseSourceName } from '../db/schema.js';
 import type { Expense, ExpenseSplit, NewExpense } from '../domain/expense.records.js';
 
@@ -218,7 +219,8 @@ export class ExpensesStore {
     const out: Expense[] = [];
     for (let i = 0; i < expenses.length; i += UNNEST_CHUNK) {
       const chunk = expenses.slice(i, i + UNNEST_CHUNK);
-      const col = <T>(f: (e: NewExpense) => T) => chunk.map(f);
+      // Each column as one array literal (see pgArray).
+      const col = (f: (e: NewExpense) => PgArrayElement) => pgArray(chunk.map(f));
       const values = sql<UnnestRow>`(select unnest(${col((e) => e.id)}::uuid[]) as id,
           unnest(${col((e) => e.familyId)}::uuid[]) as family_id,
           unnest(${col((e) => e.memberId)}::uuid[]) as member_id,
@@ -246,31 +248,33 @@ export class ExpensesStore {
           unnest(${col((e) => e.ledgerEntryId)}::uuid[]) as ledger_entry_id,
           unnest(${col((e) => e.fingerprint)}::text[]) as fingerprint,
           unnest(${col((e) => e.createdByMemberId)}::uuid[]) as created_by_member_id)`.as('v');
-      const rows = await db
-        .insertInto('expenses')
-        .columns(INSERT_COLUMNS)
-        .expression((eb) =>
-          eb
-            .selectFrom(values)
-            .select(INSERT_COLUMNS.filter((c) => c !== 'tags').map((c) => `v.${c}` as const))
-            .select(
-              sql<string[]>`case when v.tags = '' then '{}'::text[] else string_to_array(v.tags, chr(31)) end`.as(
-                'tags',
-              ),
+      // A new row's version is 1 and both its times are the transaction's now() (the columns'
+      // defaults; no trigger changes them on insert), so the rows need not come back: one value does.
+      const { at } = await db
+        .with('inserted', (w) =>
+          w
+            .insertInto('expenses')
+            .columns(INSERT_COLUMNS)
+            .expression((eb) =>
+              eb
+                .selectFrom(values)
+                .select(INSERT_COLUMNS.filter((c) => c !== 'tags').map((c) => `v.${c}` as const))
+                .select(
+                  sql<string[]>`case when v.tags = '' then '{}'::text[] else string_to_array(v.tags, chr(31)) end`.as(
+                    'tags',
+                  ),
+                ),
             ),
         )
-        .returning(['id', 'version', 'created_at', 'updated_at'])
-        .execute();
-      const byId = new Map(rows.map((r) => [r.id, r]));
+        .selectNoFrom(sql<Date>`now()`.as('at'))
+        .executeTakeFirstOrThrow();
       for (const e of chunk) {
-        const r = byId.get(e.id)!;
         out.push({
           ...e,
           categoryId: e.splits.length ? null : e.categoryId,
-          splits: e.splits,
-          version: Number(r.version),
-          createdAt: r.created_at,
-          updatedAt: r.updated_at,
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
         });
       }
     }

@@ -7,6 +7,7 @@ import * as m0005 from './0005_event_log.js';
 import * as m0006 from './0006_family_config_version.js';
 import * as m0007 from './0007_csv_import_jobs.js';
 import * as m0008 from './0008_csv_import_chunks.js';
+import * as m0009 from './0009_rollup_folded_at_commit.js';
 
 /** Forward-only, applied in name order; never edit one that has shipped — add the next. */
 export const migrations: Migrations = {
@@ -18,4 +19,5 @@ export const migrations: Migrations = {
   '0006_family_config_version': m0006,
   '0007_csv_import_jobs': m0007,
   '0008_csv_import_chunks': m0008,
+  '0009_rollup_folded_at_commit': m0009,
 };
