@@ -1,5 +1,5 @@
 // Expenses and their split parts; rows map to Expense here, and nowhere else.
-import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { pgArray, type PgArrayElement } from '@family/db';
 import type { ExpenseDatabase, ExpensesTable, ExpenseSplitsTable, ExpenseSourceName } from '../db/schema.js';
 import type { Expense, ExpenseSplit, NewExpense } from '../domain/expense.records.js';
@@ -201,6 +201,37 @@ const INSERT_COLUMNS = [
 
 type UnnestRow = Record<Exclude<(typeof INSERT_COLUMNS)[number], 'tags'>, unknown> & { tags: string };
 
+/** Each inserted column as one array (one element per row): its Postgres type and its value. */
+const UNNEST_COLUMNS: [column: keyof UnnestRow, type: string, value: (e: NewExpense) => PgArrayElement][] = [
+  ['id', 'uuid', (e) => e.id],
+  ['family_id', 'uuid', (e) => e.familyId],
+  ['member_id', 'uuid', (e) => e.memberId],
+  ['amount_minor', 'int8', (e) => e.amountMinor],
+  ['currency', 'text', (e) => e.currency],
+  ['base_amount_minor', 'int8', (e) => e.baseAmountMinor],
+  ['base_currency', 'text', (e) => e.baseCurrency],
+  ['fx_rate', 'text', (e) => e.fxRate],
+  ['fx_rate_source', 'text', (e) => e.fxRateSource],
+  ['occurred_on', 'date', (e) => e.occurredOn],
+  ['description', 'text', (e) => e.description],
+  ['merchant', 'text', (e) => e.merchant],
+  ['category_id', 'uuid', (e) => (e.splits.length ? null : e.categoryId)],
+  ['split', 'bool', (e) => e.splits.length > 0],
+  ['tags', 'text', (e) => e.tags.join('\u001f')],
+  ['note', 'text', (e) => e.note],
+  ['source', 'text', (e) => e.source],
+  ['flagged', 'bool', (e) => e.flagged],
+  ['flag_reason', 'text', (e) => e.flagReason],
+  ['recurring_expense_id', 'uuid', (e) => e.recurringExpenseId],
+  ['bank_provider', 'text', (e) => e.bankProvider],
+  ['bank_transaction_id', 'text', (e) => e.bankTransactionId],
+  ['bank_account_id', 'text', (e) => e.bankAccountId],
+  ['pending', 'bool', (e) => e.pending],
+  ['ledger_entry_id', 'uuid', (e) => e.ledgerEntryId],
+  ['fingerprint', 'text', (e) => e.fingerprint],
+  ['created_by_member_id', 'uuid', (e) => e.createdByMemberId],
+];
+
 // Multi-row inserts stay well under Postgres's 65,535 bind parameters.
 const INSERT_CHUNK = 1000;
 /** Rows per statement when each column is sent as one array. */
@@ -211,6 +242,40 @@ const SEARCH_WINDOW = 2000;
 export class ExpensesStore {
   constructor(private readonly db: Kysely<ExpenseDatabase>) {}
 
+  /** The insert's text once kysely has built it: it depends on the schema only, not on the rows. */
+  private insertText: string | undefined;
+
+  /** The multi-row insert with these column arrays (UNNEST_COLUMNS' order), answering now(). */
+  private insertStatement(db: Kysely<ExpenseDatabase>, params: string[]): CompiledQuery<{ at: Date }> {
+    if (this.insertText) return CompiledQuery.raw(this.insertText, params);
+    const values = sql<UnnestRow>`(select ${sql.join(
+      UNNEST_COLUMNS.map(([column, type], i) => sql`unnest(${params[i]}::${sql.raw(type)}[]) as ${sql.ref(column)}`),
+    )})`.as('v');
+    const compiled = db
+      .with('inserted', (w) =>
+        w
+          .insertInto('expenses')
+          .columns(INSERT_COLUMNS)
+          .expression((eb) =>
+            eb
+              .selectFrom(values)
+              .select(INSERT_COLUMNS.filter((c) => c !== 'tags').map((c) => `v.${c}` as const))
+              .select(
+                sql<string[]>`case when v.tags = '' then '{}'::text[] else string_to_array(v.tags, chr(31)) end`.as(
+                  'tags',
+                ),
+              ),
+          ),
+      )
+      .selectNoFrom(sql<Date>`now()`.as('at'))
+      .compile();
+    // Remembered only when its parameters are exactly the arrays, in order.
+    if (compiled.parameters.length === params.length && compiled.parameters.every((p, i) => p === params[i])) {
+      this.insertText = compiled.sql;
+    }
+    return compiled;
+  }
+
   /**
    * Inserts expenses and their splits with a few multi-row statements (one array per column, so a
    * statement has a fixed number of parameters whatever its rows); returns them in order.
@@ -220,54 +285,10 @@ export class ExpensesStore {
     for (let i = 0; i < expenses.length; i += UNNEST_CHUNK) {
       const chunk = expenses.slice(i, i + UNNEST_CHUNK);
       // Each column as one array literal (see pgArray).
-      const col = (f: (e: NewExpense) => PgArrayElement) => pgArray(chunk.map(f));
-      const values = sql<UnnestRow>`(select unnest(${col((e) => e.id)}::uuid[]) as id,
-          unnest(${col((e) => e.familyId)}::uuid[]) as family_id,
-          unnest(${col((e) => e.memberId)}::uuid[]) as member_id,
-          unnest(${col((e) => e.amountMinor)}::int8[]) as amount_minor,
-          unnest(${col((e) => e.currency)}::text[]) as currency,
-          unnest(${col((e) => e.baseAmountMinor)}::int8[]) as base_amount_minor,
-          unnest(${col((e) => e.baseCurrency)}::text[]) as base_currency,
-          unnest(${col((e) => e.fxRate)}::text[]) as fx_rate,
-          unnest(${col((e) => e.fxRateSource)}::text[]) as fx_rate_source,
-          unnest(${col((e) => e.occurredOn)}::date[]) as occurred_on,
-          unnest(${col((e) => e.description)}::text[]) as description,
-          unnest(${col((e) => e.merchant)}::text[]) as merchant,
-          unnest(${col((e) => (e.splits.length ? null : e.categoryId))}::uuid[]) as category_id,
-          unnest(${col((e) => e.splits.length > 0)}::bool[]) as split,
-          unnest(${col((e) => e.tags.join('\u001f'))}::text[]) as tags,
-          unnest(${col((e) => e.note)}::text[]) as note,
-          unnest(${col((e) => e.source)}::text[]) as source,
-          unnest(${col((e) => e.flagged)}::bool[]) as flagged,
-          unnest(${col((e) => e.flagReason)}::text[]) as flag_reason,
-          unnest(${col((e) => e.recurringExpenseId)}::uuid[]) as recurring_expense_id,
-          unnest(${col((e) => e.bankProvider)}::text[]) as bank_provider,
-          unnest(${col((e) => e.bankTransactionId)}::text[]) as bank_transaction_id,
-          unnest(${col((e) => e.bankAccountId)}::text[]) as bank_account_id,
-          unnest(${col((e) => e.pending)}::bool[]) as pending,
-          unnest(${col((e) => e.ledgerEntryId)}::uuid[]) as ledger_entry_id,
-          unnest(${col((e) => e.fingerprint)}::text[]) as fingerprint,
-          unnest(${col((e) => e.createdByMemberId)}::uuid[]) as created_by_member_id)`.as('v');
+      const params = UNNEST_COLUMNS.map(([, , value]) => pgArray(chunk.map(value)));
       // A new row's version is 1 and both its times are the transaction's now() (the columns'
       // defaults; no trigger changes them on insert), so the rows need not come back: one value does.
-      const { at } = await db
-        .with('inserted', (w) =>
-          w
-            .insertInto('expenses')
-            .columns(INSERT_COLUMNS)
-            .expression((eb) =>
-              eb
-                .selectFrom(values)
-                .select(INSERT_COLUMNS.filter((c) => c !== 'tags').map((c) => `v.${c}` as const))
-                .select(
-                  sql<string[]>`case when v.tags = '' then '{}'::text[] else string_to_array(v.tags, chr(31)) end`.as(
-                    'tags',
-                  ),
-                ),
-            ),
-        )
-        .selectNoFrom(sql<Date>`now()`.as('at'))
-        .executeTakeFirstOrThrow();
+      const { at } = (await db.executeQuery(this.insertStatement(db, params))).rows[0]!;
       for (const e of chunk) {
         out.push({
           ...e,
