@@ -155,9 +155,9 @@ export class TransactionsStore {
       .updateTable('transactions as t')
       .from(
         sql<{ connection_id: string; provider_transaction_id: string; transfer_key: string }>`(select
-          unnest(${pairings.map((p) => p.connectionId)}::uuid[]) as connection_id,
-          unnest(${pairings.map((p) => p.providerTransactionId)}::text[]) as provider_transaction_id,
-          unnest(${pairings.map((p) => p.transferKey)}::text[]) as transfer_key)`.as('v'),
+          unnest(${pgArray(pairings.map((p) => p.connectionId))}::uuid[]) as connection_id,
+          unnest(${pgArray(pairings.map((p) => p.providerTransactionId))}::text[]) as provider_transaction_id,
+          unnest(${pgArray(pairings.map((p) => p.transferKey))}::text[]) as transfer_key)`.as('v'),
       )
       .set((eb) => ({ transfer_key: eb.ref('v.transfer_key'), updated_at: sql<Date>`now()` }))
       .whereRef('t.connection_id', '=', 'v.connection_id')

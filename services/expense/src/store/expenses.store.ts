@@ -638,7 +638,8 @@ export class ExpensesStore {
    */
   async updateBankMany(db: Kysely<ExpenseDatabase>, changes: BankChange[]): Promise<Expense[]> {
     if (changes.length === 0) return [];
-    const col = <T>(f: (c: (typeof changes)[number]) => T) => changes.map(f);
+    // Each column as one array literal (see pgArray).
+    const col = (f: (c: BankChange) => PgArrayElement) => pgArray(changes.map(f));
     const rows = await db
       .updateTable('expenses as e')
       .from(
