@@ -33,6 +33,7 @@ import {
   startTestGoals,
 } from '../test/bff.harness.js';
 import { household, type Household } from '../test/expense.fixtures.js';
+import { verifyByMail } from '../test/account.mail.js';
 
 const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 10_000);
 const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 10);
@@ -131,10 +132,12 @@ async function main() {
     if (host !== '127.0.0.1') throw new Error(`loopback only, got ${host}`);
   }
 
-  // Families through the REST API; each parent registers one push device.
+  // Families through the REST API; each parent verifies their email and registers one push device.
   const homes: { home: Household; token: string }[] = [];
   for (let f = 0; f < FAMILIES; f++) {
     const home = await household(bff, `Bench family ${f}`);
+    // Email notifications go only to a verified address.
+    await verifyByMail(bff, smtp, home.owner);
     const token = `ExponentPushToken[bench-${f}-${randomUUID()}]`;
     const r = await bff
       .http()
