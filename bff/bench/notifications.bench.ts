@@ -1,29 +1,36 @@
-// Benchmark (not a test): notification fan-out and delivery end to end. Starts auth, expense, the
-// notification service and the BFF (BFF_MODE=both, delivery workers on) in-process over loopback,
-// with the SMTP and Expo emulators; makes BENCH_FAMILIES families through the REST API (a parent with
-// an Expo push device and a child each); then hands BENCH_NOTIFICATIONS spending_limit.exceeded
-// events to NotificationService.HandleEvents in batches, as an outbox relay would (a service token
-// with events:write). Each event notifies its family's one parent: an inbox entry (published for
-// SSE), an email job and a push job, which the BFF's BullMQ workers deliver to the emulators. It
-// waits until the emulators have every email and push, and prints notifications/second end to end
-// (first event in → last delivery out) and the time the fan-out (HandleEvents) itself took.
+// Benchmark (not a test): notification fan-out and delivery end to end. Starts auth, expense and
+// goals in-process over loopback, with the SMTP and Expo emulators and a BFF serving the REST API;
+// the notification service and the BFF's delivery workers (BFF_MODE=worker) run as processes of their
+// own, as they are deployed (BENCH_SHAPE=one runs them in this process instead). Makes
+// BENCH_FAMILIES families through the REST API (a parent with a verified email and an Expo push
+// device, and a child each); then hands BENCH_NOTIFICATIONS spending_limit.exceeded events to
+// NotificationService.HandleEvents in batches, as an outbox relay would (a service token with
+// events:write). Each event notifies its family's one parent: an inbox entry (published for SSE), an
+// email job and a push job, which the BFF's BullMQ workers deliver to the emulators. It waits until
+// the emulators have every email and push, and prints notifications/second end to end (first event
+// in → last delivery out), the time the fan-out (HandleEvents) itself took and Redis's CPU time.
 // Run: pnpm --filter @family/bff bench:notifications
 //   knobs: BENCH_NOTIFICATIONS (10000), BENCH_FAMILIES (10), BENCH_BATCH (100 events per call),
-//          BENCH_CALLS (8 concurrent HandleEvents calls), BENCH_SECONDS (300, then it gives up);
-//          PUSH_CONCURRENCY, EMAIL_CONCURRENCY, SMTP_MAX_CONNECTIONS, PUSH_RATE_PER_SECOND and
-//          EMAIL_RATE_PER_SECOND are passed to the BFF when set.
+//          BENCH_CALLS (8 concurrent HandleEvents calls), BENCH_SECONDS (300, then it gives up),
+//          BENCH_SHAPE (processes | one), BENCH_NODE_ARGS (Node options of the two processes, e.g.
+//          "--cpu-prof --cpu-prof-dir=/tmp/prof"); PUSH_CONCURRENCY, EMAIL_CONCURRENCY,
+//          SMTP_MAX_CONNECTIONS, PUSH_RATE_PER_SECOND and EMAIL_RATE_PER_SECOND are passed to the
+//          workers when set.
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { Status } from 'nice-grpc';
 import { performance } from 'node:perf_hooks';
+import { createClient } from 'redis';
 import { startExpoEmulator, startSmtpEmulator } from '@family/emulators';
-import { callMetadata, createGrpcClient } from '@family/grpc-kit';
+import { callMetadata, createGrpcClient, HealthDefinition } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { silentLogger } from '@family/logger';
-import { testRedisUrl, uniqueName, waitFor, freePort } from '@family/testing';
+import { startSourceProcess, testRedisUrl, uniqueName, waitFor, freePort } from '@family/testing';
 import { newEvent } from '@family/outbox';
 import { notificationConfigSchema, startNotificationService } from '@family/notification-service';
+import { bffConfigSchema } from '../src/config.js';
 import {
   EXPENSE_SERVICE_CLIENT,
   GOALS_SERVICE_CLIENT,
@@ -40,6 +47,10 @@ const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 10);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CALLS = Number(process.env.BENCH_CALLS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);
+const SHAPE = process.env.BENCH_SHAPE ?? 'processes';
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const SERVING = 1;
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 const NOTIFICATION_SECRET = 'notification-secret';
 const BFF_SECRET = 'bff-secret';
@@ -48,11 +59,12 @@ const RELAY_SECRET = 'bench-relay-secret';
 // Stopped in this order at the end: producers, then the BFF (its stop() deletes every key under the
 // shared prefix), then auth and the emulators.
 const stops: Record<
-  'expense' | 'goals' | 'notification' | 'bff' | 'auth' | 'emulators',
+  'expense' | 'goals' | 'workers' | 'notification' | 'bff' | 'auth' | 'emulators',
   (() => Promise<unknown>) | undefined
 > = {
   expense: undefined,
   goals: undefined,
+  workers: undefined,
   notification: undefined,
   bff: undefined,
   auth: undefined,
@@ -64,6 +76,7 @@ async function main() {
   if (limits.some((n) => !Number.isInteger(n) || n < 1) || NOTIFICATIONS > 100_000) {
     throw new Error('BENCH_* must be positive integers, BENCH_NOTIFICATIONS at most 100000');
   }
+  if (SHAPE !== 'processes' && SHAPE !== 'one') throw new Error('BENCH_SHAPE must be processes or one');
   const prefix = `${uniqueName('bench')}:`;
   const [smtp, expo] = await Promise.all([startSmtpEmulator(), startExpoEmulator()]);
   stops.emulators = () => Promise.all([smtp.stop(), expo.stop()]);
@@ -88,23 +101,41 @@ async function main() {
   // The goals service only for the digest's reads, which this benchmark does not run.
   const goals = await startTestGoals(auth);
   stops.goals = () => goals.stop();
-  const notification = await startNotificationService({
-    config: notificationConfigSchema.parse({
-      NOTIFICATION_GRPC_HOST: '127.0.0.1',
-      NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1],
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      AUTH_GRPC_URL: auth.address,
-      AUTH_CLIENT_ID: 'notification',
-      AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
-      EXPENSE_GRPC_URL: expense.address,
-      GOALS_GRPC_URL: goals.address,
-      DIGEST_INTERVAL_MS: '0',
-      METRICS_PORT: '0',
-    }),
-    logger: silentLogger(),
-  });
-  stops.notification = () => notification.stop();
+  const notificationEnv = {
+    NOTIFICATION_GRPC_HOST: '127.0.0.1',
+    NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1]!,
+    REDIS_URL: testRedisUrl(),
+    REDIS_KEY_PREFIX: prefix,
+    AUTH_GRPC_URL: auth.address,
+    AUTH_CLIENT_ID: 'notification',
+    AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
+    EXPENSE_GRPC_URL: expense.address,
+    GOALS_GRPC_URL: goals.address,
+    DIGEST_INTERVAL_MS: '0',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
+  if (SHAPE === 'one') {
+    const notification = await startNotificationService({
+      config: notificationConfigSchema.parse(notificationEnv),
+      logger: silentLogger(),
+    });
+    stops.notification = () => notification.stop();
+  } else {
+    const child = startSourceProcess(source('../../services/notification/src/main.ts'), {
+      env: notificationEnv,
+      execArgv: NODE_ARGS,
+    });
+    stops.notification = () => stopProcess(child);
+    const health = createGrpcClient(HealthDefinition, notificationUrl);
+    await waitFor(
+      async () =>
+        child.child.exitCode === null &&
+        (await health.check({ service: '' }, { deadline: 1000, retryMaxAttempts: 0 }).catch(() => undefined))
+          ?.status === SERVING,
+      { timeoutMs: 60_000, intervalMs: 100, what: 'the notification service process' },
+    );
+  }
   const concurrency = Object.fromEntries(
     [
       'PUSH_CONCURRENCY',
@@ -114,24 +145,49 @@ async function main() {
       'EMAIL_RATE_PER_SECOND',
     ].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
   );
-  const bff = await startTestBff(auth, {
+  const workerEnv = {
+    AUTH_GRPC_URL: auth.address,
     EXPENSE_GRPC_URL: expense.address,
+    GOALS_GRPC_URL: goals.address,
     NOTIFICATION_GRPC_URL: notificationUrl,
     AUTH_CLIENT_ID: 'bff',
     AUTH_CLIENT_SECRET: BFF_SECRET,
+    REDIS_URL: testRedisUrl(),
     REDIS_KEY_PREFIX: prefix,
-    BFF_MODE: 'both',
     SMTP_URL: smtp.url,
     MAIL_FROM: 'Bench <noreply@family.test>',
     EXPO_ACCESS_TOKEN: 'expo-bench-token',
     EXPO_BASE_URL: expo.url,
     ...concurrency,
-  });
+  };
+  const workerConfig = bffConfigSchema.parse({ ...workerEnv, BFF_MODE: 'worker' });
+  // The REST API for the families; in one process it also runs the workers.
+  const bff = await startTestBff(auth, { ...workerEnv, BFF_MODE: SHAPE === 'one' ? 'both' : 'api' });
   stops.bff = () => bff.stop();
+  if (SHAPE === 'processes') {
+    const child = startSourceProcess(source('../src/main.ts'), {
+      env: { ...workerEnv, BFF_MODE: 'worker', BFF_HOST: '127.0.0.1', BFF_PORT: '0', LOG_LEVEL: 'info' },
+      keepStdout: true,
+      execArgv: NODE_ARGS,
+    });
+    stops.workers = () => stopProcess(child);
+    await waitFor(() => child.child.exitCode === null && child.output().includes('bff workers running'), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the delivery workers process',
+    });
+  }
   for (const [host] of [bff.url.replace(/^http:\/\//, ''), auth.address, notificationUrl].map((a) => a.split(':'))) {
     if (host !== '127.0.0.1') throw new Error(`loopback only, got ${host}`);
   }
 
+  const redis = createClient({ url: testRedisUrl() });
+  await redis.connect();
+  const redisCpu = async () => {
+    const info = await redis.info('cpu');
+    const value = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return value('used_cpu_user') + value('used_cpu_sys');
+  };
   // Families through the REST API; each parent verifies their email and registers one push device.
   const homes: { home: Household; token: string }[] = [];
   for (let f = 0; f < FAMILIES; f++) {
@@ -151,7 +207,7 @@ async function main() {
   await waitFor(
     async () => {
       for (const { home } of homes) {
-        if ((await notification.redis.hLen(`${prefix}family:${home.owner.familyId}:members`)) < 2) return false;
+        if ((await redis.hLen(`${prefix}family:${home.owner.familyId}:members`)) < 2) return false;
       }
       return true;
     },
@@ -164,7 +220,7 @@ async function main() {
     clientSecret: RELAY_SECRET,
     scopes: [],
   });
-  const client = createGrpcClient(NotificationServiceDefinition, notification.address, { defaultDeadlineMs: 60_000 });
+  const client = createGrpcClient(NotificationServiceDefinition, notificationUrl, { defaultDeadlineMs: 60_000 });
   const metadata = callMetadata({ token: accessToken });
 
   const events: DomainEvent[] = Array.from({ length: NOTIFICATIONS }, (_, i) => {
@@ -199,6 +255,7 @@ async function main() {
     process.stdout.write(`  … ${mails()} emails, ${pushes()} pushes of ${NOTIFICATIONS} each\n`);
   }, 5000);
 
+  const cpu0 = await redisCpu();
   const t0 = performance.now();
   let next = 0;
   let retried = 0;
@@ -231,14 +288,14 @@ async function main() {
     });
     const done = performance.now();
     clearInterval(progress);
+    const redisSeconds = (await redisCpu()) - cpu0;
 
-    const inboxes = await Promise.all(
-      homes.map(({ home }) => notification.redis.zCard(`${prefix}inbox:${home.owner.userId}`)),
-    );
+    const inboxes = await Promise.all(homes.map(({ home }) => redis.zCard(`${prefix}inbox:${home.owner.userId}`)));
     const seconds = (done - t0) / 1000;
     const fanout = (fannedOut - t0) / 1000;
     const lines = [
       '',
+      `shape: ${SHAPE === 'processes' ? 'notification service and delivery workers in processes of their own' : 'one process'}`,
       `notifications end to end: ${NOTIFICATIONS} spending_limit.exceeded events → ${NOTIFICATIONS} notifications` +
         ` to ${FAMILIES} parents (in-app + email + push each)`,
       `  HandleEvents: ${batches.length} calls of ≤${BATCH} events, ${CALLS} concurrent; ${retried} sent again after UNAVAILABLE`,
@@ -249,16 +306,24 @@ async function main() {
         ` (${((2 * NOTIFICATIONS) / seconds).toFixed(0)} deliveries/s)`,
       `  delivered: ${mails()} emails, ${pushes()} pushes; inbox entries kept: ${inboxes.reduce((a, b) => a + b, 0)}` +
         ' (bounded per user by INBOX_MAX_ITEMS)',
-      `  workers: PUSH_CONCURRENCY ${bff.config.PUSH_CONCURRENCY}, EMAIL_CONCURRENCY ${bff.config.EMAIL_CONCURRENCY},` +
-        ` SMTP_MAX_CONNECTIONS ${bff.config.SMTP_MAX_CONNECTIONS}, PUSH_BATCH_WAIT_MS ${bff.config.PUSH_BATCH_WAIT_MS}`,
-      `  send rates (per second): push ${bff.config.PUSH_RATE_PER_SECOND}, email ${bff.config.EMAIL_RATE_PER_SECOND}` +
+      `  workers: PUSH_CONCURRENCY ${workerConfig.PUSH_CONCURRENCY}, EMAIL_CONCURRENCY ${workerConfig.EMAIL_CONCURRENCY},` +
+        ` SMTP_MAX_CONNECTIONS ${workerConfig.SMTP_MAX_CONNECTIONS}, PUSH_BATCH_WAIT_MS ${workerConfig.PUSH_BATCH_WAIT_MS}`,
+      `  send rates (per second): push ${workerConfig.PUSH_RATE_PER_SECOND}, email ${workerConfig.EMAIL_RATE_PER_SECOND}` +
         `; Expo requests: ${expo.requests.length} for ${expo.messages.length} messages`,
+      `  Redis CPU (user + sys) meanwhile: ${redisSeconds.toFixed(2)} s`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
   } finally {
     clearInterval(progress);
+    redis.destroy();
   }
+}
+
+async function stopProcess(p: ReturnType<typeof startSourceProcess>): Promise<void> {
+  if (p.child.exitCode !== null) return;
+  p.child.kill('SIGTERM');
+  await p.exited;
 }
 
 main()

@@ -19,15 +19,25 @@ export interface SourceProcess {
 export function startSourceProcess(
   entry: string,
   /** `env` adds to this process's environment; a variable set to undefined is left out. */
-  options: { env: Record<string, string | undefined>; cwd?: string; keepStdout?: boolean },
+  options: {
+    env: Record<string, string | undefined>;
+    cwd?: string;
+    keepStdout?: boolean;
+    /** Node options before the entry point (e.g. `--cpu-prof` for a benchmark's profile). */
+    execArgv?: readonly string[];
+  },
 ): SourceProcess {
   const env = { ...process.env, ...options.env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  const child = spawn(process.execPath, ['--conditions=source', `--import=${TSX}`, entry], {
-    env,
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-    stdio: ['ignore', options.keepStdout ? 'pipe' : 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.execArgv ?? []), '--conditions=source', `--import=${TSX}`, entry],
+    {
+      env,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      stdio: ['ignore', options.keepStdout ? 'pipe' : 'ignore', 'inherit'],
+    },
+  );
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
   let stdout = '';
