@@ -3,12 +3,13 @@
 // the notification service and the BFF's delivery workers (BFF_MODE=worker) run as processes of their
 // own, as they are deployed (BENCH_SHAPE=one runs them in this process instead). Makes
 // BENCH_FAMILIES families through the REST API (a parent with a verified email and an Expo push
-// device, and a child each); then hands BENCH_NOTIFICATIONS spending_limit.exceeded events to
+// device, and a child each). Each round hands BENCH_NOTIFICATIONS spending_limit.exceeded events to
 // NotificationService.HandleEvents in batches, as an outbox relay would (a service token with
-// events:write). Each event notifies its family's one parent: an inbox entry (published for SSE), an
-// email job and a push job, which the BFF's BullMQ workers deliver to the emulators. It waits until
-// the emulators have every email and push, and prints notifications/second end to end (first event
-// in → last delivery out), the time the fan-out (HandleEvents) itself took and Redis's CPU time.
+// events:write); each event notifies its family's one parent: an inbox entry (published for SSE), an
+// email job and a push job, which the BFF's BullMQ workers deliver to the emulators.
+// Round 1 measures the fan-out alone (the delivery queues paused, so the workers wait), then the
+// delivery of what it queued; round 2, with new events, end to end while the workers deliver (first
+// event in → last delivery at the emulators). Redis's CPU time is printed beside each.
 // Run: pnpm --filter @family/bff bench:notifications
 //   knobs: BENCH_NOTIFICATIONS (10000), BENCH_FAMILIES (10), BENCH_BATCH (100 events per call),
 //          BENCH_CALLS (8 concurrent HandleEvents calls), BENCH_SECONDS (300, then it gives up),
@@ -20,7 +21,9 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Status } from 'nice-grpc';
 import { performance } from 'node:perf_hooks';
+import { Queue } from 'bullmq';
 import { createClient } from 'redis';
+import { DELIVERY_QUEUES, queuePrefix } from '@family/delivery-jobs';
 import { startExpoEmulator, startSmtpEmulator } from '@family/emulators';
 import { callMetadata, createGrpcClient, HealthDefinition } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
@@ -223,99 +226,136 @@ async function main() {
   const client = createGrpcClient(NotificationServiceDefinition, notificationUrl, { defaultDeadlineMs: 60_000 });
   const metadata = callMetadata({ token: accessToken });
 
-  const events: DomainEvent[] = Array.from({ length: NOTIFICATIONS }, (_, i) => {
-    const { home } = homes[i % homes.length]!;
-    return newEvent({
-      source: 'bench',
-      familyId: home.owner.familyId,
-      actorUserId: home.child.userId,
-      payload: {
-        $case: 'spendingLimitExceeded',
-        value: {
-          memberId: home.child.memberId,
-          expenseId: randomUUID(),
-          period: 'DAY',
-          limitMinor: 500,
-          spentMinor: 500 + (i % 1000) + 1,
-          currency: 'EUR',
-          categoryId: '',
+  const eventsFor = () =>
+    Array.from({ length: NOTIFICATIONS }, (_, i): DomainEvent => {
+      const { home } = homes[i % homes.length]!;
+      return newEvent({
+        source: 'bench',
+        familyId: home.owner.familyId,
+        actorUserId: home.child.userId,
+        payload: {
+          $case: 'spendingLimitExceeded',
+          value: {
+            memberId: home.child.memberId,
+            expenseId: randomUUID(),
+            period: 'DAY',
+            limitMinor: 500,
+            spentMinor: 500 + (i % 1000) + 1,
+            currency: 'EUR',
+            categoryId: '',
+          },
         },
-      },
+      });
     });
-  });
-  const batches: DomainEvent[][] = [];
-  for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
 
   const deadline = performance.now() + SECONDS * 1000;
-  const mailsBefore = smtp.mails.length;
-  const pushesBefore = expo.messages.length;
+  let mailsBefore = smtp.mails.length;
+  let pushesBefore = expo.messages.length;
   const mails = () => smtp.mails.length - mailsBefore;
   const pushes = () => expo.messages.length - pushesBefore;
   const progress = setInterval(() => {
     process.stdout.write(`  … ${mails()} emails, ${pushes()} pushes of ${NOTIFICATIONS} each\n`);
   }, 5000);
-
-  const cpu0 = await redisCpu();
-  const t0 = performance.now();
-  let next = 0;
   let retried = 0;
-  const caller = async () => {
-    while (next < batches.length) {
-      if (performance.now() > deadline) throw new Error(`fan-out not done after ${SECONDS} s`);
-      const batch = batches[next++]!;
-      // As a relay does: a call answered UNAVAILABLE is sent again (HandleEvents is idempotent).
-      for (;;) {
-        try {
-          await client.handleEvents({ events: batch }, { metadata });
-          break;
-        } catch (err) {
-          if ((err as { code?: number }).code !== Status.UNAVAILABLE) throw err;
-          retried++;
-          await new Promise((r) => setTimeout(r, 200));
+
+  /** Hands the events to HandleEvents, BATCH per call, CALLS calls in flight; resolves when all are answered. */
+  const fanOut = async (events: DomainEvent[]) => {
+    const batches: DomainEvent[][] = [];
+    for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
+    let next = 0;
+    const caller = async () => {
+      while (next < batches.length) {
+        if (performance.now() > deadline) throw new Error(`fan-out not done after ${SECONDS} s`);
+        const batch = batches[next++]!;
+        // As a relay does: a call answered UNAVAILABLE is sent again (HandleEvents is idempotent).
+        for (;;) {
+          try {
+            await client.handleEvents({ events: batch }, { metadata });
+            break;
+          } catch (err) {
+            if ((err as { code?: number }).code !== Status.UNAVAILABLE) throw err;
+            retried++;
+            await new Promise((r) => setTimeout(r, 200));
+          }
         }
       }
-    }
-  };
-  try {
+    };
     await Promise.all(Array.from({ length: Math.min(CALLS, batches.length) }, caller));
-    const fannedOut = performance.now();
-    await waitFor(() => mails() >= NOTIFICATIONS && pushes() >= NOTIFICATIONS, {
+    return batches.length;
+  };
+  const delivered = () =>
+    waitFor(() => mails() >= NOTIFICATIONS && pushes() >= NOTIFICATIONS, {
       timeoutMs: Math.max(0, deadline - performance.now()),
       intervalMs: 20,
       what: `${NOTIFICATIONS} emails and pushes (got ${mails()} and ${pushes()})`,
     }).catch((err: Error) => {
       throw new Error(`${err.message}; got ${mails()} emails and ${pushes()} pushes`);
     });
-    const done = performance.now();
+  const restart = () => {
+    mailsBefore = smtp.mails.length;
+    pushesBefore = expo.messages.length;
+  };
+  // Pausing a queue (BullMQ, in Redis) holds every worker of it, wherever it runs.
+  const queueConnection = { url: testRedisUrl() };
+  const queues = [DELIVERY_QUEUES.email, DELIVERY_QUEUES.push].map(
+    (name) => new Queue(name, { connection: queueConnection, prefix: queuePrefix(prefix) }),
+  );
+
+  try {
+    // Round 1, fan-out alone: the delivery queues are paused, so the fan-out has the machine; then the
+    // workers deliver what it queued.
+    await Promise.all(queues.map((q) => q.pause()));
+    const cpuA = await redisCpu();
+    const tA = performance.now();
+    const calls = await fanOut(eventsFor());
+    const fannedOutA = performance.now();
+    const redisFanout = (await redisCpu()) - cpuA;
+    await Promise.all(queues.map((q) => q.resume()));
+    await delivered();
+    const deliveredA = performance.now();
+
+    // Round 2, end to end: new events while the workers deliver as they come.
+    restart();
+    const cpuB = await redisCpu();
+    const tB = performance.now();
+    await fanOut(eventsFor());
+    const fannedOutB = performance.now();
+    await delivered();
+    const doneB = performance.now();
     clearInterval(progress);
-    const redisSeconds = (await redisCpu()) - cpu0;
+    const redisEndToEnd = (await redisCpu()) - cpuB;
 
     const inboxes = await Promise.all(homes.map(({ home }) => redis.zCard(`${prefix}inbox:${home.owner.userId}`)));
-    const seconds = (done - t0) / 1000;
-    const fanout = (fannedOut - t0) / 1000;
+    const rate = (n: number, ms: number) => `${((1000 * n) / ms).toFixed(0)}`;
+    const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const lines = [
       '',
       `shape: ${SHAPE === 'processes' ? 'notification service and delivery workers in processes of their own' : 'one process'}`,
-      `notifications end to end: ${NOTIFICATIONS} spending_limit.exceeded events → ${NOTIFICATIONS} notifications` +
+      `${NOTIFICATIONS} spending_limit.exceeded events per round → ${NOTIFICATIONS} notifications` +
         ` to ${FAMILIES} parents (in-app + email + push each)`,
-      `  HandleEvents: ${batches.length} calls of ≤${BATCH} events, ${CALLS} concurrent; ${retried} sent again after UNAVAILABLE`,
-      `  fan-out (events in → inbox entries + ${2 * NOTIFICATIONS} delivery jobs): ${fanout.toFixed(2)} s` +
-        `  (${(NOTIFICATIONS / fanout).toFixed(0)} notifications/s)`,
-      `  end to end (first event in → last delivery at the emulators): ${seconds.toFixed(2)} s`,
-      `  → ${(NOTIFICATIONS / seconds).toFixed(0)} notifications/s end to end` +
-        ` (${((2 * NOTIFICATIONS) / seconds).toFixed(0)} deliveries/s)`,
+      `  HandleEvents: ${calls} calls of ≤${BATCH} events per round, ${CALLS} concurrent; ${retried} sent again after UNAVAILABLE`,
+      `round 1, fan-out alone (delivery queues paused):`,
+      `  fan-out (events in → inbox entries + ${2 * NOTIFICATIONS} delivery jobs): ${secs(fannedOutA - tA)}` +
+        `  → ${rate(NOTIFICATIONS, fannedOutA - tA)} notifications/s; Redis CPU ${redisFanout.toFixed(2)} s`,
+      `  then delivery alone (queues resumed → last delivery): ${secs(deliveredA - fannedOutA)}` +
+        `  → ${rate(2 * NOTIFICATIONS, deliveredA - fannedOutA)} deliveries/s`,
+      `round 2, end to end (workers delivering while the fan-out runs):`,
+      `  fan-out: ${secs(fannedOutB - tB)}  (${rate(NOTIFICATIONS, fannedOutB - tB)} notifications/s)`,
+      `  first event in → last delivery at the emulators: ${secs(doneB - tB)}` +
+        `  → ${rate(NOTIFICATIONS, doneB - tB)} notifications/s end to end (${rate(2 * NOTIFICATIONS, doneB - tB)} deliveries/s)` +
+        `; Redis CPU ${redisEndToEnd.toFixed(2)} s`,
       `  delivered: ${mails()} emails, ${pushes()} pushes; inbox entries kept: ${inboxes.reduce((a, b) => a + b, 0)}` +
         ' (bounded per user by INBOX_MAX_ITEMS)',
-      `  workers: PUSH_CONCURRENCY ${workerConfig.PUSH_CONCURRENCY}, EMAIL_CONCURRENCY ${workerConfig.EMAIL_CONCURRENCY},` +
+      `workers: PUSH_CONCURRENCY ${workerConfig.PUSH_CONCURRENCY}, EMAIL_CONCURRENCY ${workerConfig.EMAIL_CONCURRENCY},` +
         ` SMTP_MAX_CONNECTIONS ${workerConfig.SMTP_MAX_CONNECTIONS}, PUSH_BATCH_WAIT_MS ${workerConfig.PUSH_BATCH_WAIT_MS}`,
-      `  send rates (per second): push ${workerConfig.PUSH_RATE_PER_SECOND}, email ${workerConfig.EMAIL_RATE_PER_SECOND}` +
-        `; Expo requests: ${expo.requests.length} for ${expo.messages.length} messages`,
-      `  Redis CPU (user + sys) meanwhile: ${redisSeconds.toFixed(2)} s`,
+      `send rates (per second): push ${workerConfig.PUSH_RATE_PER_SECOND}, email ${workerConfig.EMAIL_RATE_PER_SECOND}` +
+        `; Expo requests: ${expo.requests.length} for ${expo.messages.length} messages (both rounds and the setup)`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
   } finally {
     clearInterval(progress);
+    await Promise.all(queues.map((q) => q.close()));
     redis.destroy();
   }
 }

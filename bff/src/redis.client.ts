@@ -1,7 +1,7 @@
 // The BFF's node-redis client: rate limits and idempotency records live here.
 import { createClient } from 'redis';
 import type { Logger } from '@family/logger';
-import { boundedRedisOptions } from '@family/service-kit';
+import { boundedRedisOptions, watchRedisReplies } from '@family/service-kit';
 
 export type BffRedis = ReturnType<typeof createClient>;
 
@@ -12,5 +12,6 @@ export async function connectRedis(url: string, logger: Logger): Promise<BffRedi
   // Without a listener an 'error' event would crash the process; node-redis reconnects by itself.
   client.on('error', (err: unknown) => logger.warn({ err }, 'redis connection error'));
   await client.connect();
+  watchRedisReplies(client);
   return client;
 }

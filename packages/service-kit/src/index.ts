@@ -11,6 +11,7 @@ export {
   boundedRedisOptions,
   closeRedisWithin,
   redisUnavailable,
+  watchRedisReplies,
   within,
   type ClosableRedis,
   type RedisBounds,

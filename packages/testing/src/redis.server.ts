@@ -1,5 +1,6 @@
 // A redis-server of the test's own on a free port, which the test can stop (Redis "goes away") and
-// start again on the same port (Redis "comes back"), to check that clients fail fast and recover.
+// start again on the same port (Redis "comes back"), or pause (Redis "hangs"), to check that clients
+// fail fast and recover.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createClient } from 'redis';
 import { freePort } from './free.port.js';
@@ -12,6 +13,10 @@ export interface TestRedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port (if stopped) and waits until it answers. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay up but nothing is answered — Redis "hangs". */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -43,6 +48,12 @@ export async function startTestRedisServer(): Promise<TestRedisServer> {
         { stdio: 'ignore' },
       );
       await waitFor(() => answers(url), { timeoutMs: 10_000, what: `redis-server on ${url}` });
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
     async stop() {
       const running = child;

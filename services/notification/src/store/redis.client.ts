@@ -4,12 +4,13 @@ import {
   ClientClosedError,
   ClientOfflineError,
   ConnectionTimeoutError,
+  DisconnectsClientError,
   SocketClosedUnexpectedlyError,
   TimeoutError,
   createClient,
 } from 'redis';
 import type { AppError } from '@family/errors';
-import { boundedRedisOptions, redisUnavailable } from '@family/service-kit';
+import { boundedRedisOptions, redisUnavailable, watchRedisReplies } from '@family/service-kit';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -19,6 +20,8 @@ export function redisUnreachable(err: unknown): AppError | undefined {
     err instanceof ClientOfflineError ||
     err instanceof ClientClosedError ||
     err instanceof ConnectionTimeoutError ||
+    // Dropped by the reply watchdog: the server stopped answering.
+    err instanceof DisconnectsClientError ||
     err instanceof SocketClosedUnexpectedlyError ||
     err instanceof TimeoutError;
   return unreachable
@@ -37,11 +40,12 @@ export function watchRedis(client: RedisClient, onChange: (up: boolean) => void)
 }
 
 export async function connectRedis(url: string, onError: (err: unknown) => void): Promise<RedisClient> {
-  // Bounded: a command fails at once while disconnected, and after a second if Redis hangs.
+  // Bounded: a command fails at once while disconnected, and within the bound if Redis hangs.
   const client = createClient(boundedRedisOptions(url));
   // Without a listener an 'error' event would crash the process; node-redis reconnects by itself.
   client.on('error', onError);
   await client.connect();
+  watchRedisReplies(client);
   return client;
 }
 
