@@ -1,5 +1,5 @@
 export { openSql, type SqlHandle, type OpenSqlOptions } from './sql.handle.js';
-export { createKysely } from './kysely.factory.js';
+export { createKysely, PREPARED_PER_CONNECTION } from './kysely.factory.js';
 export { migrateToLatest, type Migration, type Migrations } from './migrate.js';
 export { newId } from './ids.js';
 export { isUniqueViolation } from './pg.errors.js';

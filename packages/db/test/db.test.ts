@@ -1,5 +1,14 @@
 import { expect } from 'chai';
-import { createKysely, migrateToLatest, openSql, sql, type Kysely, type Migrations, type SqlHandle } from '@family/db';
+import {
+  PREPARED_PER_CONNECTION,
+  createKysely,
+  migrateToLatest,
+  openSql,
+  sql,
+  type Kysely,
+  type Migrations,
+  type SqlHandle,
+} from '@family/db';
 import { dropSchema, openTestSql, uniqueName } from '@family/testing';
 
 interface CounterDb {
@@ -74,3 +83,84 @@ for (const backend of ['postgres', 'embedded PGlite'] as const) {
     });
   });
 }
+
+describe('db on postgres: statements prepared once per connection', () => {
+  let handle: SqlHandle;
+  const schema = uniqueName('dbprep');
+  let db: Kysely<CounterDb>;
+
+  before(async () => {
+    // One connection, so every statement below shares it and its prepared statements.
+    handle = await openTestSql(1);
+    db = createKysely<CounterDb>(handle, schema);
+    await migrateToLatest(db as Kysely<unknown>, schema, migrations);
+    await db.insertInto('counters').values({ id: 'p', value: 7, day: '2024-03-01' }).execute();
+  });
+  after(async () => {
+    await dropSchema(handle, schema);
+    await handle.close();
+  });
+
+  const prepared = async () =>
+    (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db)).rows.map(
+      (r) => r.statement,
+    );
+  const read = (id: string) => db.selectFrom('counters').selectAll().where('id', '=', id).executeTakeFirst();
+
+  it('prepares a parameterized statement once and reuses it, with any parameters', async () => {
+    expect(await read('p')).to.deep.equal({ id: 'p', value: 7, day: '2024-03-01' });
+    expect(await read('none')).to.equal(undefined);
+    expect(await read('p')).to.deep.equal({ id: 'p', value: 7, day: '2024-03-01' });
+    const same = (await prepared()).filter(
+      (s) => s.includes(`"${schema}"."counters"`) && s.includes('where "id" = $1'),
+    );
+    expect(same, 'one prepared statement for the three reads').to.have.length(1);
+  });
+
+  it('keeps at most PREPARED_PER_CONNECTION statements on a connection, and the rest still run', async () => {
+    // Distinct texts (a different alias each), more than a connection keeps.
+    const many = Array.from({ length: PREPARED_PER_CONNECTION + 20 }, (_, i) =>
+      db
+        .selectFrom('counters')
+        .select((eb) => eb.ref('value').as(`v${i}`))
+        .where('id', '=', 'p')
+        .executeTakeFirstOrThrow(),
+    );
+    const rows = await Promise.all(many);
+    expect(rows.map((r, i) => (r as Record<string, number>)[`v${i}`])).to.deep.equal(rows.map(() => 7));
+    expect((await prepared()).length).to.be.at.most(PREPARED_PER_CONNECTION);
+  });
+
+  it('a table changed under a prepared statement: run again outside a transaction, failed inside one', async () => {
+    // A connection of its own: the one above has used up its prepared statements.
+    const own = await openTestSql(1);
+    try {
+      const mine = createKysely<CounterDb>(own, schema);
+      const all = (on: Kysely<CounterDb> = mine) =>
+        on.selectFrom('counters').selectAll().where('day', '=', '2024-03-01').execute();
+      const alter = (column: string) =>
+        sql`alter table ${sql.table(`${schema}.counters`)} add column if not exists ${sql.id(column)} text`.execute(
+          mine,
+        );
+      expect(await all()).to.have.length(1);
+      await alter('note');
+      // Outside a transaction: answered, with the new column.
+      expect(await all()).to.deep.equal([{ id: 'p', value: 7, day: '2024-03-01', note: null }]);
+
+      expect(await all()).to.have.length(1);
+      await alter('memo');
+      const inside = await mine
+        .transaction()
+        .execute((trx) => all(trx))
+        .then(
+          () => undefined,
+          (err: { code?: string }) => err.code,
+        );
+      expect(inside, 'cached plan must not change result type').to.equal('0A000');
+      // The connection was replaced: the next statement works.
+      expect(await all()).to.deep.equal([{ id: 'p', value: 7, day: '2024-03-01', note: null, memo: null }]);
+    } finally {
+      await own.close();
+    }
+  });
+});
