@@ -7,6 +7,14 @@ import { PgliteDialect } from './pglite.dialect.js';
 /** Most statements one connection keeps prepared; past it, further statements are parsed each time. */
 export const PREPARED_PER_CONNECTION = 256;
 
+/**
+ * Statements about a list of values (`in ($1, $2, …)`, `= any($1)`) are left unnamed, so planned for
+ * each execution: after five executions Postgres may switch a prepared statement to a generic plan,
+ * which cannot know how long the list is or what it holds — for the bank sync's lookups by hundreds
+ * of transaction ids that plan took seconds instead of milliseconds.
+ */
+const LIST_SHAPED = /\bin \(\$|=\s*any\s*\(/i;
+
 /** Per connection: the statement names it has prepared, by SQL text ('' = never prepare that text). */
 const preparedOn = new WeakMap<pg.PoolClient, Map<string, string>>();
 
@@ -34,7 +42,7 @@ function preparing(client: pg.PoolClient): PostgresPoolClient {
     }
     let name = known.get(sql);
     if (name === undefined) {
-      name = known.size < PREPARED_PER_CONNECTION ? `k${hash('sha1', sql, 'base64url')}` : '';
+      name = known.size < PREPARED_PER_CONNECTION && !LIST_SHAPED.test(sql) ? `k${hash('sha1', sql, 'base64url')}` : '';
       known.set(sql, name);
     }
     const values = parameters as unknown[];

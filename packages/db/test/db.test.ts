@@ -117,6 +117,17 @@ describe('db on postgres: statements prepared once per connection', () => {
     expect(same, 'one prepared statement for the three reads').to.have.length(1);
   });
 
+  it('leaves statements about a list of values unnamed, planned for each execution', async () => {
+    const rows = await db.selectFrom('counters').select('id').where('id', 'in', ['p', 'q', 'r']).execute();
+    expect(rows).to.deep.equal([{ id: 'p' }]);
+    const anyOf = await sql<{
+      id: string;
+    }>`select id from ${sql.table(`${schema}.counters`)} where id = any(${['p']})`.execute(db);
+    expect(anyOf.rows).to.deep.equal([{ id: 'p' }]);
+    const listed = (await prepared()).filter((s) => / in \(\$|= any\(/.test(s));
+    expect(listed).to.deep.equal([]);
+  });
+
   it('keeps at most PREPARED_PER_CONNECTION statements on a connection, and the rest still run', async () => {
     // Distinct texts (a different alias each), more than a connection keeps.
     const many = Array.from({ length: PREPARED_PER_CONNECTION + 20 }, (_, i) =>
