@@ -25,12 +25,12 @@ import { Queue } from 'bullmq';
 import { createClient } from 'redis';
 import { DELIVERY_QUEUES, queuePrefix } from '@family/delivery-jobs';
 import { startExpoEmulator, startSmtpEmulator } from '@family/emulators';
-import { callMetadata, createGrpcClient, HealthDefinition } from '@family/grpc-kit';
+import { callMetadata, createGrpcClient } from '@family/grpc-kit';
 import { AuthServiceDefinition } from '@family/contracts/auth/v1/auth';
 import { NotificationServiceDefinition } from '@family/contracts/notification/v1/notification';
 import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { silentLogger } from '@family/logger';
-import { startSourceProcess, testRedisUrl, uniqueName, waitFor, freePort } from '@family/testing';
+import { startSourceProcess, testRedisUrl, uniqueName, waitFor, waitForGrpcServing, freePort } from '@family/testing';
 import { newEvent } from '@family/outbox';
 import { notificationConfigSchema, startNotificationService } from '@family/notification-service';
 import { bffConfigSchema } from '../src/config.js';
@@ -52,7 +52,6 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);
 const SHAPE = process.env.BENCH_SHAPE ?? 'processes';
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-const SERVING = 1;
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 const NOTIFICATION_SECRET = 'notification-secret';
@@ -130,14 +129,7 @@ async function main() {
       execArgv: NODE_ARGS,
     });
     stops.notification = () => stopProcess(child);
-    const health = createGrpcClient(HealthDefinition, notificationUrl);
-    await waitFor(
-      async () =>
-        child.child.exitCode === null &&
-        (await health.check({ service: '' }, { deadline: 1000, retryMaxAttempts: 0 }).catch(() => undefined))
-          ?.status === SERVING,
-      { timeoutMs: 60_000, intervalMs: 100, what: 'the notification service process' },
-    );
+    await waitForGrpcServing(child, notificationUrl, 60_000, 'the notification service process');
   }
   const concurrency = Object.fromEntries(
     [

@@ -12,6 +12,7 @@ export {
   startSourceProcess,
   httpOutcome,
   waitForHttp,
+  waitForGrpcServing,
   type SourceProcess,
   type HttpOutcome,
 } from './source.process.js';

@@ -3,6 +3,7 @@
 // what it printed. Requests to it report how they ended, including a reset or a refused connection.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type Agent } from 'node:http';
+import { createGrpcClient, HealthDefinition, openChannel } from '@family/grpc-kit';
 import { waitFor } from './wait.for.js';
 
 /** tsx's loader, resolved here so the process may run in any working directory. */
@@ -94,4 +95,33 @@ export async function waitForHttp(process: SourceProcess, url: string, timeoutMs
     },
     { timeoutMs, intervalMs: 100, what },
   );
+}
+
+/** grpc.health.v1 HealthCheckResponse.ServingStatus.SERVING */
+const SERVING = 1;
+
+/** Waits until the gRPC server of `process` at `address` reports SERVING; fails at once when the process exits. */
+export async function waitForGrpcServing(
+  process: SourceProcess,
+  address: string,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const channel = openChannel(address);
+  const health = createGrpcClient(HealthDefinition, channel);
+  try {
+    await waitFor(
+      async () => {
+        if (process.child.exitCode !== null)
+          throw new Error(`${what} exited with ${process.child.exitCode} while starting`);
+        const answer = await health
+          .check({ service: '' }, { deadline: 1000, retryMaxAttempts: 0 })
+          .catch(() => undefined);
+        return answer?.status === SERVING;
+      },
+      { timeoutMs, intervalMs: 100, what },
+    );
+  } finally {
+    channel.close();
+  }
 }

@@ -9,8 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { createKysely, openSql } from '@family/db';
-import { createGrpcClient, HealthDefinition, openChannel } from '@family/grpc-kit';
-import { dropSchema, freePort, startSourceProcess, testDatabaseUrl, uniqueName, waitFor } from '@family/testing';
+import {
+  dropSchema,
+  freePort,
+  startSourceProcess,
+  testDatabaseUrl,
+  uniqueName,
+  waitFor,
+  waitForGrpcServing,
+} from '@family/testing';
 import { SyncState } from '@family/contracts/bank/v1/bank';
 import { BankSandbox } from '@family/emulators';
 import type { BankDatabase } from '../src/db/schema.js';
@@ -18,7 +25,6 @@ import { bearer, startBankHarness, type BankHarnessOptions } from '../test/bank.
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const SHAPE = process.env.BENCH_SHAPE ?? 'processes';
-const SERVING = 1;
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -53,16 +59,7 @@ async function elsewhere(): Promise<NonNullable<BankHarnessOptions['elsewhere']>
           LOG_LEVEL: 'warn',
         },
       });
-      const channel = openChannel(address);
-      const health = createGrpcClient(HealthDefinition, channel);
-      await waitFor(
-        async () =>
-          expense.child.exitCode === null &&
-          (await health.check({ service: '' }, { deadline: 1000, retryMaxAttempts: 0 }).catch(() => undefined))
-            ?.status === SERVING,
-        { timeoutMs: 60_000, intervalMs: 100, what: 'the expense service process' },
-      );
-      channel.close();
+      await waitForGrpcServing(expense, address, 60_000, 'the expense service process');
       return {
         address,
         async stop() {
