@@ -1,6 +1,7 @@
 // Writes domain events to the producer's event log inside the caller's transaction: each event once,
 // whoever subscribes to it (now or later).
 import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { DomainEvent } from '@family/contracts/events/v1/events';
 import { pgArray } from '@family/db';
 
@@ -53,11 +54,23 @@ export class Outbox {
   async enqueue(trx: Kysely<any>, events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     // One array per column, so the statement's size does not grow with the events; positions
-    // follow the order of `events`.
-    const values = sql<{ event_id: string; event_type: string; payload: Uint8Array; ord: number }>`(select *
+    // follow the order of `events`. The payloads travel as one binary parameter, cut by offset and
+    // length: as a hex array literal they would be twice their size, built here and parsed there.
+    const writer = new BinaryWriter();
+    const payloads = events.map((e) => DomainEvent.encode(e, writer).finish());
+    const offsets: number[] = [];
+    const lengths: number[] = [];
+    let at = 1;
+    for (const p of payloads) {
+      offsets.push(at);
+      lengths.push(p.length);
+      at += p.length;
+    }
+    const values = sql<{ event_id: string; event_type: string; payload: Uint8Array; ord: number }>`(select
+        u.event_id, u.event_type, substring(${Buffer.concat(payloads, at - 1)}::bytea from u.off for u.len) as payload, u.ord
       from unnest(${pgArray(events.map((e) => e.id))}::uuid[], ${pgArray(events.map((e) => e.type))}::text[],
-        ${pgArray(events.map((e) => DomainEvent.encode(e).finish()))}::bytea[])
-        with ordinality as u(event_id, event_type, payload, ord))`.as('v');
+        ${pgArray(offsets)}::int4[], ${pgArray(lengths)}::int4[])
+        with ordinality as u(event_id, event_type, off, len, ord))`.as('v');
     await (trx as Kysely<OutboxDatabase>)
       .insertInto('event_log')
       .columns(['event_id', 'event_type', 'payload'])

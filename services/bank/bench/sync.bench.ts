@@ -4,7 +4,8 @@
 // Run: pnpm --filter @family/bank-service bench   (needs Postgres as for the tests; TEST_DATABASE_URL)
 // BENCH_SHAPE=processes (the default) runs the expense service and the Plaid sandbox in processes of
 // their own, as in production (services in their containers, the provider remote); BENCH_SHAPE=one
-// runs everything in this process.
+// runs everything in this process. BENCH_NODE_ARGS: Node options of the expense service process
+// (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
@@ -25,6 +26,7 @@ import { bearer, startBankHarness, type BankHarnessOptions } from '../test/bank.
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const SHAPE = process.env.BENCH_SHAPE ?? 'processes';
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -46,6 +48,7 @@ async function elsewhere(): Promise<NonNullable<BankHarnessOptions['elsewhere']>
       const schema = uniqueName('expense');
       const address = `127.0.0.1:${await freePort()}`;
       const expense = startSourceProcess(source('../../expense/src/main.ts'), {
+        execArgv: NODE_ARGS,
         env: {
           DATABASE_URL: testDatabaseUrl(),
           DB_SCHEMA: schema,

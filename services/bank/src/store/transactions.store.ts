@@ -56,7 +56,7 @@ export class TransactionsStore {
         .selectFrom('transactions')
         .select(COLUMNS)
         .where('connection_id', '=', connectionId)
-        .where('provider_transaction_id', '=', sql<string>`any(${ids.slice(i, i + CHUNK * 5)}::text[])`)
+        .where('provider_transaction_id', '=', sql<string>`any(${pgArray(ids.slice(i, i + CHUNK * 5))}::text[])`)
         .execute();
       for (const r of rows) found.set(r.provider_transaction_id, fromRow(r));
     }
@@ -93,7 +93,7 @@ export class TransactionsStore {
       .where('transactions.family_id', '=', familyId)
       .where('transactions.transfer_key', 'is', null)
       .where('transactions.removed_at', 'is', null)
-      .where('transactions.amount_minor', '=', sql<number>`any(${amounts}::bigint[])`)
+      .where('transactions.amount_minor', '=', sql<number>`any(${pgArray(amounts)}::bigint[])`)
       .where('transactions.booked_on', '>=', from)
       .where('transactions.booked_on', '<=', to)
       .execute();

@@ -111,16 +111,15 @@ export class BankImport {
   ): Promise<BankImportResult> {
     return this.deps.db.transaction().execute(async (trx) => {
       const result: BankImportResult = { added: 0, modified: 0, removed: 0, unchanged: 0, skipped: 0 };
-      const providers = [...new Set(txs.map((t) => t.provider!))];
-      const ids = [
-        ...new Set(
-          txs.flatMap((t) =>
-            t.pendingTransactionId ? [t.providerTransactionId, t.pendingTransactionId] : [t.providerTransactionId],
-          ),
-        ),
-      ];
+      const keys = new Map<string, { provider: string; id: string }>();
+      for (const t of txs) {
+        const provider = t.provider!;
+        keys.set(keyOf(provider, t.providerTransactionId), { provider, id: t.providerTransactionId });
+        if (t.pendingTransactionId)
+          keys.set(keyOf(provider, t.pendingTransactionId), { provider, id: t.pendingTransactionId });
+      }
       const existing = new Map<string, Expense>();
-      for (const e of await this.deps.expenses.bankExpenses(trx, id, providers, ids)) {
+      for (const e of await this.deps.expenses.bankExpenses(trx, id, [...keys.values()])) {
         existing.set(keyOf(e.bankProvider!, e.bankTransactionId!), e);
       }
       const inserts: ExpenseDraft[] = [];

@@ -348,7 +348,10 @@ function categoriesOf(e: Pick<Expense, 'categoryId' | 'splits'>): string[] {
 
 /** The expense a draft becomes in the family (the rules have run). */
 function newExpense(family: FamilySettings, d: ExpenseDraft): NewExpense {
-  const e = {
+  const description = d.description.trim();
+  const merchant = d.merchant.trim();
+  // Built once, with its fingerprint (thousands per bank batch: no copy).
+  return {
     id: d.id ?? newId(),
     familyId: family.familyId,
     memberId: d.memberId,
@@ -359,8 +362,8 @@ function newExpense(family: FamilySettings, d: ExpenseDraft): NewExpense {
     fxRate: d.fxRate,
     fxRateSource: d.fxRateSource,
     occurredOn: d.occurredOn,
-    description: d.description.trim(),
-    merchant: d.merchant.trim(),
+    description,
+    merchant,
     categoryId: d.splits.length ? null : d.categoryId,
     tags: normalizeTags(d.tags),
     note: d.note,
@@ -375,6 +378,13 @@ function newExpense(family: FamilySettings, d: ExpenseDraft): NewExpense {
     ledgerEntryId: d.ledgerEntryId ?? null,
     createdByMemberId: d.createdByMemberId,
     splits: d.splits.length ? withBaseShares(d.baseAmountMinor, d.splits) : [],
+    fingerprint: fingerprintOf({
+      memberId: d.memberId,
+      occurredOn: d.occurredOn,
+      amountMinor: d.amountMinor,
+      currency: d.currency,
+      description,
+      merchant,
+    }),
   };
-  return { ...e, fingerprint: fingerprintOf(e) };
 }

@@ -489,21 +489,38 @@ export class ExpensesStore {
       .execute() as Promise<ExpenseRow[]>;
   }
 
-  /** Existing bank expenses by provider transaction id (locked: a sync batch updates them). */
+  /**
+   * Existing bank expenses by (provider, provider transaction id) (locked: a sync batch updates them).
+   * Each key is looked up on its own in the unique index: with an in-list or an array the planner may
+   * instead walk all of the family's bank expenses and test each against thousands of ids, as it does
+   * while a table filling during a first sync has no statistics yet.
+   */
   async bankExpenses(
     db: Kysely<ExpenseDatabase>,
     familyId: string,
-    providers: string[],
-    ids: string[],
+    keys: readonly { provider: string; id: string }[],
   ): Promise<Expense[]> {
-    if (ids.length === 0) return [];
+    if (keys.length === 0) return [];
+    const k = sql<{
+      provider: string;
+      id: string;
+    }>`(select unnest(${pgArray(keys.map((key) => key.provider))}::text[]) as provider,
+      unnest(${pgArray(keys.map((key) => key.id))}::text[]) as id)`.as('k');
     const rows = await db
-      .selectFrom('expenses')
-      .select(EXPENSE_COLUMNS)
-      .where('family_id', '=', familyId)
-      .where('bank_provider', 'in', providers)
-      .where('bank_transaction_id', 'in', ids)
-      .forUpdate()
+      .selectFrom(k)
+      .innerJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('expenses')
+            .select(EXPENSE_COLUMNS)
+            .where('family_id', '=', familyId)
+            .whereRef('bank_provider', '=', 'k.provider')
+            .whereRef('bank_transaction_id', '=', 'k.id')
+            .forUpdate()
+            .as('e'),
+        (join) => join.onTrue(),
+      )
+      .selectAll('e')
       .execute();
     return this.withSplits(db, rows);
   }
