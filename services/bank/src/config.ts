@@ -52,6 +52,8 @@ export const bankConfigSchema = z
     PLAID_CLIENT_NAME: z.string().min(1).default('Family Expenses'),
     /** Link sessions with a redirect URI use Plaid's Hosted Link (the web app's way to link Plaid). */
     PLAID_HOSTED_LINK: env.bool(true),
+    /** Transactions per /transactions/sync page (Plaid allows 1–500). */
+    PLAID_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(500),
     TRUELAYER_AUTH_URL: env.url(),
     TRUELAYER_API_URL: env.url(),
     TRUELAYER_CLIENT_ID: env.string(),
@@ -103,6 +105,8 @@ export const bankConfigSchema = z
      * connection takes them one after another anyway): parts never touch the same expense.
      */
     BANK_IMPORT_PARTS: env.int(2, 1),
+    /** Provider transactions gathered into one batch: one expense import and one write (at most 5,000). */
+    BANK_SYNC_BATCH: z.coerce.number().int().min(1).max(5000).default(5000),
     /** A sync's hold on its connection; renewed while it runs, taken over by another replica after. */
     BANK_SYNC_LEASE_MS: env.int(120_000, 1000),
     /** Webhooks signed longer ago than this (or this far in the future) are dropped as replays. */

@@ -104,6 +104,7 @@ export async function startBankService(input: {
       linkSessionTtlMs: config.BANK_LINK_SESSION_TTL_MS,
       writeWhileImporting: input.sql.kind === 'pg',
       importParts: input.sql.kind === 'pg' ? config.BANK_IMPORT_PARTS : 1,
+      syncBatch: config.BANK_SYNC_BATCH,
     },
     clock: input.clock ?? (() => new Date()),
     logger: logger.child({ component: 'bank' }),

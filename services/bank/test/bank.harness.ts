@@ -130,6 +130,8 @@ export async function startBankHarness(options: BankHarnessOptions = {}) {
       clientName: 'Family Expenses',
       webhookUrl: 'http://127.0.0.1:9/v1/webhooks/plaid',
       countries: ['US'],
+      // As the service's own adapter would be configured (configuredAdapters).
+      pageSize: options.env?.PLAID_PAGE_SIZE ? Number(options.env.PLAID_PAGE_SIZE) : undefined,
     });
     return options.wrapAdapter ? options.wrapAdapter(real) : real;
   };

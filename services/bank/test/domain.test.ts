@@ -4,7 +4,16 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, SecretCipher as TokenCipher, parseCipherKeys as parseTokenKeys } from '@family/config';
 import { minorUnits, normalise, signedMinor } from '../src/domain/transaction.normalise.js';
-import { independentParts, matchPending, matchTransfer, planBatch, type PlanInput } from '../src/domain/sync.plan.js';
+import {
+  independentParts,
+  matchPending,
+  matchTransfer,
+  planBatch,
+  unaffected,
+  type Plan,
+  type PlanInput,
+  type PlanReads,
+} from '../src/domain/sync.plan.js';
 import { retryDelayMs } from '../src/domain/sync.schedule.js';
 import type { StoredTransaction } from '../src/domain/bank.records.js';
 import { bankConfigSchema } from '../src/config.js';
@@ -158,6 +167,51 @@ describe('bank domain rules', () => {
       }
       const sevens = parts[partOf('t7')]!.filter((c) => c.providerTransactionId === 't7');
       expect(sevens).to.have.length(2);
+    });
+  });
+
+  describe('a batch planned while the one before is recorded', () => {
+    const reads = (over: Partial<PlanReads> = {}): PlanReads => ({
+      ids: new Set(['t10', 't11']),
+      pending: 'queried',
+      pendingRows: new Set(['p1']),
+      amounts: new Set([-2500]),
+      transferRows: new Set(['c2:in-7']),
+      ...over,
+    });
+    const earlier = (over: Partial<Plan> = {}): Plan => ({
+      writes: [row({ providerTransactionId: 't1', amountMinor: 1000 })],
+      pairings: [],
+      expense: [],
+      skipped: 0,
+      ...over,
+    });
+
+    it('keeps its plan when the batch before wrote nothing it read or could have found', () => {
+      expect(unaffected(reads(), 'c1', earlier())).to.equal(true);
+      // A pending row matters only to a plan that looked for pending ones.
+      const pendingWrite = earlier({ writes: [row({ providerTransactionId: 't2', pending: true })] });
+      expect(unaffected(reads({ pending: 'not read' }), 'c1', pendingWrite)).to.equal(true);
+    });
+
+    it('plans again when the batch before wrote a row it read or one its queries would find', () => {
+      const write = (over: Partial<StoredTransaction>) => earlier({ writes: [row(over)] });
+      // One of its own ids (the same transaction in both batches, or a pending one it names).
+      expect(unaffected(reads(), 'c1', write({ providerTransactionId: 't11' }))).to.equal(false);
+      // A new pending row it could have matched a posted one to, or a pending candidate it read changed.
+      expect(unaffected(reads(), 'c1', write({ providerTransactionId: 't2', pending: true }))).to.equal(false);
+      expect(unaffected(reads(), 'c1', write({ providerTransactionId: 'p1', supersededBy: 't9' }))).to.equal(false);
+      // A row of an amount it looked for as the other leg of a transfer.
+      expect(unaffected(reads(), 'c1', write({ providerTransactionId: 't3', amountMinor: -2500 }))).to.equal(false);
+      // A transfer candidate it read, written or paired meanwhile.
+      expect(
+        unaffected(reads(), 'c1', write({ connectionId: 'c2', providerTransactionId: 'in-7', amountMinor: 1 })),
+      ).to.equal(false);
+      const paired = (connectionId: string, providerTransactionId: string) =>
+        earlier({ pairings: [{ connectionId, providerTransactionId, transferKey: 'k' }] });
+      expect(unaffected(reads(), 'c1', paired('c2', 'in-7'))).to.equal(false);
+      expect(unaffected(reads(), 'c1', paired('c1', 't10'))).to.equal(false);
+      expect(unaffected(reads(), 'c1', paired('c2', 't10'))).to.equal(true);
     });
   });
 

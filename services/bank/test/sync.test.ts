@@ -251,3 +251,44 @@ describe('Bank sync into expenses (Plaid)', function () {
     );
   });
 });
+
+describe('Bank sync in batches (Plaid)', function () {
+  this.timeout(60_000);
+  let h: BankHarness;
+  // Two transactions a page and a batch: each batch is planned while the one before is recorded.
+  before(async () => {
+    h = await startBankHarness({ env: { BANK_SYNC_BATCH: '2', PLAID_PAGE_SIZE: '2' } });
+  });
+  after(() => h.stop());
+
+  it('a transfer whose legs arrive in consecutive batches of one sync is not spending', async () => {
+    const f = await h.household();
+    const add = (accountId: string, direction: 'IN' | 'OUT', amount: string, description: string) =>
+      h.sandbox.add({
+        accountId,
+        amount,
+        direction,
+        currency: 'USD',
+        bookedOn: daysAgo(1),
+        pending: false,
+        description,
+        merchant: description,
+      });
+    add('acc_checking', 'OUT', '10.00', 'Bakery');
+    add('acc_checking', 'OUT', '300.00', 'Transfer to savings');
+    add('acc_savings', 'IN', '300.00', 'Transfer from checking');
+    add('acc_card', 'OUT', '12.00', 'Lunch');
+    add('acc_card', 'OUT', '7.00', 'Tea');
+    add('acc_checking', 'OUT', '4.00', 'Stamps');
+    const linked = await h.link(f);
+    await h.idle();
+    const status = await h.client.getSyncStatus(
+      { familyId: f.familyId, connectionId: linked.connection!.id },
+      bearer(f.parentToken),
+    );
+    expect(status.sync?.state).to.equal(SyncState.SYNC_STATE_SUCCEEDED);
+    expect(status.sync?.fetched).to.equal(6);
+    const spent = (await h.bankExpenses(f)).map((e) => e.description).sort();
+    expect(spent).to.deep.equal(['Bakery', 'Lunch', 'Stamps', 'Tea']);
+  });
+});

@@ -23,6 +23,7 @@ export function configuredAdapters(config: BankConfig): BankAdapter[] {
         oauthRedirectUri: config.PLAID_REDIRECT_URI,
         hostedLink: config.PLAID_HOSTED_LINK,
         historyDays: config.BANK_FIRST_SYNC_DAYS,
+        pageSize: config.PLAID_PAGE_SIZE,
       }),
     );
   }

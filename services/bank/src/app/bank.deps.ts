@@ -31,6 +31,8 @@ export interface BankSettings {
   writeWhileImporting: boolean;
   /** Parts of a batch imported side by side (each its own transaction at the expense service). */
   importParts: number;
+  /** Provider transactions gathered into one batch (one import, one write). */
+  syncBatch: number;
 }
 
 /** Everything the use cases need, built once by the composition root. */

@@ -16,13 +16,14 @@ import {
   independentParts,
   planBatch,
   TRANSFER_DAYS,
+  type Plan,
   type PlanAccount,
+  type PlanReads,
+  unaffected,
 } from '../domain/sync.plan.js';
 import type { BankDatabase } from '../db/schema.js';
 import type { BankDeps } from './bank.deps.js';
 
-/** Provider transactions gathered before one expense import and one write. */
-export const SYNC_BATCH = 5000;
 const MAX_PAGINATION_RESTARTS = 3;
 
 export class LeaseLostError extends Error {
@@ -123,7 +124,8 @@ export class SyncEngine {
         for (const id of changes.removed) batch.ops.set(id, { op: 'remove' });
         batch.size += changes.added.length + changes.modified.length + changes.removed.length;
         cursor = changes.nextCursor;
-        if (!changes.hasMore || batch.size >= SYNC_BATCH) return { batch, cursor, hasMore: changes.hasMore };
+        if (!changes.hasMore || batch.size >= deps.settings.syncBatch)
+          return { batch, cursor, hasMore: changes.hasMore };
         if (Date.now() - lastRenew > deps.settings.leaseMs / 3) {
           if (!(await deps.connections.renewLease(c.id, this.owner, deps.settings.leaseMs)))
             throw new LeaseLostError(c.id);
@@ -138,6 +140,9 @@ export class SyncEngine {
       return gathering;
     };
     let next = ahead(loopStart);
+    // The next batch planned while this one is recorded: its reads see the store without this batch,
+    // so the plan is used only if this batch wrote nothing it read or could have read (else planned again).
+    let early: Promise<{ batch: Batch; prepared: Prepared } | undefined> | undefined;
     for (;;) {
       let gathered;
       try {
@@ -148,6 +153,7 @@ export class SyncEngine {
           restarts++;
           log.info({ restarts }, 'provider changed data while paging; restarting from the loop start');
           next = ahead(loopStart);
+          early = undefined;
           continue;
         }
         if (err instanceof ProviderError && err.kind === 'RESTART_PAGINATION') {
@@ -157,12 +163,27 @@ export class SyncEngine {
       }
       counts.fetched += gathered.batch.size;
       if (gathered.hasMore) next = ahead(gathered.cursor);
+      const planned = await early;
+      early = undefined;
       try {
-        await this.apply(c, accounts, gathered.batch, gathered.cursor, counts);
+        const prepared =
+          planned?.batch === gathered.batch ? planned.prepared : await this.prepare(c, accounts, gathered.batch);
+        const recording = this.record(c, prepared, gathered.cursor, counts);
+        if (gathered.hasMore && deps.settings.writeWhileImporting) {
+          const following = next;
+          early = (async () => {
+            const { batch } = await following;
+            const ahead = await this.prepare(c, accounts, batch);
+            await recording;
+            return unaffected(ahead.reads, c.id, prepared.plan) ? { batch, prepared: ahead } : undefined;
+          })().catch(() => undefined);
+        }
+        await recording;
         await onProgress(counts);
       } catch (err) {
         // Refreshed credentials of the pages read ahead are saved before this sync ends.
         if (gathered.hasMore) await next.catch(() => undefined);
+        await early;
         throw err;
       }
       lastRenew = Date.now();
@@ -170,8 +191,10 @@ export class SyncEngine {
     }
   }
 
-  private async apply(c: Connection, accounts: Account[], batch: Batch, cursor: string, counts: SyncCounts) {
+  /** Reads what the batch is compared with and plans it; writes nothing. */
+  private async prepare(c: Connection, accounts: Account[], batch: Batch): Promise<Prepared> {
     const { deps } = this;
+    let skipped = 0;
     const byProviderId = new Map(accounts.map((a) => [a.providerAccountId, a]));
     const added: NormalisedTransaction[] = [];
     const modified: NormalisedTransaction[] = [];
@@ -184,7 +207,7 @@ export class SyncEngine {
       const account = byProviderId.get(op.t.providerAccountId);
       if (!account) {
         deps.logger.warn({ connectionId: c.id, transactionId: id }, 'transaction of an unknown account skipped');
-        counts.skipped++;
+        skipped++;
         continue;
       }
       const n = normalise(op.t, account.id, account.currency);
@@ -193,7 +216,7 @@ export class SyncEngine {
           { connectionId: c.id, transactionId: id, reason: n.invalid },
           'unreadable transaction skipped',
         );
-        counts.skipped++;
+        skipped++;
         continue;
       }
       (op.added ? added : modified).push(n);
@@ -208,6 +231,8 @@ export class SyncEngine {
     const stored = await deps.transactions.byIds(c.id, ids);
     let pendingCandidates: Awaited<ReturnType<typeof deps.transactions.pendingCandidates>> = [];
     let transferCandidates: Awaited<ReturnType<typeof deps.transactions.transferCandidates>> = [];
+    let pendingQueried = false;
+    let amounts: number[] = [];
     // Only transactions new or changed in amount, day, state or account can match anything new.
     const moved = all.filter((t) => {
       const s = stored.get(t.providerTransactionId);
@@ -226,13 +251,14 @@ export class SyncEngine {
       const first = minDay(days[0]!, ...days.slice(1));
       const last = maxDay(days[0]!, ...days.slice(1));
       if (moved.some((t) => !t.pending && !t.pendingTransactionId && !stored.has(t.providerTransactionId))) {
+        pendingQueried = true;
         pendingCandidates = await deps.transactions.pendingCandidates(
           c.id,
           addDays(first, -PENDING_DAYS_BEFORE),
           addDays(last, PENDING_DAYS_AFTER),
         );
       }
-      const amounts = [...new Set(moved.map((t) => -t.amountMinor))];
+      amounts = [...new Set(moved.map((t) => -t.amountMinor))];
       transferCandidates = await deps.transactions.transferCandidates(
         c.familyId,
         amounts,
@@ -257,6 +283,23 @@ export class SyncEngine {
       transferCandidates,
       now: deps.clock(),
     });
+    const reads: PlanReads = {
+      ids: new Set(ids),
+      pending: pendingQueried ? 'queried' : 'not read',
+      pendingRows: new Set(pendingCandidates.map((t) => t.providerTransactionId)),
+      amounts: new Set(amounts),
+      transferRows: new Set(transferCandidates.map((t) => `${t.connectionId}:${t.providerTransactionId}`)),
+    };
+    return { plan, skipped, reads };
+  }
+
+  /**
+   * Sends the plan to the expense service and stores its rows and the cursor after it, committed only
+   * once the expense service has recorded it.
+   */
+  private async record(c: Connection, prepared: Prepared, cursor: string, counts: SyncCounts) {
+    const { deps } = this;
+    const { plan } = prepared;
     // The expense service records the batch (idempotently: a retry after a failure below records
     // nothing twice), in parts side by side where they touch no expense in common; this service's
     // rows and the cursor are committed only after it has.
@@ -290,6 +333,14 @@ export class SyncEngine {
         await saveCursor(trx);
       });
     }
-    counts.skipped += plan.skipped;
+    counts.skipped += prepared.skipped + plan.skipped;
   }
+}
+
+/** A batch's plan, with what it read. */
+interface Prepared {
+  plan: Plan;
+  /** Transactions left out before planning (unknown account, unreadable). */
+  skipped: number;
+  reads: PlanReads;
 }

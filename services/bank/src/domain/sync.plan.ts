@@ -378,3 +378,34 @@ export function independentParts<T extends Pick<ExpenseChange, 'providerTransact
   });
   return bins.filter((b) => b.length > 0);
 }
+
+/** What a plan was computed from: the rows it read and the queries that could have found others. */
+export interface PlanReads {
+  /** Provider ids looked up (the batch's and the pending ones they name). */
+  ids: Set<string>;
+  pending: 'queried' | 'not read';
+  pendingRows: Set<string>;
+  /** Amounts the transfer candidates were read for. */
+  amounts: Set<number>;
+  /** connection:provider id of each transfer candidate read. */
+  transferRows: Set<string>;
+}
+
+/**
+ * Whether a plan made before `earlier` was stored is still the one it would make after: `earlier`
+ * wrote no row it read, and no row one of its queries would have found (conservatively: any pending
+ * row when it looked for pending ones, any row of an amount it looked for).
+ */
+export function unaffected(reads: PlanReads, connectionId: string, earlier: Plan): boolean {
+  for (const w of earlier.writes) {
+    if (reads.ids.has(w.providerTransactionId)) return false;
+    if (reads.pending === 'queried' && (w.pending || reads.pendingRows.has(w.providerTransactionId))) return false;
+    if (reads.amounts.has(w.amountMinor)) return false;
+    if (reads.transferRows.has(`${w.connectionId}:${w.providerTransactionId}`)) return false;
+  }
+  for (const p of earlier.pairings) {
+    if (p.connectionId === connectionId && reads.ids.has(p.providerTransactionId)) return false;
+    if (reads.transferRows.has(`${p.connectionId}:${p.providerTransactionId}`)) return false;
+  }
+  return true;
+}
