@@ -41,6 +41,8 @@ import {
   startTestBff,
   startTestExpense,
   startTestGoals,
+  NOTIFICATION_SERVICE_CLIENT,
+  notificationTestEnv,
 } from '../test/bff.harness.js';
 import { household, type Household } from '../test/expense.fixtures.js';
 import { verifyByMail } from '../test/account.mail.js';
@@ -54,7 +56,6 @@ const SHAPE = process.env.BENCH_SHAPE ?? 'processes';
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-const NOTIFICATION_SECRET = 'notification-secret';
 const BFF_SECRET = 'bff-secret';
 const RELAY_SECRET = 'bench-relay-secret';
 
@@ -87,7 +88,7 @@ async function main() {
     AUTH_SERVICE_CLIENTS: [
       EXPENSE_SERVICE_CLIENT,
       GOALS_SERVICE_CLIENT,
-      `notification:${NOTIFICATION_SECRET}:auth:read expense:read goals:read`,
+      NOTIFICATION_SERVICE_CLIENT,
       `bff:${BFF_SECRET}:notifications:deliver`,
       `relay:${RELAY_SECRET}:events:write`,
     ].join(','),
@@ -103,20 +104,14 @@ async function main() {
   // The goals service only for the digest's reads, which this benchmark does not run.
   const goals = await startTestGoals(auth);
   stops.goals = () => goals.stop();
-  const notificationEnv = {
-    NOTIFICATION_GRPC_HOST: '127.0.0.1',
-    NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1]!,
-    REDIS_URL: testRedisUrl(),
-    REDIS_KEY_PREFIX: prefix,
-    AUTH_GRPC_URL: auth.address,
-    AUTH_CLIENT_ID: 'notification',
-    AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
-    EXPENSE_GRPC_URL: expense.address,
-    GOALS_GRPC_URL: goals.address,
-    DIGEST_INTERVAL_MS: '0',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'warn',
-  };
+  const notificationEnv = notificationTestEnv({
+    address: notificationUrl,
+    redisPrefix: prefix,
+    auth,
+    expense,
+    goals,
+    env: { LOG_LEVEL: 'warn' },
+  });
   if (SHAPE === 'one') {
     const notification = await startNotificationService({
       config: notificationConfigSchema.parse(notificationEnv),

@@ -8,14 +8,9 @@ import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { startSmtpEmulator, type SmtpEmulator } from '@family/emulators';
 import { DELIVERY_QUEUES, deliveryJobId, queuePrefix } from '@family/delivery-jobs';
-import { silentLogger } from '@family/logger';
 import { Scopes } from '@family/service-kit';
 import { freePort, testRedisUrl, uniqueName, waitFor } from '@family/testing';
-import {
-  notificationConfigSchema,
-  startNotificationService,
-  type RunningNotificationService,
-} from '@family/notification-service';
+import { type RunningNotificationService } from '@family/notification-service';
 import {
   EXPENSE_SERVICE_CLIENT,
   GOALS_SERVICE_CLIENT,
@@ -29,11 +24,12 @@ import {
   type ExpenseStack,
   type GoalsStack,
   type TestBff,
+  NOTIFICATION_SERVICE_CLIENT,
+  startTestNotification,
 } from './bff.harness.js';
 import { bearer, household } from './expense.fixtures.js';
 import { linkToken, mailsTo, RESET_SUBJECT, VERIFY_SUBJECT, verifyByMail } from './account.mail.js';
 
-const NOTIFICATION_SECRET = 'notification-secret';
 const BFF_SECRET = 'bff-secret';
 const NEW_PASSWORD = 'a brand new passphrase';
 const patient = { timeoutMs: 30_000, intervalMs: 100 };
@@ -55,7 +51,7 @@ describe('Email verification and password reset by email', () => {
       AUTH_SERVICE_CLIENTS: [
         EXPENSE_SERVICE_CLIENT,
         GOALS_SERVICE_CLIENT,
-        `notification:${NOTIFICATION_SECRET}:${Scopes.AUTH_READ} ${Scopes.EXPENSE_READ} ${Scopes.GOALS_READ}`,
+        NOTIFICATION_SERVICE_CLIENT,
         `bff:${BFF_SECRET}:${Scopes.NOTIFICATIONS_DELIVER}`,
       ].join(','),
       EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
@@ -66,22 +62,13 @@ describe('Email verification and password reset by email', () => {
       OUTBOX_POLL_MS: '50',
     });
     goals = await startTestGoals(auth, expense);
-    notification = await startNotificationService({
-      config: notificationConfigSchema.parse({
-        NOTIFICATION_GRPC_HOST: '127.0.0.1',
-        NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1],
-        REDIS_URL: testRedisUrl(),
-        REDIS_KEY_PREFIX: prefix,
-        AUTH_GRPC_URL: auth.address,
-        AUTH_CLIENT_ID: 'notification',
-        AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
-        EXPENSE_GRPC_URL: expense.address,
-        GOALS_GRPC_URL: goals.address,
-        APP_URL: 'http://app.family.test:8080',
-        DIGEST_INTERVAL_MS: '0',
-        METRICS_PORT: '0',
-      }),
-      logger: silentLogger(),
+    notification = await startTestNotification({
+      address: notificationUrl,
+      redisPrefix: prefix,
+      auth,
+      expense,
+      goals,
+      env: { APP_URL: 'http://app.family.test:8080' },
     });
     bff = await startTestBff(auth, {
       EXPENSE_GRPC_URL: expense.address,

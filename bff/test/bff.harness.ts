@@ -164,6 +164,44 @@ export async function startTestGamification(auth: { address: string }, port = 0,
 }
 
 /**
+ * The notification service's settings for a test (or benchmark) stack: its gRPC server on `address`
+ * (producers name it in their EVENT_SUBSCRIBERS), Redis under `redisPrefix`, reading from `auth`,
+ * `expense` and `goals`, no digests and no metrics; `env` adds or overrides.
+ */
+export function notificationTestEnv(options: {
+  address: string;
+  redisPrefix: string;
+  auth: { address: string };
+  expense: { address: string };
+  goals: { address: string };
+  redisUrl?: string;
+  env?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    NOTIFICATION_GRPC_HOST: '127.0.0.1',
+    NOTIFICATION_GRPC_PORT: options.address.split(':')[1]!,
+    REDIS_URL: options.redisUrl ?? testRedisUrl(),
+    REDIS_KEY_PREFIX: options.redisPrefix,
+    AUTH_GRPC_URL: options.auth.address,
+    AUTH_CLIENT_ID: NOTIFICATION_CLIENT_ID,
+    AUTH_CLIENT_SECRET: NOTIFICATION_CLIENT_SECRET,
+    EXPENSE_GRPC_URL: options.expense.address,
+    GOALS_GRPC_URL: options.goals.address,
+    DIGEST_INTERVAL_MS: '0',
+    METRICS_PORT: '0',
+    ...options.env,
+  };
+}
+
+/** The notification service in this process with `notificationTestEnv`'s settings. */
+export function startTestNotification(options: Parameters<typeof notificationTestEnv>[0]) {
+  return startNotificationService({
+    config: notificationConfigSchema.parse(notificationTestEnv(options)),
+    logger: silentLogger(),
+  });
+}
+
+/**
  * A BFF in front of `auth` (and `EXPENSE_GRPC_URL`, `GOALS_GRPC_URL` when given), with generous rate limits unless the
  * test asks otherwise. Without an expense or goals service its address is auth's: their calls then
  * answer UNIMPLEMENTED, which suites that never call them do not notice.
@@ -256,21 +294,13 @@ export async function startTestStack(
     if (options.goals || options.gamification || options.notification)
       goals = await startTestGoals(auth, expense, toSubscribers(options.goalsEnv));
     if (notificationUrl) {
-      notification = await startNotificationService({
-        config: notificationConfigSchema.parse({
-          NOTIFICATION_GRPC_HOST: '127.0.0.1',
-          NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1],
-          REDIS_URL: options.redisUrl ?? testRedisUrl(),
-          REDIS_KEY_PREFIX: redisPrefix,
-          AUTH_GRPC_URL: auth.address,
-          AUTH_CLIENT_ID: NOTIFICATION_CLIENT_ID,
-          AUTH_CLIENT_SECRET: NOTIFICATION_CLIENT_SECRET,
-          EXPENSE_GRPC_URL: expense.address,
-          GOALS_GRPC_URL: goals!.address,
-          DIGEST_INTERVAL_MS: '0',
-          METRICS_PORT: '0',
-        }),
-        logger: silentLogger(),
+      notification = await startTestNotification({
+        address: notificationUrl,
+        redisPrefix,
+        auth,
+        expense,
+        goals: goals!,
+        ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
       });
     }
     if (gamificationUrl) {

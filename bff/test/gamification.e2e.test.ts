@@ -3,14 +3,8 @@
 // place show over REST, and the gamification service's own events become news in the parent's inbox
 // at the notification service; a parent-made badge's reward is paid into the child's jar once.
 import { expect } from 'chai';
-import { silentLogger } from '@family/logger';
-import { Scopes } from '@family/service-kit';
-import { freePort, testRedisUrl, uniqueName, waitFor } from '@family/testing';
-import {
-  notificationConfigSchema,
-  startNotificationService,
-  type RunningNotificationService,
-} from '@family/notification-service';
+import { freePort, uniqueName, waitFor } from '@family/testing';
+import { type RunningNotificationService } from '@family/notification-service';
 import {
   EXPENSE_SERVICE_CLIENT,
   GAMIFICATION_SERVICE_CLIENT,
@@ -25,11 +19,11 @@ import {
   type GamificationStack,
   type GoalsStack,
   type TestBff,
+  NOTIFICATION_SERVICE_CLIENT,
+  startTestNotification,
 } from './bff.harness.js';
 import { bearer, household, type Household } from './expense.fixtures.js';
 import { balanceOf } from './goals.fixtures.js';
-
-const NOTIFICATION_SECRET = 'notification-secret';
 
 describe('Gamification end to end', () => {
   const prefix = `${uniqueName('gam')}:`;
@@ -50,7 +44,7 @@ describe('Gamification end to end', () => {
         EXPENSE_SERVICE_CLIENT,
         GOALS_SERVICE_CLIENT,
         GAMIFICATION_SERVICE_CLIENT,
-        `notification:${NOTIFICATION_SECRET}:${Scopes.AUTH_READ} ${Scopes.EXPENSE_READ} ${Scopes.GOALS_READ}`,
+        NOTIFICATION_SERVICE_CLIENT,
       ].join(','),
       EVENT_SUBSCRIBERS: subscribers,
       OUTBOX_POLL_MS: '50',
@@ -62,21 +56,12 @@ describe('Gamification end to end', () => {
     gamification = await startTestGamification(auth, gamificationPort, {
       EVENT_SUBSCRIBERS: `notification=${notificationUrl},goals=${goals.address}[achievement.unlocked]`,
     });
-    notification = await startNotificationService({
-      config: notificationConfigSchema.parse({
-        NOTIFICATION_GRPC_HOST: '127.0.0.1',
-        NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1],
-        REDIS_URL: testRedisUrl(),
-        REDIS_KEY_PREFIX: prefix,
-        AUTH_GRPC_URL: auth.address,
-        AUTH_CLIENT_ID: 'notification',
-        AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
-        EXPENSE_GRPC_URL: expense.address,
-        GOALS_GRPC_URL: goals.address,
-        DIGEST_INTERVAL_MS: '0',
-        METRICS_PORT: '0',
-      }),
-      logger: silentLogger(),
+    notification = await startTestNotification({
+      address: notificationUrl,
+      redisPrefix: prefix,
+      auth,
+      expense,
+      goals,
     });
     bff = await startTestBff(auth, {
       EXPENSE_GRPC_URL: expense.address,

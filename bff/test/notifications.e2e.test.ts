@@ -12,14 +12,9 @@ import {
   type SmtpEmulator,
   type TwilioEmulator,
 } from '@family/emulators';
-import { silentLogger } from '@family/logger';
 import { Scopes } from '@family/service-kit';
-import { testRedisUrl, uniqueName, waitFor, freePort } from '@family/testing';
-import {
-  notificationConfigSchema,
-  startNotificationService,
-  type RunningNotificationService,
-} from '@family/notification-service';
+import { uniqueName, waitFor, freePort } from '@family/testing';
+import { type RunningNotificationService } from '@family/notification-service';
 import {
   EXPENSE_SERVICE_CLIENT,
   GOALS_SERVICE_CLIENT,
@@ -31,12 +26,13 @@ import {
   type ExpenseStack,
   type GoalsStack,
   type TestBff,
+  NOTIFICATION_SERVICE_CLIENT,
+  startTestNotification,
 } from './bff.harness.js';
 import { bearer, household } from './expense.fixtures.js';
 import { openSse, type SseStream } from './sse.client.js';
 import { verifyByMail } from './account.mail.js';
 
-const NOTIFICATION_SECRET = 'notification-secret';
 const BFF_SECRET = 'bff-secret';
 
 describe('Notifications end to end', () => {
@@ -58,7 +54,7 @@ describe('Notifications end to end', () => {
       AUTH_SERVICE_CLIENTS: [
         EXPENSE_SERVICE_CLIENT,
         GOALS_SERVICE_CLIENT,
-        `notification:${NOTIFICATION_SECRET}:${Scopes.AUTH_READ} ${Scopes.EXPENSE_READ} ${Scopes.GOALS_READ}`,
+        NOTIFICATION_SERVICE_CLIENT,
         `bff:${BFF_SECRET}:${Scopes.NOTIFICATIONS_DELIVER}`,
       ].join(','),
       EVENT_SUBSCRIBERS: `notification=${notificationUrl}`,
@@ -70,22 +66,13 @@ describe('Notifications end to end', () => {
       OUTBOX_POLL_MS: '50',
     });
     goals = await startTestGoals(auth, expense, { EVENT_SUBSCRIBERS: `notification=${notificationUrl}` });
-    notification = await startNotificationService({
-      config: notificationConfigSchema.parse({
-        NOTIFICATION_GRPC_HOST: '127.0.0.1',
-        NOTIFICATION_GRPC_PORT: notificationUrl.split(':')[1],
-        REDIS_URL: testRedisUrl(),
-        REDIS_KEY_PREFIX: prefix,
-        AUTH_GRPC_URL: auth.address,
-        AUTH_CLIENT_ID: 'notification',
-        AUTH_CLIENT_SECRET: NOTIFICATION_SECRET,
-        EXPENSE_GRPC_URL: expense.address,
-        GOALS_GRPC_URL: goals.address,
-        DIGEST_INTERVAL_MS: '0',
-        DIGEST_HOUR: '0',
-        METRICS_PORT: '0',
-      }),
-      logger: silentLogger(),
+    notification = await startTestNotification({
+      address: notificationUrl,
+      redisPrefix: prefix,
+      auth,
+      expense,
+      goals,
+      env: { DIGEST_HOUR: '0' },
     });
     bff = await startTestBff(auth, {
       EXPENSE_GRPC_URL: expense.address,
