@@ -108,9 +108,11 @@ describe('web app components: the child’s home in German', () => {
     expect(container.querySelector(`[role="progressbar"][aria-label="Stufe ${progress.level + 1}"]`)).not.to.equal(
       null,
     );
-    expect([...container.querySelectorAll('[data-testid="badges"] li')].map((li) => li.textContent)).to.include(
-      '🏅 Fleißige Biene',
-    );
+    const badges = [...container.querySelectorAll('[data-testid="badges"] li')].map((li) => li.textContent);
+    // The parents' badge by the name they gave it; the built-in ones in German.
+    expect(badges).to.include('🏅 Fleißige Biene');
+    expect(badges).to.include('🏅 Erste AufgabeDeine erste bestätigte Aufgabe');
+    expect(badges).to.include('🏅 Erstes SparenDeine ersten Münzen für ein Sparziel');
 
     const goal = container.querySelector('[role="progressbar"][aria-label="Fahrrad"]')!;
     expect(goal.getAttribute('aria-valuenow')).to.equal('40');

@@ -80,7 +80,14 @@ export interface ChildHomeData {
         nextLevelXp: number;
         points: number;
         streak: { current: number; longest: number };
-        badges: { badgeId: string; title: string; description: string | null; earnedAt: string }[];
+        badges: {
+          badgeId: string;
+          kind: string;
+          step: string;
+          title: string;
+          description: string | null;
+          earnedAt: string;
+        }[];
       } | null;
     };
     goals: GoalData[];

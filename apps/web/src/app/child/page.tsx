@@ -6,6 +6,7 @@ import { ErrorMessage, Loading, Progress, useAction, useLoad } from '../../compo
 import { formatDay } from '../../lib/dates';
 import { CHILD_HOME, SUBMIT_CHORE, type ChildHomeData } from '../../lib/queries';
 import { useSession } from '../../lib/session';
+import { badgeText } from '../../lib/texts/badges';
 
 export default function ChildHomePage() {
   const session = useSession();
@@ -67,12 +68,15 @@ export default function ChildHomePage() {
             <h3>{t('badges')}</h3>
             {(me.progress?.badges.length ?? 0) === 0 && <p className="muted">{t('noBadges')}</p>}
             <ul className="plain" data-testid="badges">
-              {me.progress?.badges.map((b) => (
-                <li key={`${b.badgeId}-${b.earnedAt}`}>
-                  <span>🏅 {b.title}</span>
-                  {b.description && <span className="muted">{b.description}</span>}
-                </li>
-              ))}
+              {me.progress?.badges.map((b) => {
+                const text = badgeText(locale, b);
+                return (
+                  <li key={`${b.badgeId}-${b.earnedAt}`}>
+                    <span>🏅 {text.title}</span>
+                    {text.description && <span className="muted">{text.description}</span>}
+                  </li>
+                );
+              })}
             </ul>
           </section>
           <section className="card" aria-labelledby="goals-h">
