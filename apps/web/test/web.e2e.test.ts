@@ -293,8 +293,9 @@ describe('The web app in a browser', function () {
       await checkPage(page, 'bank-empty');
       await page.getByRole('button', { name: 'Bank verbinden' }).click();
       await page.waitForURL('**/bank');
-      await page.getByTestId('connections').getByText('ACTIVE').waitFor();
-      // The first sync may still be running when the page comes back: ask for one and wait for it.
+      await page.getByTestId('connections').getByText('Verbunden').waitFor();
+      // The first sync may still be running when the page comes back: the button comes back once it is
+      // done (the page reads again meanwhile); ask for one more and wait for it.
       await page.getByRole('button', { name: 'Jetzt abgleichen' }).click();
       await page.getByTestId('bank-transactions').getByText('Cinema tickets').waitFor();
       // German formatting: decimal comma, the sign after the amount (a no-break space between).
@@ -320,7 +321,7 @@ describe('The web app in a browser', function () {
       await page.getByRole('button', { name: 'Bank verbinden' }).click();
       await hostedPage;
       const plaid = page.getByTestId('connections').locator('li').nth(1);
-      await plaid.getByText('ACTIVE').waitFor();
+      await plaid.getByText('Verbunden').waitFor();
       expect(bank.plaid.controls.items(), 'linked on the hosted page').to.have.length(1);
       await plaid.getByRole('button', { name: 'Jetzt abgleichen' }).click();
       await page.getByTestId('bank-transactions').getByText('Bakery').waitFor();

@@ -3,7 +3,7 @@
 // re-authenticate one that needs it, sync, assign each account to a member, and the transactions the
 // bank brought in.
 import { ifMatch, type components } from '@family/sdk';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Shell } from '../../components/Shell';
 import { ErrorMessage, Field, Loading, useAction, useLoad } from '../../components/ui';
 import { bankRedirectUri, rememberPendingLink } from '../../lib/bank.link';
@@ -38,6 +38,23 @@ export default function BankPage() {
       expenses: unwrap(expenses).items,
     };
   }, [familyId]);
+  // While a connection syncs (the first sync after linking, a scheduled or webhook one), the page
+  // reads again every 1.5 s: it shows the sync running and "Sync now" comes back when it is done.
+  const syncing = (c: { lastSync?: { state: string } | undefined }) =>
+    c.lastSync?.state === 'QUEUED' || c.lastSync?.state === 'RUNNING';
+  const anySyncing = data.data?.connections.some(syncing) ?? false;
+  const { reload } = data;
+  useEffect(() => {
+    if (!anySyncing) return;
+    const timer = setTimeout(() => void reload(), 1500);
+    return () => clearTimeout(timer);
+  }, [anySyncing, reload, data.data]);
+  const statusText = {
+    ACTIVE: t('bankStatusActive'),
+    NEEDS_REAUTH: t('bankStatusNeedsReauth'),
+    ERROR: t('bankStatusError'),
+    REVOKED: t('bankStatusRevoked'),
+  };
   const [provider, setProvider] = useState<Provider | ''>('');
   const link = useAction();
   const act = useAction();
@@ -100,7 +117,8 @@ export default function BankPage() {
               {data.data.connections.map((c) => (
                 <li key={c.id}>
                   <span>
-                    <strong>{c.institutionName}</strong> · {c.status}
+                    <strong>{c.institutionName}</strong> · {statusText[c.status]}
+                    {syncing(c) && <span className="muted"> · {t('bankSyncing')}</span>}
                     {c.lastSyncedAt && (
                       <span className="muted">
                         {' '}
@@ -117,7 +135,7 @@ export default function BankPage() {
                     <button
                       type="button"
                       className="secondary"
-                      disabled={act.pending}
+                      disabled={act.pending || syncing(c)}
                       onClick={() =>
                         void act.run(async () => {
                           const r = await session.client.rest.POST(

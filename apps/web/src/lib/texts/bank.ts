@@ -3,6 +3,11 @@ export const bankEn = {
   bankLinkHint: 'You sign in on your bank provider’s own page, then come back here.',
   bankLinkUnfinished: 'Linking was not finished at the bank provider. Start again when you are ready.',
   bankBackToBank: 'Back to your bank connections',
+  bankStatusActive: 'Connected',
+  bankStatusNeedsReauth: 'Sign in again',
+  bankStatusError: 'Not reachable',
+  bankStatusRevoked: 'Disconnected',
+  bankSyncing: 'Syncing…',
 };
 
 export const bankDe: Record<keyof typeof bankEn, string> = {
@@ -10,4 +15,9 @@ export const bankDe: Record<keyof typeof bankEn, string> = {
   bankLinkUnfinished:
     'Die Verbindung wurde beim Bankanbieter nicht abgeschlossen. Starte sie neu, wenn du so weit bist.',
   bankBackToBank: 'Zurück zu deinen Bankverbindungen',
+  bankStatusActive: 'Verbunden',
+  bankStatusNeedsReauth: 'Erneut anmelden',
+  bankStatusError: 'Nicht erreichbar',
+  bankStatusRevoked: 'Getrennt',
+  bankSyncing: 'Abgleich läuft…',
 };
