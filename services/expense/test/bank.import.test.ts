@@ -5,6 +5,7 @@ import { BankProvider, ExpenseSource } from '@family/contracts/common/v1/common'
 import {
   BankTransactionAction,
   BankTransactionStatus,
+  FxRateSource,
   type BankTransaction,
 } from '@family/contracts/expense/v1/expense';
 import {
@@ -133,6 +134,27 @@ describe('ExpenseService bank import', () => {
     );
     const [e] = await bankExpenses(f);
     expect(e).to.include({ categoryId: fuel, baseAmountMinor: 900, currency: 'USD' });
+  });
+
+  it('records a transaction in a currency the family has no rate for, with its rate unavailable', async () => {
+    const f = await household(auth);
+    // One such transaction used to refuse the whole batch, and with it every later sync of the account.
+    const r = await h.client.importBankTransactions(
+      {
+        familyId: f.familyId,
+        transactions: [tx(f, 'y1', { currency: 'JPY', amountMinor: 1500, merchant: 'Konbini' }), tx(f, 'e1')],
+      },
+      asBank,
+    );
+    expect(r.added).to.equal(2);
+    const byId = new Map((await bankExpenses(f)).map((e) => [e.bankTransactionId, e]));
+    expect(byId.get('y1')).to.include({
+      currency: 'JPY',
+      amountMinor: 1500,
+      baseAmountMinor: 1500,
+      fxRateSource: FxRateSource.FX_RATE_SOURCE_UNAVAILABLE,
+    });
+    expect(byId.get('e1')).to.include({ baseAmountMinor: 1000, fxRateSource: FxRateSource.FX_RATE_SOURCE_NONE });
   });
 
   it('needs the expense:import scope and names bad transactions by index', async () => {

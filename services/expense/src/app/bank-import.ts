@@ -9,7 +9,7 @@ import { Scopes, type FamilySettings } from '@family/service-kit';
 import { isDay, type Day } from '@family/service-kit/calendar';
 import { isKnownCurrency } from '@family/service-kit/money';
 import { allocate, MAX_AMOUNT_MINOR } from '../domain/money.rules.js';
-import { resolveBaseAmount, type BaseAmount } from '../domain/fx.rules.js';
+import { recordedBaseAmount, type BaseAmount } from '../domain/fx.rules.js';
 import { isUniqueViolation } from '@family/db';
 import type { Expense } from '../domain/expense.records.js';
 import type { BankChange } from '../store/expenses.store.js';
@@ -79,10 +79,12 @@ export class BankImport {
     await this.deps.defaultCategories.ensure(id);
     const foreign = [...new Set(txs.map((t) => t.currency).filter((c) => c && c !== family.currency))];
     const rates = await this.deps.fxRates.rates(id, foreign);
+    // A transaction is recorded whether or not the family has a rate for its currency (one without
+    // would otherwise stop every sync of the connection): labelled as having none, until a parent sets it.
     const bases = txs.map((t, i) =>
       t.action === 'REMOVED' || t.amountMinor <= 0
         ? undefined
-        : resolveBaseAmount(
+        : recordedBaseAmount(
             {
               amountMinor: t.amountMinor,
               currency: t.currency,

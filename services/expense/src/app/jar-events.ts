@@ -2,7 +2,7 @@
 // from their SPEND jar — becomes one expense with source JAR, exactly once per event: the event id is
 // recorded in the same transaction, and the ledger entry id is unique per family as well. member.*
 // events drop what the family directory has cached about the family's members.
-import { AppError, isUuid } from '@family/errors';
+import { isUuid } from '@family/errors';
 import { isUniqueViolation } from '@family/db';
 import { requireScope, type Caller } from '@family/grpc-kit';
 import { Scopes } from '@family/service-kit';
@@ -11,12 +11,9 @@ import type { DomainEvent } from '@family/contracts/events/v1/events';
 import { dayOf, dayIn } from '@family/service-kit/calendar';
 import { isKnownCurrency } from '@family/service-kit/money';
 import { MAX_AMOUNT_MINOR } from '../domain/money.rules.js';
-import { resolveBaseAmount, type BaseAmount } from '../domain/fx.rules.js';
+import { recordedBaseAmount } from '../domain/fx.rules.js';
 import type { ExpenseDeps } from './expense.deps.js';
 import type { ExpenseWriter } from './expense.writer.js';
-
-/** The reason resolveBaseAmount gives when neither the caller nor the family has a rate. */
-const FX_RATE_MISSING = 'FX_RATE_MISSING';
 
 export class EventIntake {
   constructor(
@@ -62,23 +59,17 @@ export class EventIntake {
       amount.currency === family.currency
         ? undefined
         : (await this.deps.fxRates.rates(familyId, [amount.currency])).get(amount.currency);
-    let base: BaseAmount;
-    try {
-      base = resolveBaseAmount({
-        amountMinor: amount.amountMinor,
-        currency: amount.currency,
-        baseCurrency: family.currency,
-        tableRate: rate,
-      });
-    } catch (err) {
-      // The purchase happened whether or not the family has a rate: it is recorded, labelled as
-      // having none, with the original amount standing in for the base amount until a parent sets it.
-      if (!(err instanceof AppError && err.code === FX_RATE_MISSING)) throw err;
+    const base = recordedBaseAmount({
+      amountMinor: amount.amountMinor,
+      currency: amount.currency,
+      baseCurrency: family.currency,
+      tableRate: rate,
+    });
+    if (base.fxRateSource === 'UNAVAILABLE') {
       this.logger.warn(
         { eventId: event.id, familyId, currency: amount.currency },
         'no FX rate for a jar.spent event; recorded with its rate unavailable',
       );
-      base = { baseAmountMinor: amount.amountMinor, fxRate: '1', fxRateSource: 'UNAVAILABLE' };
     }
     const category = isUuid(jar.categoryId)
       ? await this.deps.categories.byId(familyId, jar.categoryId.toLowerCase())

@@ -10,6 +10,25 @@ export interface BaseAmount {
   fxRateSource: FxSourceName;
 }
 
+export const FX_RATE_MISSING = 'FX_RATE_MISSING';
+
+/**
+ * The base amount of something that happened elsewhere (a jar purchase, a bank transaction): it is
+ * recorded whether or not the family has a rate for its currency. Without one it is labelled as
+ * having none, the original amount standing in for the base amount until a parent sets it.
+ */
+export function recordedBaseAmount(
+  input: { amountMinor: number; currency: string; baseCurrency: string; tableRate?: string | undefined },
+  prefix = '',
+): BaseAmount {
+  try {
+    return resolveBaseAmount(input, prefix);
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === FX_RATE_MISSING)) throw err;
+    return { baseAmountMinor: input.amountMinor, fxRate: '1', fxRateSource: 'UNAVAILABLE' };
+  }
+}
+
 export function resolveBaseAmount(
   input: {
     amountMinor: number;
@@ -48,7 +67,7 @@ export function resolveBaseAmount(
   if (given === undefined) {
     throw new AppError(
       'INVALID_ARGUMENT',
-      'FX_RATE_MISSING',
+      FX_RATE_MISSING,
       `No rate for ${input.currency} in the family's rate table`,
       {
         violations: [
