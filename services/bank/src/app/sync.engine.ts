@@ -194,7 +194,7 @@ export class SyncEngine {
   /** Reads what the batch is compared with and plans it; writes nothing. */
   private async prepare(c: Connection, accounts: Account[], batch: Batch): Promise<Prepared> {
     const { deps } = this;
-    let skipped = 0;
+    const skipped: Prepared['skipped'] = [];
     const byProviderId = new Map(accounts.map((a) => [a.providerAccountId, a]));
     const added: NormalisedTransaction[] = [];
     const modified: NormalisedTransaction[] = [];
@@ -206,17 +206,12 @@ export class SyncEngine {
       }
       const account = byProviderId.get(op.t.providerAccountId);
       if (!account) {
-        deps.logger.warn({ connectionId: c.id, transactionId: id }, 'transaction of an unknown account skipped');
-        skipped++;
+        skipped.push({ transactionId: id, reason: 'transaction of an unknown account skipped' });
         continue;
       }
       const n = normalise(op.t, account.id, account.currency);
       if ('invalid' in n) {
-        deps.logger.warn(
-          { connectionId: c.id, transactionId: id, reason: n.invalid },
-          'unreadable transaction skipped',
-        );
-        skipped++;
+        skipped.push({ transactionId: id, reason: 'unreadable transaction skipped', detail: n.invalid });
         continue;
       }
       (op.added ? added : modified).push(n);
@@ -333,14 +328,18 @@ export class SyncEngine {
         await saveCursor(trx);
       });
     }
-    counts.skipped += prepared.skipped + plan.skipped;
+    // Told once, when the batch is recorded (a plan made early may be made again).
+    for (const { transactionId, reason, detail } of prepared.skipped) {
+      deps.logger.warn({ connectionId: c.id, transactionId, ...(detail ? { reason: detail } : {}) }, reason);
+    }
+    counts.skipped += prepared.skipped.length + plan.skipped;
   }
 }
 
 /** A batch's plan, with what it read. */
 interface Prepared {
   plan: Plan;
-  /** Transactions left out before planning (unknown account, unreadable). */
-  skipped: number;
+  /** Transactions left out before planning (unknown account, unreadable), logged when recorded. */
+  skipped: { transactionId: string; reason: string; detail?: string }[];
   reads: PlanReads;
 }
